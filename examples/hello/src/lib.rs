@@ -1,0 +1,86 @@
+//! The hello app: one endpoint per thing brisk does today.
+
+use std::time::Duration;
+
+use brisk::prelude::*;
+use serde_json::{Value, json};
+use validator::Validate;
+
+#[get("/")]
+async fn index() -> Json<Value> {
+    Json(json!({ "message": "Hello, World!" }))
+}
+
+#[get("/plaintext")]
+async fn plaintext() -> &'static str {
+    "Hello, World!"
+}
+
+#[derive(Serialize)]
+struct ItemQuery {
+    item_id: i64,
+    q: Option<String>,
+    limit: u32,
+}
+
+#[get("/items/{item_id}")]
+async fn read_item(
+    item_id: i64,
+    q: Option<String>,
+    #[query(default = 10, ge = 1, le = 100)] limit: u32,
+) -> Json<ItemQuery> {
+    Json(ItemQuery { item_id, q, limit })
+}
+
+#[derive(Deserialize, Validate)]
+struct ItemCreate {
+    #[validate(length(min = 1, max = 50))]
+    name: String,
+    #[validate(range(exclusive_min = 0.0))]
+    price: f64,
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct Item {
+    id: u64,
+    name: String,
+    price: f64,
+    tags: Option<Vec<String>>,
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+#[post("/items", status_code = 201)]
+async fn create_item(#[body] item: ItemCreate) -> Json<Item> {
+    let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Json(Item { id, name: item.name, price: item.price, tags: item.tags })
+}
+
+#[get("/headers")]
+async fn headers(#[header] user_agent: Option<String>, request: Request) -> Json<Value> {
+    let client = request.client_addr().map(|addr| addr.ip().to_string());
+    Json(json!({ "user_agent": user_agent, "client": client }))
+}
+
+/// A plain `fn`: brisk runs it on the blocking pool, so the sleep stalls no other request.
+#[get("/blocking")]
+fn blocking() -> Json<Value> {
+    std::thread::sleep(Duration::from_millis(200));
+    Json(json!({ "ok": true }))
+}
+
+#[get("/boom")]
+async fn boom() -> &'static str {
+    panic!("boom: this handler always panics")
+}
+
+#[get("/teapot")]
+async fn teapot() -> Result<&'static str, HttpError> {
+    Err(HttpError::new(StatusCode::IM_A_TEAPOT, json!({ "reason": "short and stout" })).with_header("x-teapot", "yes"))
+}
+
+/// The app with every route registered.
+pub fn app() -> App {
+    App::new().routes(routes![index, plaintext, read_item, create_item, headers, blocking, boom, teapot])
+}

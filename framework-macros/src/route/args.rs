@@ -1,0 +1,93 @@
+//! The route attribute's own arguments: `("/path", status_code = 201, …)`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Lit, LitStr, Meta, Token};
+
+use super::Diagnostics;
+
+pub(crate) struct RouteArgs {
+    pub path: LitStr,
+    pub status_code: Option<u16>,
+    pub tags: Vec<LitStr>,
+    pub summary: Option<LitStr>,
+    pub description: Option<LitStr>,
+}
+
+const KEYS: &str = "`status_code`, `tags`, `summary` or `description`";
+
+pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
+    let parser = |input: syn::parse::ParseStream| -> syn::Result<(Option<LitStr>, Punctuated<Meta, Token![,]>)> {
+        let path = if input.peek(LitStr) { Some(input.parse::<LitStr>()?) } else { None };
+        if path.is_some() && !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+        let rest = Punctuated::<Meta, Token![,]>::parse_terminated(input)?;
+        Ok((path, rest))
+    };
+    match parser.parse2(attr.clone()) {
+        Ok((Some(path), rest)) => finish(path, rest.into_iter(), diagnostics),
+        Ok((None, _)) if attr.is_empty() => {
+            diagnostics.error(Span::call_site(), "missing route path: write `#[get(\"/path\")]`");
+            None
+        }
+        Ok((None, _)) => {
+            diagnostics.error(attr, "the route path comes first, as a string literal: `#[get(\"/items/{id}\")]`");
+            None
+        }
+        Err(err) => {
+            diagnostics.push(err);
+            None
+        }
+    }
+}
+
+fn finish(path: LitStr, rest: impl Iterator<Item = Meta>, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
+    let mut args = RouteArgs {
+        path,
+        status_code: None,
+        tags: Vec::new(),
+        summary: None,
+        description: None,
+    };
+    for meta in rest {
+        let Meta::NameValue(pair) = &meta else {
+            diagnostics.error(&meta, format!("expected `key = value`, one of {KEYS}"));
+            continue;
+        };
+        let key = pair.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        match key.as_str() {
+            "status_code" => match &pair.value {
+                Expr::Lit(ExprLit { lit: Lit::Int(code), .. }) => match code.base10_parse::<u16>() {
+                    Ok(code) if (100..=999).contains(&code) => args.status_code = Some(code),
+                    _ => diagnostics.error(code, "`status_code` must be an HTTP status between 100 and 999"),
+                },
+                other => diagnostics.error(other, "`status_code` takes an integer literal, as in `status_code = 201`"),
+            },
+            "tags" => match &pair.value {
+                Expr::Array(array) => {
+                    for element in &array.elems {
+                        match element {
+                            Expr::Lit(ExprLit { lit: Lit::Str(tag), .. }) => args.tags.push(tag.clone()),
+                            other => diagnostics.error(other, "tags are string literals: `tags = [\"items\"]`"),
+                        }
+                    }
+                }
+                other => diagnostics.error(other, "`tags` takes a list of strings: `tags = [\"items\"]`"),
+            },
+            "summary" | "description" => match &pair.value {
+                Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => {
+                    if key == "summary" {
+                        args.summary = Some(text.clone());
+                    } else {
+                        args.description = Some(text.clone());
+                    }
+                }
+                other => diagnostics.error(other, format!("`{key}` takes a string literal")),
+            },
+            _ => diagnostics.error(&pair.path, format!("unknown route option `{key}`; expected {KEYS}")),
+        }
+    }
+    Some(args)
+}

@@ -1,0 +1,196 @@
+//! The code a route macro writes: the user's function, unchanged, and a
+//! unit-like type of the same name that implements `Endpoint`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitFloat, ReturnType};
+
+use super::args::RouteArgs;
+use super::check::header_name;
+use super::params::{Handler, Param, Source, is_float};
+use crate::template::Variable;
+
+pub(crate) fn generate(
+    method: &str,
+    args: &RouteArgs,
+    variables: &[Variable],
+    handler: &Handler,
+    function: &ItemFn,
+) -> TokenStream {
+    let name = &function.sig.ident;
+    let vis = &function.vis;
+    let method = Ident::new(method, Span::call_site());
+    let path = &args.path;
+    let name_text = name.to_string();
+    // Mixed-site names cannot collide with the user's parameter names.
+    let request = Ident::new("request", Span::mixed_site());
+    let errors = Ident::new("errors", Span::mixed_site());
+
+    let extractions = handler.params.iter().map(|param| extraction(param, variables, &request, &errors));
+    let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
+    let bindings: Vec<&Ident> = checked.iter().map(|p| &p.binding).collect();
+    let guard = if checked.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
+                return #errors.into_response();
+            };
+        }
+    };
+    let arguments = handler.params.iter().map(|param| match param.source {
+        Source::Request => quote! { #request },
+        _ => {
+            let binding = &param.binding;
+            quote! { #binding }
+        }
+    });
+    let call = if handler.is_async {
+        quote! { #name(#(#arguments),*).await }
+    } else {
+        quote! {
+            match ::brisk::__private::run_blocking(#name_text, move || #name(#(#arguments),*)).await {
+                ::core::result::Result::Ok(output) => output,
+                ::core::result::Result::Err(response) => return response,
+            }
+        }
+    };
+    let output_span = match &function.sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => function.sig.ident.span(),
+    };
+    let respond = match args.status_code {
+        Some(code) => quote_spanned! {output_span=>
+            ::brisk::__private::IntoResponse::into_response_with_status(
+                output,
+                ::brisk::__private::status_code(#code),
+            )
+        },
+        None => quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) },
+    };
+    let errors_decl = if checked.is_empty() {
+        quote! {}
+    } else {
+        quote! { let mut #errors = ::brisk::__private::Errors::new(); }
+    };
+    let request_pattern = if handler.params.iter().any(|p| matches!(p.source, Source::Body | Source::Extractor)) {
+        quote! { mut #request }
+    } else if handler.params.is_empty() {
+        quote! { _ }
+    } else {
+        quote! { #request }
+    };
+    let doc = format!("The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.", path.value());
+
+    quote! {
+        #function
+
+        #[doc = #doc]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        impl ::brisk::__private::Endpoint for #name {
+            const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+                method: ::brisk::__private::Method::#method,
+                path: #path,
+                name: #name_text,
+            };
+
+            async fn call(&self, #request_pattern: ::brisk::__private::Request) -> ::brisk::__private::Response {
+                #errors_decl
+                #(#extractions)*
+                #guard
+                let output = #call;
+                #respond
+            }
+        }
+    }
+}
+
+/// One parameter's line of the extraction chain.
+fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &Ident) -> TokenStream {
+    let binding = &param.binding;
+    let ty = &param.ty;
+    match param.source {
+        Source::Request => quote! {},
+        Source::Body => quote_spanned! {ty.span()=>
+            let #binding = ::brisk::__private::json_body::<#ty>(&mut #request, &mut #errors)
+                .await
+                .filter(|body| ::brisk::__private::validate_body!(body, &mut #errors));
+        },
+        Source::Extractor => quote_spanned! {ty.span()=>
+            let #binding = #errors.absorb(
+                <#ty as ::brisk::__private::FromRequest>::from_request(&mut #request).await,
+            );
+        },
+        Source::Path | Source::Query | Source::Header | Source::Cookie | Source::Implicit => {
+            let wire = wire_name(param);
+            let constructor = match param.source {
+                Source::Path => {
+                    let index = variables.iter().position(|v| v.name == *binding.to_string()).unwrap_or(0);
+                    quote! { path(#wire, #index) }
+                }
+                Source::Header => quote! { header(#wire) },
+                Source::Cookie => quote! { cookie(#wire) },
+                _ => quote! { query(#wire) },
+            };
+            let options = options(param);
+            quote_spanned! {ty.span()=>
+                let #binding = ::brisk::__private::Param::<#ty>::#constructor
+                    #(#options)*
+                    .extract(&#request, &mut #errors);
+            }
+        }
+    }
+}
+
+fn wire_name(param: &Param) -> String {
+    match param.source {
+        Source::Header => header_name(param),
+        _ => param.options.alias.as_ref().map_or_else(|| param.binding.to_string(), |a| a.value()),
+    }
+}
+
+fn options(param: &Param) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let opts = &param.options;
+    if let Some(default) = &opts.default {
+        out.push(quote_spanned! {default.span()=> .default(|| #default) });
+    }
+    for (key, bound) in &opts.bounds {
+        let bound = float_literal(bound, is_float(&param.ty));
+        out.push(quote_spanned! {key.span()=> .#key(#bound) });
+    }
+    if let Some(min) = &opts.min_length {
+        out.push(quote_spanned! {min.span()=> .min_length(#min) });
+    }
+    if let Some(max) = &opts.max_length {
+        out.push(quote_spanned! {max.span()=> .max_length(#max) });
+    }
+    if let Some(pattern) = &opts.pattern {
+        let regex = format_ident!("PATTERN");
+        out.push(quote_spanned! {pattern.span()=> .pattern({
+            static #regex: ::brisk::__private::LazyLock<::brisk::__private::Regex> =
+                ::brisk::__private::LazyLock::new(|| ::brisk::__private::regex(#pattern));
+            &#regex
+        }, #pattern) });
+    }
+    out
+}
+
+/// `ge = 0` on an `f64` parameter means `0.0`; FastAPI users write it either way.
+fn float_literal(bound: &Expr, float: bool) -> TokenStream {
+    match bound {
+        Expr::Lit(ExprLit { lit: Lit::Int(int), .. }) if float => {
+            let value = LitFloat::new(&format!("{}.0", int.base10_digits()), int.span());
+            quote! { #value }
+        }
+        Expr::Unary(unary) if float => {
+            let op = &unary.op;
+            let inner = float_literal(&unary.expr, float);
+            quote! { #op #inner }
+        }
+        other => quote! { #other },
+    }
+}

@@ -1,0 +1,223 @@
+//! A handler's parameters: where each one comes from and its options.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, FnArg, Ident, ItemFn, LitInt, LitStr, Pat, Type};
+
+use super::Diagnostics;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Source {
+    Path,
+    Query,
+    Header,
+    Cookie,
+    Body,
+    /// The raw `Request`.
+    Request,
+    /// Any other type, through `FromRequest`.
+    Extractor,
+    /// Not annotated: a path parameter if the template names it, else a query parameter.
+    Implicit,
+}
+
+impl Source {
+    pub(crate) fn attribute(self) -> &'static str {
+        match self {
+            Source::Path => "path",
+            Source::Query => "query",
+            Source::Header => "header",
+            Source::Cookie => "cookie",
+            Source::Body => "body",
+            Source::Request | Source::Extractor | Source::Implicit => "",
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Options {
+    pub alias: Option<LitStr>,
+    pub default: Option<Expr>,
+    /// `ge`, `gt`, `le`, `lt` with their bound, in the order written.
+    pub bounds: Vec<(Ident, Expr)>,
+    pub min_length: Option<LitInt>,
+    pub max_length: Option<LitInt>,
+    pub pattern: Option<LitStr>,
+    pub convert_underscores: Option<bool>,
+}
+
+pub(crate) struct Param {
+    /// The local name the generated code binds the value to.
+    pub binding: Ident,
+    pub ty: Type,
+    pub source: Source,
+    /// The annotation that set the source, for error spans.
+    pub attribute: Option<Span>,
+    pub options: Options,
+}
+
+pub(crate) struct Handler {
+    pub params: Vec<Param>,
+    pub is_async: bool,
+}
+
+const ATTRIBUTES: &str = "#[path], #[query], #[header], #[cookie] or #[body]";
+
+/// Reads every parameter and strips brisk's attributes from the function.
+pub(crate) fn parse(function: &mut ItemFn, diagnostics: &mut Diagnostics) -> Handler {
+    let mut params = Vec::new();
+    for (position, input) in function.sig.inputs.iter_mut().enumerate() {
+        let typed = match input {
+            FnArg::Receiver(receiver) => {
+                diagnostics.error(
+                    &receiver.self_token,
+                    "handlers are free functions: remove `self` and move the handler out of the `impl` block",
+                );
+                continue;
+            }
+            FnArg::Typed(typed) => typed,
+        };
+        let (source, attribute, options) = take_attributes(&mut typed.attrs, diagnostics);
+        let binding = match &*typed.pat {
+            Pat::Ident(pat) => Ident::new(&pat.ident.to_string(), pat.ident.span()),
+            Pat::Wild(wild) => Ident::new(&format!("__arg{position}"), wild.span()),
+            other => {
+                diagnostics.error(other, "use a plain name for handler parameters; destructure inside the body");
+                continue;
+            }
+        };
+        let ty = (*typed.ty).clone();
+        let source = match source {
+            Some(source) => source,
+            None if is_request(&ty) => Source::Request,
+            None if is_text_like(&ty) => Source::Implicit,
+            None => Source::Extractor,
+        };
+        params.push(Param { binding, ty, source, attribute, options });
+    }
+    Handler { params, is_async: function.sig.asyncness.is_some() }
+}
+
+fn take_attributes(
+    attrs: &mut Vec<Attribute>,
+    diagnostics: &mut Diagnostics,
+) -> (Option<Source>, Option<Span>, Options) {
+    let mut source: Option<(Source, Span)> = None;
+    let mut options = Options::default();
+    let mut kept = Vec::new();
+    for attr in attrs.drain(..) {
+        let name = attr.path().get_ident().map(ToString::to_string).unwrap_or_default();
+        let this = match name.as_str() {
+            "path" => Source::Path,
+            "query" => Source::Query,
+            "header" => Source::Header,
+            "cookie" => Source::Cookie,
+            "body" => Source::Body,
+            "allow" | "warn" | "deny" | "expect" | "forbid" | "cfg" | "cfg_attr" | "doc" => {
+                kept.push(attr);
+                continue;
+            }
+            _ => {
+                let shown = quote::ToTokens::to_token_stream(attr.path()).to_string().replace(' ', "");
+                diagnostics.error(attr.path(), format!("unknown parameter attribute `#[{shown}]`; expected {ATTRIBUTES}"));
+                continue;
+            }
+        };
+        if let Some((first, _)) = source {
+            diagnostics.error(
+                attr.path(),
+                format!("a parameter has one source: it is already `#[{}]`, so it cannot also be `#[{name}]`", first.attribute()),
+            );
+            continue;
+        }
+        source = Some((this, attr.path().span()));
+        if matches!(attr.meta, syn::Meta::Path(_)) {
+            continue;
+        }
+        if this == Source::Body {
+            diagnostics.error(&attr.meta, "`#[body]` takes no options; put constraints on the model's fields");
+            continue;
+        }
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            match key.as_str() {
+                "alias" => options.alias = Some(meta.value()?.parse()?),
+                "default" => options.default = Some(meta.value()?.parse()?),
+                "ge" | "gt" | "le" | "lt" => {
+                    let bound: Expr = meta.value()?.parse()?;
+                    options.bounds.push((meta.path.get_ident().cloned().unwrap_or_else(|| Ident::new(&key, Span::call_site())), bound));
+                }
+                "min_length" => options.min_length = Some(meta.value()?.parse()?),
+                "max_length" => options.max_length = Some(meta.value()?.parse()?),
+                "pattern" => options.pattern = Some(meta.value()?.parse()?),
+                "convert_underscores" if this == Source::Header => {
+                    let flag: syn::LitBool = meta.value()?.parse()?;
+                    options.convert_underscores = Some(flag.value);
+                }
+                _ => {
+                    return Err(meta.error(format!(
+                        "unknown option `{key}` for `#[{name}]`; expected `alias`, `default`, `ge`, `gt`, `le`, `lt`, `min_length`, `max_length` or `pattern`{}",
+                        if this == Source::Header { " or `convert_underscores`" } else { "" }
+                    )));
+                }
+            }
+            Ok(())
+        });
+        if let Err(err) = result {
+            diagnostics.push(err);
+        }
+    }
+    *attrs = kept;
+    let (source, span) = source.unzip();
+    (source, span, options)
+}
+
+/// The last path segment of a type, with its generic arguments.
+pub(crate) fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        Type::Group(group) => last_segment(&group.elem),
+        Type::Paren(paren) => last_segment(&paren.elem),
+        _ => None,
+    }
+}
+
+/// `Option<T>` / `Vec<T>` → `T`, as written.
+pub(crate) fn wrapped(ty: &Type, wrapper: &str) -> Option<Type> {
+    let segment = last_segment(ty)?;
+    if segment.ident != wrapper {
+        return None;
+    }
+    match &segment.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match args.args.first() {
+            Some(syn::GenericArgument::Type(inner)) => Some(inner.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_request(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|s| s.ident == "Request" && s.arguments.is_empty())
+}
+
+const SCALARS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64",
+    "bool", "char", "String",
+];
+
+/// Types that FastAPI would read from the query string when unannotated.
+pub(crate) fn is_text_like(ty: &Type) -> bool {
+    if let Some(inner) = wrapped(ty, "Option").or_else(|| wrapped(ty, "Vec")) {
+        return is_text_like(&inner);
+    }
+    last_segment(ty).is_some_and(|s| s.arguments.is_empty() && SCALARS.iter().any(|name| s.ident == name))
+}
+
+/// Whether the scalar under `Option`/`Vec` is a float, so integer bounds can be written as floats.
+pub(crate) fn is_float(ty: &Type) -> bool {
+    if let Some(inner) = wrapped(ty, "Option").or_else(|| wrapped(ty, "Vec")) {
+        return is_float(&inner);
+    }
+    last_segment(ty).is_some_and(|s| s.ident == "f32" || s.ident == "f64")
+}

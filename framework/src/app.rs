@@ -1,0 +1,215 @@
+//! The application: its routes, state and limits, and the request pipeline
+//! that the server and the test client share.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::{HeaderValue, Method, StatusCode};
+
+use crate::body::Body;
+use crate::error::Error;
+use crate::errors::HttpError;
+use crate::request::Request;
+use crate::response::{IntoResponse, Response};
+use crate::routing::{Route, Router, router::Lookup};
+use crate::state::StateMap;
+
+/// Limits and timings of a running app.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) body_limit: usize,
+    pub(crate) header_read_timeout: Duration,
+    pub(crate) shutdown_grace: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            body_limit: 2 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A brisk application: routes, state and settings, then [`serve`](App::serve).
+///
+/// ```no_run
+/// use brisk::prelude::*;
+///
+/// #[get("/")]
+/// async fn index() -> &'static str { "Hello, World!" }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), brisk::Error> {
+///     App::new().routes(routes![index]).serve("127.0.0.1:8000").await
+/// }
+/// ```
+#[derive(Default)]
+pub struct App {
+    routes: Vec<Route>,
+    state: StateMap,
+    config: Config,
+}
+
+impl App {
+    /// An app with no routes and the default limits (2 MiB bodies, 30 s to
+    /// read request headers, 30 s of grace at shutdown).
+    pub fn new() -> Self {
+        App::default()
+    }
+
+    /// Adds routes, usually from [`routes!`](crate::routes).
+    pub fn routes(mut self, routes: impl IntoIterator<Item = Route>) -> Self {
+        self.routes.extend(routes);
+        self
+    }
+
+    /// Adds one route.
+    pub fn route(mut self, route: Route) -> Self {
+        self.routes.push(route);
+        self
+    }
+
+    /// Registers a state value that handlers reach with [`State<T>`](crate::State).
+    /// Registering a second value of the same type replaces the first.
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// The largest request body accepted, in bytes; longer bodies get 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// How long a client may take to send its request headers before the
+    /// connection is closed.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long in-flight requests may run after a shutdown signal.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.config.shutdown_grace = grace;
+        self
+    }
+
+    /// Checks the routes and freezes the app into a [`Service`].
+    pub fn build(self) -> Result<Service, Error> {
+        let router = Router::new(self.routes)?;
+        Ok(Service(Arc::new(AppShared { state: self.state, config: self.config, router })))
+    }
+
+    /// Builds the app and serves it on `addr` until SIGINT or SIGTERM.
+    ///
+    /// Speaks HTTP/1.1 (keep-alive) and HTTP/2 (prior knowledge) on the same
+    /// port. On a signal it stops accepting, lets in-flight requests finish
+    /// within the grace period, and returns `Ok(())`.
+    pub async fn serve(self, addr: impl tokio::net::ToSocketAddrs) -> Result<(), Error> {
+        let service = self.build()?;
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        crate::server::serve(service, listener, crate::server::shutdown_signal()).await
+    }
+
+    /// Serves on an already bound listener until `shutdown` completes, then
+    /// drains like [`serve`](App::serve). Handy for tests and for embedding.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), brisk::Error> {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    /// # drop(stop);
+    /// brisk::App::new().serve_with(listener, async { let _ = stopped.await; }).await
+    /// # }
+    /// ```
+    pub async fn serve_with(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> Result<(), Error> {
+        crate::server::serve(self.build()?, listener, shutdown).await
+    }
+}
+
+/// What every request can reach: state, limits and the routing table.
+pub(crate) struct AppShared {
+    pub(crate) state: StateMap,
+    pub(crate) config: Config,
+    pub(crate) router: Router,
+}
+
+impl AppShared {
+    pub(crate) fn param_names(&self, route: usize) -> &[String] {
+        self.router.param_names(route)
+    }
+}
+
+/// A built app, ready to answer requests; cheap to clone.
+///
+/// [`App::serve`] runs one on a socket and [`TestClient`](crate::testing::TestClient)
+/// drives one in-process; [`Service::call`] lets you embed it anywhere else.
+#[derive(Clone)]
+pub struct Service(pub(crate) Arc<AppShared>);
+
+impl Service {
+    /// Answers one request from `client`.
+    pub async fn call(&self, request: http::Request<Body>, client: Option<SocketAddr>) -> Response {
+        let log = tracing::enabled!(target: "brisk::access", tracing::Level::INFO);
+        let start = log.then(Instant::now);
+        let method = request.method().clone();
+        let path_for_log = log.then(|| request.uri().path().to_owned());
+        let response = self.dispatch(Request::new(request, client, self.0.clone()), &method).await;
+        if let (Some(start), Some(path)) = (start, path_for_log) {
+            tracing::info!(
+                target: "brisk::access",
+                client = %client.map_or_else(|| "-".to_owned(), |c| c.to_string()),
+                %method,
+                path,
+                status = response.status().as_u16(),
+                duration_us = start.elapsed().as_micros() as u64,
+            );
+        }
+        response
+    }
+
+    async fn dispatch(&self, mut request: Request, method: &Method) -> Response {
+        match self.0.router.lookup(method, request.path()) {
+            Lookup::Found { endpoint, params, head_from_get } => {
+                request.set_params(params);
+                let response = endpoint.call(request).await;
+                if head_from_get { strip_body(response) } else { response }
+            }
+            Lookup::NotFound => HttpError::not_found().into_response(),
+            Lookup::MethodNotAllowed(allow) => {
+                let allow: HeaderValue = allow.clone();
+                let mut response = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
+                response.headers_mut().insert(http::header::ALLOW, allow);
+                response
+            }
+        }
+    }
+
+    /// Every registered route, in registration order.
+    pub fn routes(&self) -> &[Route] {
+        self.0.router.routes()
+    }
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service").field("routes", &self.routes()).finish_non_exhaustive()
+    }
+}
+
+/// A HEAD answer: the GET response's headers, its length, no body.
+fn strip_body(response: Response) -> Response {
+    let (mut head, body) = response.into_parts();
+    if let Some(len) = body.exact_len() {
+        head.headers.entry(http::header::CONTENT_LENGTH).or_insert_with(|| HeaderValue::from(len));
+    }
+    Response::from_parts(head, Body::empty())
+}

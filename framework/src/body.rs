@@ -1,0 +1,175 @@
+//! The one body type that flows through brisk, for requests and responses alike.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use http_body_util::BodyExt;
+
+type BoxBody = http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>;
+
+/// The error type a streaming body may yield.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// An HTTP body: empty, a single buffer, or a stream (such as the bytes a client is still sending).
+///
+/// Most handlers never touch it: extractors read request bodies and
+/// [`IntoResponse`](crate::IntoResponse) builds response bodies.
+///
+/// ```
+/// use brisk::Body;
+/// let body = Body::from("Hello, World!");
+/// assert_eq!(body.exact_len(), Some(13));
+/// ```
+pub struct Body(Inner);
+
+enum Inner {
+    Empty,
+    Full(Option<Bytes>),
+    Incoming(hyper::body::Incoming),
+    Boxed(BoxBody),
+}
+
+impl Body {
+    /// A body with no bytes.
+    pub const fn empty() -> Self {
+        Body(Inner::Empty)
+    }
+
+    /// Wraps any [`http_body::Body`] as a streaming body.
+    pub fn from_stream<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Body(Inner::Boxed(body.map_err(Into::into).boxed_unsync()))
+    }
+
+    pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {
+        Body(Inner::Incoming(body))
+    }
+
+    /// The length in bytes when it is known without reading the body.
+    pub fn exact_len(&self) -> Option<u64> {
+        http_body::Body::size_hint(self).exact()
+    }
+
+    /// Reads the whole body into one buffer, refusing to read more than `limit` bytes.
+    pub async fn collect_limited(self, limit: usize) -> Result<Bytes, BodyError> {
+        if let Inner::Full(bytes) = self.0 {
+            let bytes = bytes.unwrap_or_default();
+            return if bytes.len() > limit { Err(BodyError::TooLarge) } else { Ok(bytes) };
+        }
+        match http_body_util::Limited::new(self, limit).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(err) if err.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+            Err(err) => Err(BodyError::Read(err)),
+        }
+    }
+}
+
+/// Why a request body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// The body is longer than the app's limit (answered with 413).
+    TooLarge,
+    /// The connection failed while the body was being read.
+    Read(BoxError),
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::TooLarge => f.write_str("request body too large"),
+            BodyError::Read(err) => write!(f, "failed to read the request body: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::empty()
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.0 {
+            Inner::Empty => "empty",
+            Inner::Full(_) => "full",
+            Inner::Incoming(_) => "incoming",
+            Inner::Boxed(_) => "stream",
+        };
+        f.debug_tuple("Body").field(&kind).finish()
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Body(Inner::Full(Some(bytes)))
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Body::from(Bytes::from(bytes))
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Body::from(Bytes::from(text))
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(text: &'static str) -> Self {
+        Body::from(Bytes::from_static(text.as_bytes()))
+    }
+}
+
+impl From<&'static [u8]> for Body {
+    fn from(bytes: &'static [u8]) -> Self {
+        Body::from(Bytes::from_static(bytes))
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut self.get_mut().0 {
+            Inner::Empty => Poll::Ready(None),
+            Inner::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Inner::Incoming(incoming) => Pin::new(incoming).poll_frame(cx).map_err(Into::into),
+            Inner::Boxed(boxed) => Pin::new(boxed).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.0 {
+            Inner::Empty => true,
+            Inner::Full(bytes) => bytes.is_none(),
+            Inner::Incoming(incoming) => incoming.is_end_stream(),
+            Inner::Boxed(boxed) => boxed.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.0 {
+            Inner::Empty => SizeHint::with_exact(0),
+            Inner::Full(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Inner::Incoming(incoming) => incoming.size_hint(),
+            Inner::Boxed(boxed) => boxed.size_hint(),
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Errors that stop an app from starting or serving.
+
+use std::fmt;
+
+/// Why an [`App`](crate::App) could not be built or served.
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[get("/a")]
+/// async fn first() -> &'static str { "1" }
+/// #[get("/a")]
+/// async fn second() -> &'static str { "2" }
+///
+/// let err = App::new().routes(routes![first, second]).build().unwrap_err();
+/// assert!(err.to_string().contains("first") && err.to_string().contains("second"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Two routes claim the same requests.
+    RouteConflict {
+        /// The template of the route registered later.
+        path: String,
+        /// The handler registered first.
+        existing: String,
+        /// The handler that conflicts with it.
+        conflicting: String,
+        /// What the router said.
+        reason: String,
+    },
+    /// A route template the router cannot use.
+    InvalidRoute {
+        /// The template.
+        path: String,
+        /// The handler it belongs to.
+        handler: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Binding the listening socket, or accepting on it, failed.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::RouteConflict { path, existing, conflicting, reason } => write!(
+                f,
+                "route conflict: `{conflicting}` ({path}) overlaps `{existing}`: {reason}"
+            ),
+            Error::InvalidRoute { path, handler, reason } => {
+                write!(f, "invalid route `{path}` on `{handler}`: {reason}")
+            }
+            Error::Io(err) => write!(f, "server I/O error: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Error::Io(err)
+    }
+}

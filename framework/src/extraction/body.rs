@@ -1,0 +1,303 @@
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::Errors;
+use crate::body::BodyError;
+use crate::errors::{ErrorItem, HttpError, Loc};
+use crate::request::Request;
+
+/// Reads and deserializes a JSON body (`#[body]` parameters).
+///
+/// Accepts `application/json` and `application/*+json` (and a missing
+/// content type, as FastAPI does); any other type is a 415. Malformed JSON
+/// and values of the wrong shape are 422s whose `loc` points into the body.
+pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut Errors) -> Option<T> {
+    if let Some(content_type) = request.headers().get(http::header::CONTENT_TYPE) {
+        if !is_json(content_type.as_bytes()) {
+            errors.reject(
+                HttpError::new(
+                    http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported Media Type: expected `application/json`",
+                )
+                .to_response(),
+            );
+            return None;
+        }
+    }
+    let bytes = match request.bytes().await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            errors.reject(
+                HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large").to_response(),
+            );
+            return None;
+        }
+        Err(BodyError::Read(err)) => {
+            tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
+            errors.reject(HttpError::bad_request("Could not read the request body").to_response());
+            return None;
+        }
+    };
+    if bytes.is_empty() {
+        errors.push(ErrorItem::missing(vec!["body".into()]));
+        return None;
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+    let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => value,
+        Err(err) => {
+            errors.push(describe_json_error(&bytes, err));
+            return None;
+        }
+    };
+    // Trailing bytes after the value are malformed JSON too.
+    if let Err(err) = deserializer.end() {
+        errors.push(json_invalid(&bytes, &err));
+        return None;
+    }
+    Some(value)
+}
+
+fn json_invalid(bytes: &[u8], err: &serde_json::Error) -> ErrorItem {
+    let loc = vec![Loc::from("body"), Loc::Index(byte_offset(bytes, err.line(), err.column()))];
+    ErrorItem::new("json_invalid", loc, "JSON decode error", json!({}))
+        .with_ctx(json!({ "error": strip_position(&err.to_string()) }))
+}
+
+fn is_json(content_type: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(content_type) else { return false };
+    let essence = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn describe_json_error(bytes: &[u8], err: serde_path_to_error::Error<serde_json::Error>) -> ErrorItem {
+    let mut loc: Vec<Loc> = vec!["body".into()];
+    let inner = err.inner();
+    if matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof) {
+        return json_invalid(bytes, inner);
+    }
+    for segment in err.path().iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => loc.push(Loc::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => loc.push(Loc::from(key.clone())),
+            serde_path_to_error::Segment::Enum { variant } => loc.push(Loc::from(variant.clone())),
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    let message = strip_position(&inner.to_string());
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        loc.push(Loc::from(field.to_owned()));
+        return ErrorItem::missing(loc);
+    }
+    let input = serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|root| value_at(&root, &loc[1..]).cloned())
+        .unwrap_or(Value::Null);
+    let (kind, msg) = classify_data_error(&message, &input);
+    ErrorItem::new(kind, loc, msg, input)
+}
+
+/// Maps serde's wording onto FastAPI's error types.
+fn classify_data_error(message: &str, input: &Value) -> (&'static str, String) {
+    let expected = message.rsplit_once(", expected ").map(|(_, e)| e).unwrap_or("");
+    let integer = ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"]
+        .iter()
+        .any(|t| expected == *t || expected.starts_with(&format!("{t} ")))
+        || expected.contains("integer");
+    if integer {
+        return match input {
+            Value::String(_) => {
+                ("int_parsing", "Input should be a valid integer, unable to parse string as an integer".into())
+            }
+            Value::Number(n) if n.is_f64() => {
+                ("int_from_float", "Input should be a valid integer, got a number with a fractional part".into())
+            }
+            Value::Number(_) => ("int_type", format!("Input should be a valid integer: {message}")),
+            _ => ("int_type", "Input should be a valid integer".into()),
+        };
+    }
+    if expected == "f32" || expected == "f64" || expected.contains("float") {
+        return match input {
+            Value::String(_) => {
+                ("float_parsing", "Input should be a valid number, unable to parse string as a number".into())
+            }
+            _ => ("float_type", "Input should be a valid number".into()),
+        };
+    }
+    if expected == "a boolean" {
+        return ("bool_type", "Input should be a valid boolean".into());
+    }
+    if expected.contains("string") || expected == "a character" {
+        return ("string_type", "Input should be a valid string".into());
+    }
+    if expected.contains("sequence") || expected.contains("tuple") || expected.contains("array") {
+        return ("list_type", "Input should be a valid list".into());
+    }
+    if expected.starts_with("struct ") || expected.contains("map") {
+        return (
+            "model_attributes_type",
+            "Input should be a valid dictionary or object to extract fields from".into(),
+        );
+    }
+    if message.starts_with("unknown variant") {
+        return ("enum", format!("Input should be {}", expected.replace('`', "'")));
+    }
+    if message.starts_with("unknown field") {
+        return ("extra_forbidden", "Extra inputs are not permitted".into());
+    }
+    ("value_error", message.to_owned())
+}
+
+fn value_at<'a>(root: &'a Value, path: &[Loc]) -> Option<&'a Value> {
+    path.iter().try_fold(root, |value, segment| match segment {
+        Loc::Name(name) => value.get(name.as_ref()),
+        Loc::Index(index) => value.get(index),
+    })
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// serde_json reports line and column; FastAPI reports the byte position.
+fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start: usize = bytes
+        .split(|b| *b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// Runs `validator` constraints on a body when its type derives `Validate`.
+///
+/// The generated code calls `(&&Validated(&value)).check(&mut errors)`: the
+/// method is found on `&Validated` when `T: Validate`, and falls back to the
+/// no-op on `Validated` otherwise. This works because the type is concrete at
+/// every call site the macros generate.
+#[doc(hidden)]
+pub struct Validated<'a, T>(pub &'a T);
+
+#[doc(hidden)]
+pub trait CheckValid {
+    fn check(&self, errors: &mut Errors) -> bool;
+}
+
+impl<T: validator::Validate> CheckValid for &Validated<'_, T> {
+    fn check(&self, errors: &mut Errors) -> bool {
+        match self.0.validate() {
+            Ok(()) => true,
+            Err(failures) => {
+                let mut loc = vec![Loc::from("body")];
+                push_validation_errors(&failures, &mut loc, errors);
+                false
+            }
+        }
+    }
+}
+
+#[doc(hidden)]
+pub trait CheckNothing {
+    fn check(&self, errors: &mut Errors) -> bool;
+}
+
+impl<T> CheckNothing for Validated<'_, T> {
+    fn check(&self, _errors: &mut Errors) -> bool {
+        true
+    }
+}
+
+fn push_validation_errors(failures: &validator::ValidationErrors, loc: &mut Vec<Loc>, errors: &mut Errors) {
+    use validator::ValidationErrorsKind;
+    let mut fields: Vec<_> = failures.errors().iter().collect();
+    // HashMap order is random; a stable order keeps responses reproducible.
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    for (field, kind) in fields {
+        loc.push(Loc::from(field.to_string()));
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for failure in list {
+                    errors.push(describe_constraint(failure, loc.clone()));
+                }
+            }
+            ValidationErrorsKind::Struct(nested) => push_validation_errors(nested, loc, errors),
+            ValidationErrorsKind::List(items) => {
+                for (index, nested) in items {
+                    loc.push(Loc::Index(*index));
+                    push_validation_errors(nested, loc, errors);
+                    loc.pop();
+                }
+            }
+        }
+        loc.pop();
+    }
+}
+
+fn describe_constraint(failure: &validator::ValidationError, loc: Vec<Loc>) -> ErrorItem {
+    let param = |name: &str| failure.params.get(name).cloned();
+    let input = param("value").unwrap_or(Value::Null);
+    let number = input.as_f64();
+    let custom = failure.message.as_ref().map(|m| m.to_string());
+    let item = |kind: &'static str, msg: String, ctx: Value| {
+        ErrorItem::new(kind, loc.clone(), custom.clone().unwrap_or(msg), input.clone()).with_ctx(ctx)
+    };
+    match failure.code.as_ref() {
+        "range" => {
+            let checks = [
+                ("min", "greater_than_equal", "greater than or equal to", "ge"),
+                ("exclusive_min", "greater_than", "greater than", "gt"),
+                ("max", "less_than_equal", "less than or equal to", "le"),
+                ("exclusive_max", "less_than", "less than", "lt"),
+            ];
+            for (name, kind, words, key) in checks {
+                let Some(bound) = param(name) else { continue };
+                let (Some(value), Some(limit)) = (number, bound.as_f64()) else { continue };
+                let violated = match name {
+                    "min" => value < limit,
+                    "exclusive_min" => value <= limit,
+                    "max" => value > limit,
+                    _ => value >= limit,
+                };
+                if violated {
+                    return item(kind, format!("Input should be {words} {bound}"), json!({ key: bound }));
+                }
+            }
+            item("value_error", "Value error, out of range".into(), json!({}))
+        }
+        "length" => {
+            let (len, noun, short_kind, long_kind) = match &input {
+                Value::String(s) => (s.chars().count(), "String", "string_too_short", "string_too_long"),
+                Value::Array(a) => (a.len(), "List", "too_short", "too_long"),
+                Value::Object(o) => (o.len(), "Dictionary", "too_short", "too_long"),
+                _ => (0, "Value", "too_short", "too_long"),
+            };
+            let unit = |n: u64| match (noun, n) {
+                ("String", 1) => "character",
+                ("String", _) => "characters",
+                (_, 1) => "item",
+                _ => "items",
+            };
+            let min = param("min").or_else(|| param("equal")).and_then(|v| v.as_u64());
+            let max = param("max").or_else(|| param("equal")).and_then(|v| v.as_u64());
+            if let Some(min) = min.filter(|m| (len as u64) < *m) {
+                let msg = format!("{noun} should have at least {min} {}", unit(min));
+                return item(short_kind, msg, json!({ "min_length": min }));
+            }
+            if let Some(max) = max.filter(|m| (len as u64) > *m) {
+                let msg = format!("{noun} should have at most {max} {}", unit(max));
+                return item(long_kind, msg, json!({ "max_length": max }));
+            }
+            item("value_error", "Value error, invalid length".into(), json!({}))
+        }
+        "regex" => item("string_pattern_mismatch", "String should match the required pattern".into(), json!({})),
+        "email" => item("value_error", "value is not a valid email address".into(), json!({})),
+        "url" => item("url_parsing", "Input should be a valid URL".into(), json!({})),
+        code => {
+            let msg = format!("Value error, {code}");
+            ErrorItem::new("value_error", loc, custom.unwrap_or(msg), input)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The extraction chain: how each handler parameter is taken from the request.
+//!
+//! The route macros generate, per handler, one call per parameter into this
+//! module, in parameter order. Every failure is recorded in [`Errors`] rather
+//! than returned early, so a request with three bad parameters gets one 422
+//! that lists all three.
+
+mod body;
+mod from_request;
+mod params;
+mod text;
+
+pub use body::json_body;
+pub use from_request::{FromRequest, Rejection};
+pub use params::{Param, ParamValue};
+pub use text::{FromText, TextError};
+
+#[doc(hidden)]
+pub use body::{CheckNothing, CheckValid, Validated};
+
+use crate::errors::{ErrorItem, RequestValidationError};
+use crate::response::{IntoResponse, Response};
+
+/// The failures collected while extracting one request's parameters.
+///
+/// ```
+/// use brisk::extract::Errors;
+/// use brisk::ErrorItem;
+///
+/// let mut errors = Errors::new();
+/// errors.push(ErrorItem::missing(vec!["query".into(), "q".into()]));
+/// assert_eq!(errors.into_response().status(), 422);
+/// ```
+#[derive(Default)]
+pub struct Errors {
+    items: Vec<ErrorItem>,
+    rejection: Option<Response>,
+}
+
+impl Errors {
+    /// No failures yet.
+    pub fn new() -> Self {
+        Errors::default()
+    }
+
+    /// Records a validation failure; it will be part of the 422.
+    pub fn push(&mut self, item: ErrorItem) {
+        self.items.push(item);
+    }
+
+    /// Records a failure that has its own response (such as 413 or 415).
+    /// The first one recorded wins over any validation failures.
+    pub fn reject(&mut self, response: Response) {
+        if self.rejection.is_none() {
+            self.rejection = Some(response);
+        }
+    }
+
+    /// Keeps the value of a successful extraction and records a failed one.
+    pub fn absorb<T>(&mut self, result: Result<T, Rejection>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(Rejection::Invalid(items)) => {
+                self.items.extend(items);
+                None
+            }
+            Err(Rejection::Respond(response)) => {
+                self.reject(response);
+                None
+            }
+        }
+    }
+
+    /// Whether nothing has failed.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.rejection.is_none()
+    }
+
+    /// The response for the recorded failures: the first rejection, or one 422.
+    pub fn into_response(self) -> Response {
+        if let Some(response) = self.rejection {
+            return response;
+        }
+        if self.items.is_empty() {
+            tracing::error!(target: "brisk::extract", "an extractor failed without saying why");
+            return crate::errors::internal_error_response();
+        }
+        RequestValidationError::new(self.items).into_response()
+    }
+}

@@ -1,0 +1,372 @@
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt::Display;
+
+use http::HeaderName;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::Errors;
+use super::text::FromText;
+use crate::errors::{ErrorItem, Loc};
+use crate::request::Request;
+
+/// The declared type of a path, query, header or cookie parameter: a scalar
+/// (required), `Option<T>` (optional) or `Vec<T>` (repeated, empty when absent).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a path, query, header or cookie parameter",
+    note = "use a scalar type that implements `brisk::extract::FromText`, or `Option<_>` / `Vec<_>` of one"
+)]
+pub trait ParamValue: Sized + Send {
+    /// The type each single value is parsed into.
+    type Scalar: FromText;
+    /// Whether every occurrence is collected (`?a=1&a=2`), not only one.
+    const REPEATED: bool = false;
+    /// Builds the value from the one occurrence found; `None` means a required value is missing.
+    fn from_one(value: Option<Self::Scalar>) -> Option<Self>;
+    /// Builds the value from every occurrence (only called when `REPEATED`).
+    fn from_all(values: Vec<Self::Scalar>) -> Self;
+}
+
+impl<T: FromText> ParamValue for T {
+    type Scalar = T;
+    fn from_one(value: Option<T>) -> Option<T> {
+        value
+    }
+    fn from_all(mut values: Vec<T>) -> T {
+        values.swap_remove(0)
+    }
+}
+
+impl<T: FromText> ParamValue for Option<T> {
+    type Scalar = T;
+    fn from_one(value: Option<T>) -> Option<Self> {
+        Some(value)
+    }
+    fn from_all(values: Vec<T>) -> Self {
+        values.into_iter().next()
+    }
+}
+
+impl<T: FromText> ParamValue for Vec<T> {
+    type Scalar = T;
+    const REPEATED: bool = true;
+    fn from_one(value: Option<T>) -> Option<Self> {
+        Some(value.into_iter().collect())
+    }
+    fn from_all(values: Vec<T>) -> Self {
+        values
+    }
+}
+
+#[derive(Clone)]
+enum Source {
+    Path(usize),
+    Query,
+    Header(HeaderName),
+    Cookie,
+}
+
+impl Source {
+    fn loc(&self) -> &'static str {
+        match self {
+            Source::Path(_) => "path",
+            Source::Query => "query",
+            Source::Header(_) => "header",
+            Source::Cookie => "cookie",
+        }
+    }
+}
+
+struct Bound<T> {
+    value: T,
+    cmp: fn(&T, &T) -> Option<Ordering>,
+    show: fn(&T) -> (String, Value),
+}
+
+struct TextCheck<T> {
+    as_str: fn(&T) -> &str,
+}
+
+/// One non-body parameter of a handler: where it comes from, its constraints
+/// and its default. The route macros build one per parameter; its
+/// [`extract`](Param::extract) records every failure in [`Errors`].
+///
+/// ```
+/// use brisk::extract::Param;
+///
+/// // What `#[query(default = 10, ge = 1, le = 100)] limit: u32` becomes:
+/// let limit = Param::<u32>::query("limit").default(|| 10).ge(1).le(100);
+/// # let _ = limit;
+/// ```
+pub struct Param<T: ParamValue> {
+    name: &'static str,
+    source: Source,
+    default: Option<fn() -> T>,
+    ge: Option<Bound<T::Scalar>>,
+    gt: Option<Bound<T::Scalar>>,
+    le: Option<Bound<T::Scalar>>,
+    lt: Option<Bound<T::Scalar>>,
+    min_length: Option<(usize, TextCheck<T::Scalar>)>,
+    max_length: Option<(usize, TextCheck<T::Scalar>)>,
+    pattern: Option<(&'static regex_lite::Regex, &'static str, TextCheck<T::Scalar>)>,
+}
+
+impl<T: ParamValue> Param<T> {
+    fn new(name: &'static str, source: Source) -> Self {
+        Param {
+            name,
+            source,
+            default: None,
+            ge: None,
+            gt: None,
+            le: None,
+            lt: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+        }
+    }
+
+    /// The path parameter at `index` in the route template, reported as `name`.
+    pub fn path(name: &'static str, index: usize) -> Self {
+        Param::new(name, Source::Path(index))
+    }
+
+    /// A query parameter.
+    pub fn query(name: &'static str) -> Self {
+        Param::new(name, Source::Query)
+    }
+
+    /// A header; `name` must be lowercase (the macros lower it at compile time).
+    pub fn header(name: &'static str) -> Self {
+        Param::new(name, Source::Header(HeaderName::from_static(name)))
+    }
+
+    /// A cookie.
+    pub fn cookie(name: &'static str) -> Self {
+        Param::new(name, Source::Cookie)
+    }
+
+    /// The value used when the request doesn't carry the parameter.
+    pub fn default(mut self, default: fn() -> T) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// Each value must be `>= bound`.
+    pub fn ge(mut self, bound: T::Scalar) -> Self
+    where
+        T::Scalar: PartialOrd + Display + Serialize,
+    {
+        self.ge = Some(Bound::new(bound));
+        self
+    }
+
+    /// Each value must be `> bound`.
+    pub fn gt(mut self, bound: T::Scalar) -> Self
+    where
+        T::Scalar: PartialOrd + Display + Serialize,
+    {
+        self.gt = Some(Bound::new(bound));
+        self
+    }
+
+    /// Each value must be `<= bound`.
+    pub fn le(mut self, bound: T::Scalar) -> Self
+    where
+        T::Scalar: PartialOrd + Display + Serialize,
+    {
+        self.le = Some(Bound::new(bound));
+        self
+    }
+
+    /// Each value must be `< bound`.
+    pub fn lt(mut self, bound: T::Scalar) -> Self
+    where
+        T::Scalar: PartialOrd + Display + Serialize,
+    {
+        self.lt = Some(Bound::new(bound));
+        self
+    }
+
+    /// Each value must have at least `min` characters.
+    pub fn min_length(mut self, min: usize) -> Self
+    where
+        T::Scalar: AsRef<str>,
+    {
+        self.min_length = Some((min, TextCheck { as_str: |v| v.as_ref() }));
+        self
+    }
+
+    /// Each value must have at most `max` characters.
+    pub fn max_length(mut self, max: usize) -> Self
+    where
+        T::Scalar: AsRef<str>,
+    {
+        self.max_length = Some((max, TextCheck { as_str: |v| v.as_ref() }));
+        self
+    }
+
+    /// Each value must match `regex` (anywhere in the value, as in FastAPI).
+    pub fn pattern(mut self, regex: &'static regex_lite::Regex, source: &'static str) -> Self
+    where
+        T::Scalar: AsRef<str>,
+    {
+        self.pattern = Some((regex, source, TextCheck { as_str: |v| v.as_ref() }));
+        self
+    }
+
+    /// Takes the parameter from the request; on failure records why and returns `None`.
+    pub fn extract(&self, request: &Request, errors: &mut Errors) -> Option<T> {
+        let before = errors.items.len();
+        let value = if T::REPEATED {
+            let mut values = Vec::new();
+            self.for_each_raw(request, |index, raw| {
+                if let Some(v) = self.parse(raw, Some(index), errors) {
+                    values.push(v);
+                }
+                true
+            });
+            if values.is_empty() {
+                self.default.map(|d| d()).or_else(|| T::from_one(None))
+            } else {
+                Some(T::from_all(values))
+            }
+        } else {
+            let mut found = None;
+            self.for_each_raw(request, |_, raw| {
+                found = Some(raw.into_owned());
+                // Query parameters keep the last occurrence (as Starlette does); the rest the first.
+                matches!(self.source, Source::Query)
+            });
+            match found {
+                Some(raw) => self.parse(Cow::Owned(raw), None, errors).and_then(|v| T::from_one(Some(v))),
+                None => match self.default {
+                    Some(default) => Some(default()),
+                    None => T::from_one(None),
+                },
+            }
+        };
+        if value.is_none() && errors.items.len() == before {
+            errors.push(ErrorItem::missing(vec![self.source.loc().into(), self.name.into()]));
+        }
+        if errors.items.len() > before { None } else { value }
+    }
+
+    /// Calls `visit` with each raw occurrence in request order until it returns `false`.
+    fn for_each_raw(&self, request: &Request, mut visit: impl FnMut(usize, Cow<'_, str>) -> bool) {
+        match &self.source {
+            Source::Path(index) => {
+                if let Some(value) = request.path_param_at(*index) {
+                    visit(0, value);
+                }
+            }
+            Source::Query => {
+                let query = request.query_string().unwrap_or("");
+                let values = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == self.name);
+                for (index, (_, value)) in values.enumerate() {
+                    if !visit(index, value) {
+                        break;
+                    }
+                }
+            }
+            Source::Header(name) => {
+                for (index, value) in request.headers().get_all(name).iter().enumerate() {
+                    if !visit(index, String::from_utf8_lossy(value.as_bytes())) {
+                        break;
+                    }
+                }
+            }
+            Source::Cookie => {
+                let mut index = 0;
+                for header in request.headers().get_all(http::header::COOKIE) {
+                    let Ok(header) = header.to_str() else { continue };
+                    for cookie in cookie::Cookie::split_parse(header).flatten() {
+                        if cookie.name() == self.name {
+                            if !visit(index, Cow::Owned(cookie.value().to_owned())) {
+                                return;
+                            }
+                            index += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn loc(&self, index: Option<usize>) -> Vec<Loc> {
+        let mut loc = vec![Loc::from(self.source.loc()), Loc::from(self.name)];
+        loc.extend(index.map(Loc::Index));
+        loc
+    }
+
+    fn parse(&self, raw: Cow<'_, str>, index: Option<usize>, errors: &mut Errors) -> Option<T::Scalar> {
+        let fail = |errors: &mut Errors, kind, msg: String, ctx: Option<Value>| {
+            let mut item = ErrorItem::new(kind, self.loc(index), msg, Value::String(raw.to_string()));
+            item.ctx = ctx;
+            errors.push(item);
+        };
+        let value = match T::Scalar::from_text(&raw) {
+            Ok(value) => value,
+            Err(err) => {
+                fail(errors, err.kind, err.msg.into_owned(), None);
+                return None;
+            }
+        };
+        let mut ok = true;
+        let bounds = [
+            (&self.ge, Ordering::Greater, "greater_than_equal", "greater than or equal to", "ge", true),
+            (&self.gt, Ordering::Greater, "greater_than", "greater than", "gt", false),
+            (&self.le, Ordering::Less, "less_than_equal", "less than or equal to", "le", true),
+            (&self.lt, Ordering::Less, "less_than", "less than", "lt", false),
+        ];
+        for (bound, allowed, kind, words, key, inclusive) in bounds {
+            let Some(bound) = bound else { continue };
+            let violated = match (bound.cmp)(&value, &bound.value) {
+                None => true,
+                Some(Ordering::Equal) => !inclusive,
+                Some(ordering) => ordering != allowed,
+            };
+            if violated {
+                let (shown, json_value) = (bound.show)(&bound.value);
+                fail(errors, kind, format!("Input should be {words} {shown}"), Some(json!({ key: json_value })));
+                ok = false;
+            }
+        }
+        if let Some((min, check)) = &self.min_length {
+            if (check.as_str)(&value).chars().count() < *min {
+                let plural = if *min == 1 { "" } else { "s" };
+                let msg = format!("String should have at least {min} character{plural}");
+                fail(errors, "string_too_short", msg, Some(json!({ "min_length": min })));
+                ok = false;
+            }
+        }
+        if let Some((max, check)) = &self.max_length {
+            if (check.as_str)(&value).chars().count() > *max {
+                let plural = if *max == 1 { "" } else { "s" };
+                let msg = format!("String should have at most {max} character{plural}");
+                fail(errors, "string_too_long", msg, Some(json!({ "max_length": max })));
+                ok = false;
+            }
+        }
+        if let Some((regex, source, check)) = &self.pattern {
+            if !regex.is_match((check.as_str)(&value)) {
+                let msg = format!("String should match pattern '{source}'");
+                fail(errors, "string_pattern_mismatch", msg, Some(json!({ "pattern": source })));
+                ok = false;
+            }
+        }
+        ok.then_some(value)
+    }
+}
+
+impl<T: PartialOrd + Display + Serialize> Bound<T> {
+    fn new(value: T) -> Self {
+        Bound {
+            value,
+            cmp: |a, b| a.partial_cmp(b),
+            show: |v| (v.to_string(), serde_json::to_value(v).unwrap_or(Value::Null)),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! brisk: FastAPI's developer experience in Rust, on tokio and hyper.
+//!
+//! Annotate plain functions with [`get`], [`post`] and friends; the macros
+//! turn each signature into the code that extracts and validates every
+//! argument, and [`App`] serves them.
+//!
+//! ```no_run
+//! use brisk::prelude::*;
+//!
+//! #[get("/items/{item_id}")]
+//! async fn read_item(item_id: i64, q: Option<String>) -> Json<serde_json::Value> {
+//!     Json(serde_json::json!({ "item_id": item_id, "q": q }))
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), brisk::Error> {
+//!     App::new().routes(routes![read_item]).serve("127.0.0.1:8000").await
+//! }
+//! ```
+
+// The lifecycle, in the order a request meets it.
+mod app;
+mod server;
+mod request;
+mod body;
+pub mod routing;
+#[path = "extraction/mod.rs"]
+pub mod extract;
+mod state;
+mod response;
+mod errors;
+mod error;
+pub mod testing;
+
+pub use app::{App, Service};
+pub use body::{Body, BodyError, BoxError};
+pub use error::Error;
+pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
+pub use request::Request;
+pub use response::{Html, IntoResponse, Json, Response};
+pub use routing::{Route, RouteInfo};
+pub use state::State;
+
+pub use brisk_macros::{delete, get, head, options, patch, post, put};
+
+pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
+
+/// What a typical app needs: `use brisk::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        App, HeaderMap, Html, HttpError, IntoResponse, Json, Method, Request, Response, Route, State,
+        StatusCode, delete, get, head, options, patch, post, put, routes,
+    };
+    pub use serde::{Deserialize, Serialize};
+}
+
+/// Items the macros' generated code refers to; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::extract::{CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body};
+    pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
+    pub use crate::{IntoResponse, Request, Response};
+    pub use http::{Method, StatusCode};
+    pub use regex_lite::Regex;
+    pub use std::sync::LazyLock;
+
+    /// A status code checked by the macro (100..=999), so the fallback never happens.
+    pub fn status_code(code: u16) -> StatusCode {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+    }
+
+    /// A route pattern already compiled once by the macro, so it is known to be valid.
+    pub fn regex(pattern: &str) -> Regex {
+        Regex::new(pattern).unwrap_or_else(|err| panic!("invalid pattern {pattern:?}: {err}"))
+    }
+
+    /// Runs a body's `validator` constraints when its type derives `Validate`.
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __validate_body {
+        ($value:expr, $errors:expr) => {{
+            #[allow(unused_imports)]
+            use $crate::__private::{CheckNothing as _, CheckValid as _};
+            (&&$crate::__private::Validated(&$value)).check($errors)
+        }};
+    }
+    pub use crate::__validate_body as validate_body;
+}

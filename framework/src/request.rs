@@ -1,0 +1,148 @@
+//! The request as handlers, extractors and (later) middleware see it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http::{HeaderMap, Method, Uri, Version};
+
+use crate::app::AppShared;
+use crate::body::Body;
+use crate::state::State;
+
+/// An incoming HTTP request with what brisk knows about it: the client's
+/// address, the matched path parameters and the app's state.
+///
+/// Take it as a handler parameter to read anything the extractors don't cover:
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[get("/whoami")]
+/// async fn whoami(request: Request) -> String {
+///     format!("{} {} from {:?}", request.method(), request.uri(), request.client_addr())
+/// }
+/// ```
+pub struct Request {
+    head: http::request::Parts,
+    body: Body,
+    client: Option<SocketAddr>,
+    params: PathParams,
+    app: Arc<AppShared>,
+}
+
+/// Where the matched path parameters sit in the request path, in template order.
+#[derive(Default, Clone)]
+pub(crate) struct PathParams {
+    pub(crate) route: Option<usize>,
+    pub(crate) spans: Vec<(usize, usize)>,
+}
+
+impl Request {
+    pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppShared>) -> Self {
+        let (head, body) = req.into_parts();
+        Request { head, body, client, params: PathParams::default(), app }
+    }
+
+    pub(crate) fn set_params(&mut self, params: PathParams) {
+        self.params = params;
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.head.method
+    }
+
+    /// The request target as sent by the client.
+    pub fn uri(&self) -> &Uri {
+        &self.head.uri
+    }
+
+    /// The path part of the URI, still percent-encoded.
+    pub fn path(&self) -> &str {
+        self.head.uri.path()
+    }
+
+    /// The raw query string, without the `?`.
+    pub fn query_string(&self) -> Option<&str> {
+        self.head.uri.query()
+    }
+
+    /// The HTTP version the client spoke.
+    pub fn version(&self) -> Version {
+        self.head.version
+    }
+
+    /// All request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.headers
+    }
+
+    /// Mutable access to the headers (for middleware that rewrites them).
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.head.headers
+    }
+
+    /// Typed values attached to this request by the server or by middleware.
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.head.extensions
+    }
+
+    /// Mutable access to the request's extensions.
+    pub fn extensions_mut(&mut self) -> &mut http::Extensions {
+        &mut self.head.extensions
+    }
+
+    /// The address of the peer that opened the connection.
+    pub fn client_addr(&self) -> Option<SocketAddr> {
+        self.client
+    }
+
+    /// A path parameter by its name in the route template, percent-decoded.
+    ///
+    /// `None` when the template has no such variable.
+    pub fn path_param(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        let route = self.params.route?;
+        let index = self.app.param_names(route).iter().position(|n| n == name)?;
+        self.path_param_at(index)
+    }
+
+    /// The path parameter at `index` in template order, percent-decoded.
+    #[doc(hidden)]
+    pub fn path_param_at(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
+        let (start, end) = *self.params.spans.get(index)?;
+        let raw = self.head.uri.path().get(start..end)?;
+        Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy())
+    }
+
+    /// The app state of type `T`, as registered with [`App::state`](crate::App::state).
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<State<T>> {
+        self.app.state.get::<T>()
+    }
+
+    /// Takes the body out of the request, leaving an empty one.
+    pub fn take_body(&mut self) -> Body {
+        std::mem::take(&mut self.body)
+    }
+
+    /// Reads the whole body, within the app's body size limit.
+    pub async fn bytes(&mut self) -> Result<bytes::Bytes, crate::body::BodyError> {
+        let limit = self.app.config.body_limit;
+        self.take_body().collect_limited(limit).await
+    }
+
+    /// Converts into a plain `http::Request`, for code written against the `http` crate.
+    pub fn into_http(self) -> http::Request<Body> {
+        http::Request::from_parts(self.head, self.body)
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.head.method)
+            .field("uri", &self.head.uri)
+            .field("version", &self.head.version)
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,69 @@
+//! Path + method → route; 404, 405 with `Allow`, and HEAD for GET routes.
+
+mod handler;
+pub(crate) mod router;
+
+pub use handler::{Endpoint, RouteInfo, run_blocking};
+pub(crate) use router::Router;
+
+use handler::ErasedEndpoint;
+
+/// One registered route: a handler produced by `#[get]`, `#[post]`, ….
+///
+/// Build a list of them with [`routes!`](crate::routes).
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[get("/ping")]
+/// async fn ping() -> &'static str { "pong" }
+///
+/// let route = Route::new(ping {});
+/// assert_eq!(route.info().path, "/ping");
+/// ```
+#[derive(Clone)]
+pub struct Route {
+    info: RouteInfo,
+    endpoint: &'static dyn ErasedEndpoint,
+}
+
+impl Route {
+    /// Wraps a generated handler.
+    pub fn new<E: Endpoint>(endpoint: E) -> Self {
+        // Handlers are registered once per app and are usually zero-sized, so
+        // leaking them costs nothing and spares a reference count per request.
+        let endpoint: &'static E = Box::leak(Box::new(endpoint));
+        Route { info: E::INFO, endpoint }
+    }
+
+    /// The route's method, path template and handler name.
+    pub fn info(&self) -> &RouteInfo {
+        &self.info
+    }
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} → {}", self.info.method, self.info.path, self.info.name)
+    }
+}
+
+/// Collects handlers into a `Vec<Route>` for [`App::routes`](crate::App::routes).
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[get("/a")]
+/// async fn a() -> &'static str { "a" }
+/// #[post("/b")]
+/// async fn b() -> &'static str { "b" }
+///
+/// let app = App::new().routes(routes![a, b]);
+/// # let _ = app;
+/// ```
+#[macro_export]
+macro_rules! routes {
+    ($($($segment:ident)::+),* $(,)?) => {
+        ::std::vec![$($crate::Route::new($($segment)::+ {})),*]
+    };
+}

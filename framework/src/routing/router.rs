@@ -1,0 +1,155 @@
+use http::{HeaderValue, Method};
+
+use super::Route;
+use super::handler::ErasedEndpoint;
+use crate::error::Error;
+use crate::request::PathParams;
+
+/// The routing table, built once when the app starts.
+pub(crate) struct Router {
+    matcher: matchit::Router<usize>,
+    paths: Vec<PathEntry>,
+    routes: Vec<Route>,
+    param_names: Vec<Vec<String>>,
+}
+
+/// Every route sharing one path template.
+struct PathEntry {
+    template: &'static str,
+    methods: Vec<(Method, usize)>,
+    /// Precomputed `Allow` header for 405s.
+    allow: HeaderValue,
+}
+
+pub(crate) enum Lookup<'a> {
+    Found { endpoint: &'static dyn ErasedEndpoint, params: PathParams, head_from_get: bool },
+    NotFound,
+    MethodNotAllowed(&'a HeaderValue),
+}
+
+impl Router {
+    pub(crate) fn new(routes: Vec<Route>) -> Result<Self, Error> {
+        let mut matcher = matchit::Router::new();
+        let mut paths: Vec<PathEntry> = Vec::new();
+        let mut param_names = Vec::with_capacity(routes.len());
+        for (id, route) in routes.iter().enumerate() {
+            let info = &route.info;
+            param_names.push(template_params(info.path));
+            if let Some(entry) = paths.iter_mut().find(|p| p.template == info.path) {
+                if let Some((_, existing)) = entry.methods.iter().find(|(m, _)| *m == info.method) {
+                    return Err(Error::RouteConflict {
+                        path: info.path.to_owned(),
+                        existing: routes[*existing].info.name.to_owned(),
+                        conflicting: info.name.to_owned(),
+                        reason: format!("both serve {} {}", info.method, info.path),
+                    });
+                }
+                entry.methods.push((info.method.clone(), id));
+                continue;
+            }
+            if let Err(err) = matcher.insert(info.path, paths.len()) {
+                return Err(match &err {
+                    matchit::InsertError::Conflict { with } => {
+                        let existing = paths
+                            .iter()
+                            .find(|p| p.template == with.as_str())
+                            .and_then(|p| p.methods.first())
+                            .map_or_else(|| with.clone(), |(_, r)| routes[*r].info.name.to_owned());
+                        Error::RouteConflict {
+                            path: info.path.to_owned(),
+                            existing,
+                            conflicting: info.name.to_owned(),
+                            reason: format!("`{}` matches the same requests as `{with}`", info.path),
+                        }
+                    }
+                    _ => Error::InvalidRoute {
+                        path: info.path.to_owned(),
+                        handler: info.name.to_owned(),
+                        reason: err.to_string(),
+                    },
+                });
+            }
+            paths.push(PathEntry {
+                template: info.path,
+                methods: vec![(info.method.clone(), id)],
+                allow: HeaderValue::from_static(""),
+            });
+        }
+        for entry in &mut paths {
+            entry.allow = allow_header(&entry.methods);
+        }
+        Ok(Router { matcher, paths, routes, param_names })
+    }
+
+    pub(crate) fn lookup(&self, method: &Method, path: &str) -> Lookup<'_> {
+        let Ok(matched) = self.matcher.at(path) else { return Lookup::NotFound };
+        let entry = &self.paths[*matched.value];
+        let find = |m: &Method| entry.methods.iter().find(|(method, _)| method == m).map(|(_, id)| *id);
+        let (route, head_from_get) = match find(method) {
+            Some(id) => (id, false),
+            None if method == Method::HEAD => match find(&Method::GET) {
+                Some(id) => (id, true),
+                None => return Lookup::MethodNotAllowed(&entry.allow),
+            },
+            None => return Lookup::MethodNotAllowed(&entry.allow),
+        };
+        let base = path.as_ptr() as usize;
+        let spans = matched
+            .params
+            .iter()
+            .map(|(_, value)| {
+                let start = value.as_ptr() as usize - base;
+                (start, start + value.len())
+            })
+            .collect();
+        Lookup::Found {
+            endpoint: self.routes[route].endpoint,
+            params: PathParams { route: Some(route), spans },
+            head_from_get,
+        }
+    }
+
+    pub(crate) fn param_names(&self, route: usize) -> &[String] {
+        &self.param_names[route]
+    }
+
+    pub(crate) fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+}
+
+/// The variable names of a template, in order: `/a/{x}/{*rest}` → `[x, rest]`.
+fn template_params(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if rest[open..].starts_with("{{") {
+            rest = &rest[open + 2..];
+            continue;
+        }
+        let Some(close) = rest[open..].find('}') else { break };
+        names.push(rest[open + 1..open + close].trim_start_matches('*').to_owned());
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
+
+fn allow_header(methods: &[(Method, usize)]) -> HeaderValue {
+    let mut names: Vec<&str> = methods.iter().map(|(m, _)| m.as_str()).collect();
+    if names.contains(&"GET") && !names.contains(&"HEAD") {
+        names.push("HEAD");
+    }
+    names.sort_unstable();
+    HeaderValue::from_str(&names.join(", ")).unwrap_or_else(|_| HeaderValue::from_static("GET"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_params;
+
+    #[test]
+    fn template_variables_in_order() {
+        assert_eq!(template_params("/users/{user_id}/orders/{*rest}"), ["user_id", "rest"]);
+        assert_eq!(template_params("/literal/{{braces}}"), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,73 @@
+//! App state: values registered once on the [`App`](crate::App) and shared by every request.
+
+use std::any::{Any, TypeId};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A shared handle to app state of type `T`, registered with [`App::state`](crate::App::state).
+///
+/// Cloning is cheap (a reference count); it dereferences to `T`.
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// struct Greeting(&'static str);
+///
+/// #[get("/greet")]
+/// async fn greet(greeting: State<Greeting>) -> &'static str {
+///     greeting.0
+/// }
+///
+/// let app = App::new().state(Greeting("hi")).routes(routes![greet]);
+/// # let _ = app;
+/// ```
+pub struct State<T: ?Sized>(Arc<T>);
+
+impl<T: ?Sized> State<T> {
+    /// The shared pointer behind the handle.
+    pub fn into_arc(self) -> Arc<T> {
+        self.0
+    }
+}
+
+impl<T: ?Sized> Clone for State<T> {
+    fn clone(&self) -> Self {
+        State(self.0.clone())
+    }
+}
+
+impl<T: ?Sized> Deref for State<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: ?Sized + std::fmt::Debug> std::fmt::Debug for State<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("State").field(&&*self.0).finish()
+    }
+}
+
+/// The app's state values, one per type. Few entries, so a linear scan beats hashing.
+#[derive(Default)]
+pub(crate) struct StateMap {
+    entries: Vec<(TypeId, Arc<dyn Any + Send + Sync>)>,
+}
+
+impl StateMap {
+    pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: T) {
+        let id = TypeId::of::<T>();
+        let value: Arc<dyn Any + Send + Sync> = Arc::new(value);
+        match self.entries.iter_mut().find(|(t, _)| *t == id) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((id, value)),
+        }
+    }
+
+    pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<State<T>> {
+        let id = TypeId::of::<T>();
+        let (_, value) = self.entries.iter().find(|(t, _)| *t == id)?;
+        value.clone().downcast::<T>().ok().map(State)
+    }
+}

@@ -1,0 +1,1 @@
+//! Shared helpers for brisk's integration tests.
