@@ -33,3 +33,71 @@ route_macro! {
     head => "HEAD",
     options => "OPTIONS",
 }
+
+/// Expansion snapshots: every route in `tests/expand/*.rs` is expanded and
+/// pretty-printed next to its source, so each codegen change is a reviewable diff.
+#[cfg(test)]
+mod snapshots {
+    use std::path::Path;
+
+    const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+
+    fn expand_file(source: &str) -> String {
+        let file = syn::parse_file(source).expect("the snapshot input parses");
+        let mut items = Vec::new();
+        for item in file.items {
+            let syn::Item::Fn(mut function) = item else {
+                items.push(item);
+                continue;
+            };
+            let position = function.attrs.iter().position(|attr| {
+                attr.path().get_ident().is_some_and(|ident| METHODS.iter().any(|m| ident == m))
+            });
+            let Some(position) = position else {
+                items.push(syn::Item::Fn(function));
+                continue;
+            };
+            let attr = function.attrs.remove(position);
+            let method = METHODS
+                .iter()
+                .find(|m| attr.path().is_ident(m))
+                .map(|m| m.to_uppercase())
+                .expect("a route method");
+            let method: &'static str = Box::leak(method.into_boxed_str());
+            let args = match attr.meta {
+                syn::Meta::List(list) => list.tokens,
+                _ => proc_macro2::TokenStream::new(),
+            };
+            let expanded = crate::route::expand_for_test(method, args, quote::quote!(#function));
+            let expanded: syn::File = syn::parse2(expanded).expect("the expansion parses");
+            items.extend(expanded.items);
+        }
+        prettyplease::unparse(&syn::File { shebang: None, attrs: file.attrs, items })
+    }
+
+    #[test]
+    fn expansions_match_the_checked_in_snapshots() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/expand");
+        let bless = std::env::var_os("BRISK_BLESS").is_some();
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).expect("tests/expand exists") {
+            let path = entry.expect("a directory entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            if !name.ends_with(".rs") || name.ends_with(".expanded.rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("readable input");
+            let actual = expand_file(&source);
+            let snapshot = path.with_file_name(name.replace(".rs", ".expanded.rs"));
+            if bless {
+                std::fs::write(&snapshot, &actual).expect("writable snapshot");
+            } else {
+                let expected = std::fs::read_to_string(&snapshot)
+                    .unwrap_or_else(|_| panic!("missing {}: run with BRISK_BLESS=1", snapshot.display()));
+                assert_eq!(expected, actual, "expansion of {name} changed; review and rerun with BRISK_BLESS=1");
+            }
+            checked += 1;
+        }
+        assert!(checked > 0, "no snapshot inputs found in {}", dir.display());
+    }
+}

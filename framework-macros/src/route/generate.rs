@@ -26,10 +26,12 @@ pub(crate) fn generate(
     // Mixed-site names cannot collide with the user's parameter names.
     let request = Ident::new("request", Span::mixed_site());
     let errors = Ident::new("errors", Span::mixed_site());
+    // Bound before the parameters' locals, which may share the handler's name.
+    let handler_fn = Ident::new("handler", Span::mixed_site());
 
     let extractions = handler.params.iter().map(|param| extraction(param, variables, &request, &errors));
     let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
-    let bindings: Vec<&Ident> = checked.iter().map(|p| &p.binding).collect();
+    let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
     let guard = if checked.is_empty() {
         quote! {}
     } else {
@@ -42,15 +44,15 @@ pub(crate) fn generate(
     let arguments = handler.params.iter().map(|param| match param.source {
         Source::Request => quote! { #request },
         _ => {
-            let binding = &param.binding;
+            let binding = local(param);
             quote! { #binding }
         }
     });
     let call = if handler.is_async {
-        quote! { #name(#(#arguments),*).await }
+        quote! { #handler_fn(#(#arguments),*).await }
     } else {
         quote! {
-            match ::brisk::__private::run_blocking(#name_text, move || #name(#(#arguments),*)).await {
+            match ::brisk::__private::run_blocking(#name_text, move || #handler_fn(#(#arguments),*)).await {
                 ::core::result::Result::Ok(output) => output,
                 ::core::result::Result::Err(response) => return response,
             }
@@ -61,12 +63,15 @@ pub(crate) fn generate(
         ReturnType::Default => function.sig.ident.span(),
     };
     let respond = match args.status_code {
-        Some(code) => quote_spanned! {output_span=>
+        Some(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote_spanned! {output_span=>
             ::brisk::__private::IntoResponse::into_response_with_status(
                 output,
                 ::brisk::__private::status_code(#code),
             )
-        },
+            }
+        }
         None => quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) },
     };
     let errors_decl = if checked.is_empty() {
@@ -81,7 +86,8 @@ pub(crate) fn generate(
     } else {
         quote! { #request }
     };
-    let doc = format!("The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.", path.value());
+    let statics = pattern_statics(handler);
+    let doc = format!(" The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.", path.value());
 
     quote! {
         #function
@@ -98,6 +104,8 @@ pub(crate) fn generate(
             };
 
             async fn call(&self, #request_pattern: ::brisk::__private::Request) -> ::brisk::__private::Response {
+                #statics
+                let #handler_fn = #name;
                 #errors_decl
                 #(#extractions)*
                 #guard
@@ -110,7 +118,7 @@ pub(crate) fn generate(
 
 /// One parameter's line of the extraction chain.
 fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &Ident) -> TokenStream {
-    let binding = &param.binding;
+    let binding = &local(param);
     let ty = &param.ty;
     match param.source {
         Source::Request => quote! {},
@@ -128,7 +136,9 @@ fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &I
             let wire = wire_name(param);
             let constructor = match param.source {
                 Source::Path => {
-                    let index = variables.iter().position(|v| v.name == *binding.to_string()).unwrap_or(0);
+                    let name = param.binding.to_string();
+                    let index = variables.iter().position(|v| v.name == name).unwrap_or(0);
+                    let index = proc_macro2::Literal::usize_unsuffixed(index);
                     quote! { path(#wire, #index) }
                 }
                 Source::Header => quote! { header(#wire) },
@@ -143,6 +153,11 @@ fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &I
             }
         }
     }
+}
+
+/// The local holding a parameter's value: the parameter's own name.
+fn local(param: &Param) -> Ident {
+    param.binding.clone()
 }
 
 fn wire_name(param: &Param) -> String {
@@ -169,14 +184,28 @@ fn options(param: &Param) -> Vec<TokenStream> {
         out.push(quote_spanned! {max.span()=> .max_length(#max) });
     }
     if let Some(pattern) = &opts.pattern {
-        let regex = format_ident!("PATTERN");
-        out.push(quote_spanned! {pattern.span()=> .pattern({
-            static #regex: ::brisk::__private::LazyLock<::brisk::__private::Regex> =
-                ::brisk::__private::LazyLock::new(|| ::brisk::__private::regex(#pattern));
-            &#regex
-        }, #pattern) });
+        let regex = pattern_static(param);
+        out.push(quote_spanned! {pattern.span()=> .pattern(&#regex, #pattern) });
     }
     out
+}
+
+/// The name of the static holding a parameter's compiled `pattern`.
+fn pattern_static(param: &Param) -> Ident {
+    format_ident!("{}_PATTERN", param.binding.to_string().trim_start_matches('_').to_uppercase())
+}
+
+/// Compiled once, on first use, for the lifetime of the process.
+fn pattern_statics(handler: &Handler) -> TokenStream {
+    let statics = handler.params.iter().filter_map(|param| {
+        let pattern = param.options.pattern.as_ref()?;
+        let name = pattern_static(param);
+        Some(quote! {
+            static #name: ::brisk::__private::LazyLock<::brisk::__private::Regex> =
+                ::brisk::__private::LazyLock::new(|| ::brisk::__private::regex(#pattern));
+        })
+    });
+    quote! { #(#statics)* }
 }
 
 /// `ge = 0` on an `f64` parameter means `0.0`; FastAPI users write it either way.

@@ -1,0 +1,161 @@
+use brisk::prelude::*;
+async fn plaintext() -> &'static str {
+    "Hello, World!"
+}
+/// The `GET /plaintext` route of [`plaintext()`]; register it with `routes![plaintext]`.
+#[allow(non_camel_case_types)]
+struct plaintext {}
+impl ::brisk::__private::Endpoint for plaintext {
+    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+        method: ::brisk::__private::Method::GET,
+        path: "/plaintext",
+        name: "plaintext",
+    };
+    async fn call(
+        &self,
+        _: ::brisk::__private::Request,
+    ) -> ::brisk::__private::Response {
+        let handler = plaintext;
+        let output = handler().await;
+        ::brisk::__private::IntoResponse::into_response(output)
+    }
+}
+async fn read_item(item_id: i64, q: Option<String>, limit: u32) -> Json<Item> {
+    Json(Item { item_id, q, limit })
+}
+/// The `GET /items/{item_id}` route of [`read_item()`]; register it with `routes![read_item]`.
+#[allow(non_camel_case_types)]
+struct read_item {}
+impl ::brisk::__private::Endpoint for read_item {
+    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+        method: ::brisk::__private::Method::GET,
+        path: "/items/{item_id}",
+        name: "read_item",
+    };
+    async fn call(
+        &self,
+        request: ::brisk::__private::Request,
+    ) -> ::brisk::__private::Response {
+        let handler = read_item;
+        let mut errors = ::brisk::__private::Errors::new();
+        let item_id = ::brisk::__private::Param::<i64>::path("item_id", 0)
+            .extract(&request, &mut errors);
+        let q = ::brisk::__private::Param::<Option<String>>::query("q")
+            .extract(&request, &mut errors);
+        let limit = ::brisk::__private::Param::<u32>::query("limit")
+            .default(|| 10)
+            .ge(1)
+            .le(100)
+            .extract(&request, &mut errors);
+        let (
+            ::core::option::Option::Some(item_id),
+            ::core::option::Option::Some(q),
+            ::core::option::Option::Some(limit),
+        ) = (item_id, q, limit) else {
+            return errors.into_response();
+        };
+        let output = handler(item_id, q, limit).await;
+        ::brisk::__private::IntoResponse::into_response(output)
+    }
+}
+async fn create_item(
+    item: ItemCreate,
+    request: Request,
+) -> Result<Json<Item>, HttpError> {
+    save(item, request.client_addr()).await
+}
+/// The `POST /items` route of [`create_item()`]; register it with `routes![create_item]`.
+#[allow(non_camel_case_types)]
+struct create_item {}
+impl ::brisk::__private::Endpoint for create_item {
+    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+        method: ::brisk::__private::Method::POST,
+        path: "/items",
+        name: "create_item",
+    };
+    async fn call(
+        &self,
+        mut request: ::brisk::__private::Request,
+    ) -> ::brisk::__private::Response {
+        let handler = create_item;
+        let mut errors = ::brisk::__private::Errors::new();
+        let item = ::brisk::__private::json_body::<ItemCreate>(&mut request, &mut errors)
+            .await
+            .filter(|body| ::brisk::__private::validate_body!(body, & mut errors));
+        let (::core::option::Option::Some(item),) = (item,) else {
+            return errors.into_response();
+        };
+        let output = handler(item, request).await;
+        ::brisk::__private::IntoResponse::into_response_with_status(
+            output,
+            ::brisk::__private::status_code(201),
+        )
+    }
+}
+fn search(
+    user_agent: Option<String>,
+    session: String,
+    tags: Vec<String>,
+    ratio: f64,
+    db: State<Db>,
+) -> Json<Vec<Hit>> {
+    Json(db.search(&tags, ratio, user_agent.as_deref(), &session))
+}
+/// The `GET /search` route of [`search()`]; register it with `routes![search]`.
+#[allow(non_camel_case_types)]
+struct search {}
+impl ::brisk::__private::Endpoint for search {
+    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+        method: ::brisk::__private::Method::GET,
+        path: "/search",
+        name: "search",
+    };
+    async fn call(
+        &self,
+        mut request: ::brisk::__private::Request,
+    ) -> ::brisk::__private::Response {
+        static TAGS_PATTERN: ::brisk::__private::LazyLock<::brisk::__private::Regex> = ::brisk::__private::LazyLock::new(||
+        ::brisk::__private::regex("^[a-z]+$"));
+        let handler = search;
+        let mut errors = ::brisk::__private::Errors::new();
+        let user_agent = ::brisk::__private::Param::<
+            Option<String>,
+        >::header("user-agent")
+            .extract(&request, &mut errors);
+        let session = ::brisk::__private::Param::<String>::cookie("session-id")
+            .extract(&request, &mut errors);
+        let tags = ::brisk::__private::Param::<Vec<String>>::query("tags")
+            .min_length(3)
+            .pattern(&TAGS_PATTERN, "^[a-z]+$")
+            .extract(&request, &mut errors);
+        let ratio = ::brisk::__private::Param::<f64>::query("ratio")
+            .gt(0.0)
+            .extract(&request, &mut errors);
+        let db = errors
+            .absorb(
+                <State<
+                    Db,
+                > as ::brisk::__private::FromRequest>::from_request(&mut request)
+                    .await,
+            );
+        let (
+            ::core::option::Option::Some(user_agent),
+            ::core::option::Option::Some(session),
+            ::core::option::Option::Some(tags),
+            ::core::option::Option::Some(ratio),
+            ::core::option::Option::Some(db),
+        ) = (user_agent, session, tags, ratio, db) else {
+            return errors.into_response();
+        };
+        let output = match ::brisk::__private::run_blocking(
+                "search",
+                move || handler(user_agent, session, tags, ratio, db),
+            )
+            .await
+        {
+            ::core::result::Result::Ok(output) => output,
+            ::core::result::Result::Err(response) => return response,
+        };
+        ::brisk::__private::IntoResponse::into_response(output)
+    }
+}
