@@ -45,10 +45,9 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::RouteConflict { path, existing, conflicting, reason } => write!(
-                f,
-                "route conflict: `{conflicting}` ({path}) overlaps `{existing}`: {reason}"
-            ),
+            Error::RouteConflict { path, existing, conflicting, reason } => {
+                write!(f, "route conflict: `{conflicting}` ({path}) overlaps `{existing}`: {reason}")
+            }
             Error::InvalidRoute { path, handler, reason } => {
                 write!(f, "invalid route `{path}` on `{handler}`: {reason}")
             }

@@ -20,16 +20,16 @@
 
 // The lifecycle, in the order a request meets it.
 mod app;
-mod server;
-mod request;
 mod body;
-pub mod routing;
+mod error;
+mod errors;
 #[path = "extraction/mod.rs"]
 pub mod extract;
-mod state;
+mod request;
 mod response;
-mod errors;
-mod error;
+pub mod routing;
+mod server;
+mod state;
 pub mod testing;
 
 pub use app::{App, Service};

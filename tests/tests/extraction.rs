@@ -118,24 +118,20 @@ async fn versioned(version: ApiVersion, limit: u8) -> String {
 }
 
 fn client() -> TestClient {
-    TestClient::new(
-        App::new()
-            .state(Counter(std::sync::atomic::AtomicUsize::new(0)))
-            .routes(routes![
-                repeat,
-                flags,
-                text,
-                headers,
-                cookies,
-                login,
-                logout,
-                create_order,
-                plain,
-                count,
-                raw,
-                versioned
-            ]),
-    )
+    TestClient::new(App::new().state(Counter(std::sync::atomic::AtomicUsize::new(0))).routes(routes![
+        repeat,
+        flags,
+        text,
+        headers,
+        cookies,
+        login,
+        logout,
+        create_order,
+        plain,
+        count,
+        raw,
+        versioned
+    ]))
 }
 
 fn detail(response: &brisk::testing::TestResponse) -> Vec<Value> {
@@ -245,14 +241,13 @@ async fn cookies_are_read_and_the_client_keeps_them() {
 
 #[tokio::test]
 async fn every_source_joins_one_422() {
-    let response = client()
-        .post("/orders/abc")
-        .json(&json!({"product_id": 1, "quantity": 500}))
-        .send()
-        .await;
+    let response = client().post("/orders/abc").json(&json!({"product_id": 1, "quantity": 500})).send().await;
     let errors = detail(&response);
     let locs: Vec<&Value> = errors.iter().map(|e| &e["loc"]).collect();
-    assert_eq!(locs, [&json!(["path", "user_id"]), &json!(["query", "source"]), &json!(["body", "quantity"])]);
+    assert_eq!(
+        locs,
+        [&json!(["path", "user_id"]), &json!(["query", "source"]), &json!(["body", "quantity"])]
+    );
     assert_eq!(errors[2]["type"], "less_than_equal");
     assert_eq!(errors[2]["msg"], "Input should be less than or equal to 100");
     assert_eq!(errors[2]["input"], 500);
@@ -313,7 +308,10 @@ async fn mistyped_json_names_the_field_and_position() {
     assert_eq!(errors[0]["input"], "x");
 
     let errors = detail(&client.post("/plain").json(&json!({})).send().await);
-    assert_eq!(errors[0], json!({"type": "missing", "loc": ["body", "items"], "msg": "Field required", "input": null}));
+    assert_eq!(
+        errors[0],
+        json!({"type": "missing", "loc": ["body", "items"], "msg": "Field required", "input": null})
+    );
 
     let errors = detail(&client.post("/plain").json(&json!("just text")).send().await);
     assert_eq!(errors[0]["type"], "model_attributes_type");

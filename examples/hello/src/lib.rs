@@ -77,7 +77,8 @@ async fn boom() -> &'static str {
 
 #[get("/teapot")]
 async fn teapot() -> Result<&'static str, HttpError> {
-    Err(HttpError::new(StatusCode::IM_A_TEAPOT, json!({ "reason": "short and stout" })).with_header("x-teapot", "yes"))
+    Err(HttpError::new(StatusCode::IM_A_TEAPOT, json!({ "reason": "short and stout" }))
+        .with_header("x-teapot", "yes"))
 }
 
 /// The app with every route registered.

@@ -106,12 +106,14 @@ fn classify_data_error(message: &str, input: &Value) -> (&'static str, String) {
         || expected.contains("integer");
     if integer {
         return match input {
-            Value::String(_) => {
-                ("int_parsing", "Input should be a valid integer, unable to parse string as an integer".into())
-            }
-            Value::Number(n) if n.is_f64() => {
-                ("int_from_float", "Input should be a valid integer, got a number with a fractional part".into())
-            }
+            Value::String(_) => (
+                "int_parsing",
+                "Input should be a valid integer, unable to parse string as an integer".into(),
+            ),
+            Value::Number(n) if n.is_f64() => (
+                "int_from_float",
+                "Input should be a valid integer, got a number with a fractional part".into(),
+            ),
             Value::Number(_) => ("int_type", format!("Input should be a valid integer: {message}")),
             _ => ("int_type", "Input should be a valid integer".into()),
         };
@@ -164,11 +166,8 @@ fn strip_position(message: &str) -> String {
 
 /// serde_json reports line and column; FastAPI reports the byte position.
 fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
-    let line_start: usize = bytes
-        .split(|b| *b == b'\n')
-        .take(line.saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum();
+    let line_start: usize =
+        bytes.split(|b| *b == b'\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
     (line_start + column.saturating_sub(1)).min(bytes.len())
 }
 
@@ -292,7 +291,9 @@ fn describe_constraint(failure: &validator::ValidationError, loc: Vec<Loc>) -> E
             }
             item("value_error", "Value error, invalid length".into(), json!({}))
         }
-        "regex" => item("string_pattern_mismatch", "String should match the required pattern".into(), json!({})),
+        "regex" => {
+            item("string_pattern_mismatch", "String should match the required pattern".into(), json!({}))
+        }
         "email" => item("value_error", "value is not a valid email address".into(), json!({})),
         "url" => item("url_parsing", "Input should be a valid URL".into(), json!({})),
         code => {

@@ -330,7 +330,12 @@ impl<T: ParamValue> Param<T> {
             };
             if violated {
                 let (shown, json_value) = (bound.show)(&bound.value);
-                fail(errors, kind, format!("Input should be {words} {shown}"), Some(json!({ key: json_value })));
+                fail(
+                    errors,
+                    kind,
+                    format!("Input should be {words} {shown}"),
+                    Some(json!({ key: json_value })),
+                );
                 ok = false;
             }
         }

@@ -13,9 +13,7 @@ pub type Response<B = Body> = http::Response<B>;
 
 pub(crate) fn with_content_type(body: Body, content_type: &'static str) -> Response {
     let mut response = Response::new(body);
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
     response
 }
 

@@ -22,11 +22,7 @@ pub(crate) async fn serve(
 ) -> Result<(), Error> {
     let config = service.0.config.clone();
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(config.header_read_timeout)
-        .keep_alive(true);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(config.header_read_timeout).keep_alive(true);
     builder.http2().timer(TokioTimer::new());
 
     if let Ok(addr) = listener.local_addr() {

@@ -161,8 +161,7 @@ impl TestRequest<'_> {
     /// When `value` cannot be serialized.
     pub fn json(mut self, value: &impl Serialize) -> Self {
         self.body = serde_json::to_vec(value).expect("a serializable JSON body").into();
-        self.headers
-            .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self
     }
 
