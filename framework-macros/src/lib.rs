@@ -94,7 +94,10 @@ mod snapshots {
             } else {
                 let expected = std::fs::read_to_string(&snapshot)
                     .unwrap_or_else(|_| panic!("missing {}: run with BRISK_BLESS=1", snapshot.display()));
-                assert_eq!(expected, actual, "expansion of {name} changed; review and rerun with BRISK_BLESS=1");
+                assert_eq!(
+                    expected, actual,
+                    "expansion of {name} changed; review and rerun with BRISK_BLESS=1"
+                );
             }
             checked += 1;
         }

@@ -44,7 +44,7 @@ pub fn parse(template: &str) -> Result<Vec<Variable>, String> {
         if catch_all && !after.is_empty() {
             return Err(format!("the catch-all `{{*{name}}}` must be the last segment"));
         }
-        if !catch_all && !(after.is_empty() || after.starts_with('/')) {
+        if !(catch_all || after.is_empty() || after.starts_with('/')) {
             return Err(format!("`{{{inner}}}` must fill a whole path segment"));
         }
         if variables.iter().any(|v| v.name == name) {
@@ -75,7 +75,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_templates() {
-        for bad in ["items", "/items/{", "/items/{}", "/a/{x}/{x}", "/a/{*r}/b", "/a/x{y}", "/a/{1x}", "/a/}"] {
+        for bad in ["items", "/items/{", "/items/{}", "/a/{x}/{x}", "/a/{*r}/b", "/a/x{y}", "/a/{1x}", "/a/}"]
+        {
             assert!(parse(bad).is_err(), "{bad} should be rejected");
         }
         assert!(parse("/a/{{literal}}").unwrap().is_empty());

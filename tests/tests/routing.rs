@@ -196,3 +196,37 @@ async fn routes_accept_paths_to_handlers_in_other_modules() {
     let client = TestClient::new(App::new().routes(routes![nested::nested_handler]));
     assert_eq!(client.get("/nested").send().await.text(), "nested");
 }
+
+#[derive(Debug)]
+enum Color {
+    Red,
+    Blue,
+}
+
+impl brisk::extract::FromText for Color {
+    fn from_text(text: &str) -> Result<Self, brisk::extract::TextError> {
+        match text {
+            "red" => Ok(Color::Red),
+            "blue" => Ok(Color::Blue),
+            _ => Err(brisk::extract::TextError::new("enum", "Input should be 'red' or 'blue'")),
+        }
+    }
+}
+
+#[get("/colors/{color}")]
+async fn color(color: Color, #[query(default = Color::Red)] fallback: Color) -> String {
+    format!("{color:?} {fallback:?}")
+}
+
+#[tokio::test]
+async fn user_types_parse_from_path_and_query_through_from_text() {
+    let client = TestClient::new(App::new().routes(routes![color]));
+    assert_eq!(client.get("/colors/blue").send().await.text(), "Blue Red");
+    assert_eq!(client.get("/colors/red?fallback=blue").send().await.text(), "Red Blue");
+    let response = client.get("/colors/green").send().await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.json::<Value>()["detail"][0],
+        json!({"type": "enum", "loc": ["path", "color"], "msg": "Input should be 'red' or 'blue'", "input": "green"})
+    );
+}

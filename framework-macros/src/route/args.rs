@@ -18,14 +18,15 @@ pub(crate) struct RouteArgs {
 const KEYS: &str = "`status_code`, `tags`, `summary` or `description`";
 
 pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
-    let parser = |input: syn::parse::ParseStream| -> syn::Result<(Option<LitStr>, Punctuated<Meta, Token![,]>)> {
-        let path = if input.peek(LitStr) { Some(input.parse::<LitStr>()?) } else { None };
-        if path.is_some() && !input.is_empty() {
-            input.parse::<Token![,]>()?;
-        }
-        let rest = Punctuated::<Meta, Token![,]>::parse_terminated(input)?;
-        Ok((path, rest))
-    };
+    let parser =
+        |input: syn::parse::ParseStream| -> syn::Result<(Option<LitStr>, Punctuated<Meta, Token![,]>)> {
+            let path = if input.peek(LitStr) { Some(input.parse::<LitStr>()?) } else { None };
+            if path.is_some() && !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+            let rest = Punctuated::<Meta, Token![,]>::parse_terminated(input)?;
+            Ok((path, rest))
+        };
     match parser.parse2(attr.clone()) {
         Ok((Some(path), rest)) => finish(path, rest.into_iter(), diagnostics),
         Ok((None, _)) if attr.is_empty() => {
@@ -33,7 +34,8 @@ pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<
             None
         }
         Ok((None, _)) => {
-            diagnostics.error(attr, "the route path comes first, as a string literal: `#[get(\"/items/{id}\")]`");
+            diagnostics
+                .error(attr, "the route path comes first, as a string literal: `#[get(\"/items/{id}\")]`");
             None
         }
         Err(err) => {
@@ -43,34 +45,48 @@ pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<
     }
 }
 
-fn finish(path: LitStr, rest: impl Iterator<Item = Meta>, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
-    let mut args = RouteArgs {
-        path,
-        status_code: None,
-        tags: Vec::new(),
-        summary: None,
-        description: None,
-    };
+fn finish(
+    path: LitStr,
+    rest: impl Iterator<Item = Meta>,
+    diagnostics: &mut Diagnostics,
+) -> Option<RouteArgs> {
+    let mut args = RouteArgs { path, status_code: None, tags: Vec::new(), summary: None, description: None };
+    let mut seen: Vec<String> = Vec::new();
     for meta in rest {
+        let key = meta.path().get_ident().map(ToString::to_string).unwrap_or_default();
+        let shown = quote::ToTokens::to_token_stream(meta.path()).to_string().replace(' ', "");
         let Meta::NameValue(pair) = &meta else {
-            diagnostics.error(&meta, format!("expected `key = value`, one of {KEYS}"));
+            match key.as_str() {
+                "status_code" | "tags" | "summary" | "description" => {
+                    diagnostics.error_spanned(&meta, format!("`{key}` takes a value: write `{key} = …`"))
+                }
+                _ => diagnostics
+                    .error_spanned(meta.path(), format!("unknown route option `{shown}`; expected {KEYS}")),
+            }
             continue;
         };
-        let key = pair.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        if seen.contains(&key) {
+            diagnostics.error_spanned(&pair.path, format!("`{key}` is given twice"));
+            continue;
+        }
+        seen.push(key.clone());
         match key.as_str() {
             "status_code" => match &pair.value {
                 Expr::Lit(ExprLit { lit: Lit::Int(code), .. }) => match code.base10_parse::<u16>() {
                     Ok(code) if (100..=999).contains(&code) => args.status_code = Some(code),
                     _ => diagnostics.error(code, "`status_code` must be an HTTP status between 100 and 999"),
                 },
-                other => diagnostics.error(other, "`status_code` takes an integer literal, as in `status_code = 201`"),
+                other => diagnostics
+                    .error(other, "`status_code` takes an integer literal, as in `status_code = 201`"),
             },
             "tags" => match &pair.value {
                 Expr::Array(array) => {
                     for element in &array.elems {
                         match element {
                             Expr::Lit(ExprLit { lit: Lit::Str(tag), .. }) => args.tags.push(tag.clone()),
-                            other => diagnostics.error(other, "tags are string literals: `tags = [\"items\"]`"),
+                            other => {
+                                diagnostics.error(other, "tags are string literals: `tags = [\"items\"]`")
+                            }
                         }
                     }
                 }
@@ -86,7 +102,8 @@ fn finish(path: LitStr, rest: impl Iterator<Item = Meta>, diagnostics: &mut Diag
                 }
                 other => diagnostics.error(other, format!("`{key}` takes a string literal")),
             },
-            _ => diagnostics.error(&pair.path, format!("unknown route option `{key}`; expected {KEYS}")),
+            _ => diagnostics
+                .error_spanned(&pair.path, format!("unknown route option `{shown}`; expected {KEYS}")),
         }
     }
     Some(args)

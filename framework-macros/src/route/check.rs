@@ -4,7 +4,7 @@ use syn::ItemFn;
 
 use super::Diagnostics;
 use super::args::RouteArgs;
-use super::params::{Handler, Source, wrapped};
+use super::params::{Handler, Source, is_text_like, last_segment, wrapped};
 use crate::template::{self, Variable};
 
 /// Checks the handler against its route and settles each implicit parameter
@@ -17,7 +17,10 @@ pub(crate) fn check(
 ) -> Option<Vec<Variable>> {
     let sig = &function.sig;
     if !sig.generics.params.is_empty() {
-        diagnostics.error(&sig.generics, "handlers cannot be generic: the route needs one concrete function");
+        diagnostics.error_spanned(
+            &sig.generics,
+            "handlers cannot be generic: the route needs one concrete function",
+        );
     }
     if let Some(variadic) = &sig.variadic {
         diagnostics.error(variadic, "handlers cannot be variadic");
@@ -26,7 +29,10 @@ pub(crate) fn check(
         diagnostics.error(constness, "handlers cannot be `const fn`");
     }
     if let Some(abi) = &sig.abi {
-        diagnostics.error(abi, "handlers use the Rust ABI: remove the `extern`");
+        diagnostics.error_spanned(abi, "handlers use the Rust ABI: remove the `extern`");
+    }
+    if let Some(unsafety) = &sig.unsafety {
+        diagnostics.error(unsafety, "handlers cannot be `unsafe fn`: use an `unsafe` block inside the body");
     }
 
     let variables = match template::parse(&args.path.value()) {
@@ -47,14 +53,33 @@ pub(crate) fn check(
             Source::Implicit => param.source = Source::Query,
             Source::Path if variables.is_some() && !in_template => diagnostics.error(
                 &param.binding,
-                format!("`{name}` is marked #[path] but the route path `{}` has no `{{{name}}}`", args.path.value()),
+                format!(
+                    "`{name}` is marked #[path] but the route path `{}` has no `{{{name}}}`",
+                    args.path.value()
+                ),
             ),
-            Source::Query | Source::Header | Source::Cookie | Source::Body | Source::Extractor if in_template => {
+            // Named in the template: a path parameter, whatever its type; a type that
+            // cannot be parsed from text then fails on the type itself.
+            Source::Extractor if in_template && param.attribute.is_none() => param.source = Source::Path,
+            Source::Query | Source::Header | Source::Cookie | Source::Body | Source::Extractor
+                if in_template =>
+            {
+                let attribute = param.source.attribute();
                 diagnostics.error(
                     param.attribute.unwrap_or_else(|| param.binding.span()),
-                    format!("`{name}` is a variable of the route path, so it is a path parameter; remove the annotation or rename the parameter"),
+                    format!(
+                        "`{name}` is a variable of the route path, so it is a path parameter: \
+                         remove `#[{attribute}]` or rename the parameter"
+                    ),
                 )
             }
+            Source::Request if in_template => diagnostics.error(
+                &param.binding,
+                format!(
+                    "`{name}` is a variable of the route path, so it is a path parameter, \
+                     not the whole `Request`: rename one of them"
+                ),
+            ),
             Source::Body if body_seen => diagnostics.error(
                 param.attribute.unwrap_or_else(|| param.binding.span()),
                 "a handler has at most one #[body]: gather the fields into one struct",
@@ -69,9 +94,11 @@ pub(crate) fn check(
         if param.source == Source::Path {
             for wrapper in ["Option", "Vec"] {
                 if wrapped(&param.ty, wrapper).is_some() {
-                    diagnostics.error(
+                    diagnostics.error_spanned(
                         &param.ty,
-                        format!("path parameters are always present: use the plain type instead of `{wrapper}<_>`"),
+                        format!(
+                            "path parameters are always present: use the plain type instead of `{wrapper}<_>`"
+                        ),
                     );
                 }
             }
@@ -79,13 +106,28 @@ pub(crate) fn check(
                 diagnostics.error(default, "path parameters are always present, so they take no `default`");
             }
         }
-        if param.options.convert_underscores.is_some() && param.source != Source::Header {
-            diagnostics.error(&param.binding, "`convert_underscores` applies to #[header] parameters only");
+        if let Some(key) = param.options.key("convert_underscores")
+            && param.source != Source::Header
+        {
+            diagnostics.error(key, "`convert_underscores` applies to #[header] parameters only");
         }
-        if let Some(pattern) = &param.options.pattern {
-            if let Err(err) = regex_lite::Regex::new(&pattern.value()) {
-                diagnostics.error(pattern, format!("invalid `pattern`: {err}"));
+        if let Some(scalar) = non_text_scalar(&param.ty) {
+            for option in ["min_length", "max_length", "pattern"] {
+                if let Some(key) = param.options.key(option) {
+                    diagnostics.error(
+                        key,
+                        format!(
+                            "`{option}` applies to text parameters, and `{name}` is a `{scalar}`; \
+                             bound numbers with `ge`, `gt`, `le` or `lt`"
+                        ),
+                    );
+                }
             }
+        }
+        if let Some(pattern) = &param.options.pattern
+            && let Err(err) = regex_lite::Regex::new(&pattern.value())
+        {
+            diagnostics.error(pattern, format!("invalid `pattern`: {err}"));
         }
         if param.source == Source::Header {
             let header = header_name(param);
@@ -96,27 +138,25 @@ pub(crate) fn check(
                 diagnostics.error(span, format!("`{header}` is not a valid header name"));
             }
         }
-        if let Some(alias) = &param.options.alias {
-            if alias.value().is_empty() {
-                diagnostics.error(alias, "`alias` cannot be empty");
-            }
+        if let Some(alias) = &param.options.alias
+            && alias.value().is_empty()
+        {
+            diagnostics.error(alias, "`alias` cannot be empty");
         }
     }
 
     if let Some(variables) = &variables {
         for variable in variables {
-            let bound = handler
-                .params
-                .iter()
-                .any(|p| p.source == Source::Path && p.binding == variable.name.as_str());
+            // A parameter of that name with another source has its own error already.
+            let bound = handler.params.iter().any(|p| p.binding == variable.name.as_str());
             if !bound {
                 diagnostics.error(
                     &args.path,
                     format!(
-                        "the route path names `{{{}}}` but `{}` has no parameter `{}`",
-                        variable.name,
+                        "the route path names `{{{name}}}` but `{}` has no parameter `{name}`: \
+                         add one, as in `{name}: i64`",
                         function.sig.ident,
-                        variable.name
+                        name = variable.name,
                     ),
                 );
             }
@@ -125,12 +165,24 @@ pub(crate) fn check(
     variables
 }
 
+/// The built-in scalar under `Option`/`Vec` when it is not text, as in `u32`.
+fn non_text_scalar(ty: &syn::Type) -> Option<String> {
+    if let Some(inner) = wrapped(ty, "Option").or_else(|| wrapped(ty, "Vec")) {
+        return non_text_scalar(&inner);
+    }
+    let segment = last_segment(ty)?;
+    let name = segment.ident.to_string();
+    (segment.arguments.is_empty() && is_text_like(ty) && name != "String").then_some(name)
+}
+
 /// The wire name of a header parameter: the alias, or the parameter name with
 /// underscores turned into hyphens; lowercase, as `http` stores names.
 pub(crate) fn header_name(param: &super::params::Param) -> String {
     match &param.options.alias {
         Some(alias) => alias.value().to_ascii_lowercase(),
-        None if param.options.convert_underscores == Some(false) => param.binding.to_string().to_ascii_lowercase(),
+        None if param.options.convert_underscores == Some(false) => {
+            param.binding.to_string().to_ascii_lowercase()
+        }
         None => param.binding.to_string().replace('_', "-").to_ascii_lowercase(),
     }
 }

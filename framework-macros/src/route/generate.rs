@@ -8,7 +8,7 @@ use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitFloat, ReturnType};
 
 use super::args::RouteArgs;
 use super::check::header_name;
-use super::params::{Handler, Param, Source, is_float};
+use super::params::{Handler, Param, Source, is_float, is_text_like};
 use crate::template::Variable;
 
 pub(crate) fn generate(
@@ -79,15 +79,19 @@ pub(crate) fn generate(
     } else {
         quote! { let mut #errors = ::brisk::__private::Errors::new(); }
     };
-    let request_pattern = if handler.params.iter().any(|p| matches!(p.source, Source::Body | Source::Extractor)) {
-        quote! { mut #request }
-    } else if handler.params.is_empty() {
-        quote! { _ }
-    } else {
-        quote! { #request }
-    };
+    let request_pattern =
+        if handler.params.iter().any(|p| matches!(p.source, Source::Body | Source::Extractor)) {
+            quote! { mut #request }
+        } else if handler.params.is_empty() {
+            quote! { _ }
+        } else {
+            quote! { #request }
+        };
     let statics = pattern_statics(handler);
-    let doc = format!(" The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.", path.value());
+    let doc = format!(
+        " The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.",
+        path.value()
+    );
 
     quote! {
         #function
@@ -133,23 +137,40 @@ fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &I
             );
         },
         Source::Path | Source::Query | Source::Header | Source::Cookie | Source::Implicit => {
-            let wire = wire_name(param);
+            // Every token carries the type's span, so a type that is not a
+            // parameter type is reported on the type, not on the attribute.
+            let span = ty.span();
+            let mut wire = proc_macro2::Literal::string(&wire_name(param));
+            wire.set_span(span);
             let constructor = match param.source {
                 Source::Path => {
                     let name = param.binding.to_string();
                     let index = variables.iter().position(|v| v.name == name).unwrap_or(0);
-                    let index = proc_macro2::Literal::usize_unsuffixed(index);
-                    quote! { path(#wire, #index) }
+                    let mut index = proc_macro2::Literal::usize_unsuffixed(index);
+                    index.set_span(span);
+                    quote_spanned! {span=> path(#wire, #index) }
                 }
-                Source::Header => quote! { header(#wire) },
-                Source::Cookie => quote! { cookie(#wire) },
-                _ => quote! { query(#wire) },
+                Source::Header => quote_spanned! {span=> header(#wire) },
+                Source::Cookie => quote_spanned! {span=> cookie(#wire) },
+                _ => quote_spanned! {span=> query(#wire) },
             };
-            let options = options(param);
-            quote_spanned! {ty.span()=>
-                let #binding = ::brisk::__private::Param::<#ty>::#constructor
-                    #(#options)*
-                    .extract(&#request, &mut #errors);
+            if is_text_like(ty) {
+                let options = options(param, false);
+                quote_spanned! {span=>
+                    let #binding = ::brisk::__private::Param::<#ty>::#constructor
+                        #(#options)*
+                        .extract(&#request, &mut #errors);
+                }
+            } else {
+                // A type the macro does not know is named only on the result, so
+                // that one that is not a parameter type fails once, on the type,
+                // instead of once per method called on `Param<T>`.
+                let options = options(param, true);
+                quote_spanned! {span=>
+                    let #binding: ::core::option::Option<#ty> = ::brisk::__private::Param::#constructor
+                        #(#options)*
+                        .extract(&#request, &mut #errors);
+                }
             }
         }
     }
@@ -167,25 +188,38 @@ fn wire_name(param: &Param) -> String {
     }
 }
 
-fn options(param: &Param) -> Vec<TokenStream> {
+/// The option calls, each spanned on its key, so a constraint the type does
+/// not support (`max_length` on a number) is reported on the key.
+/// `typed_default` writes the parameter's type on the default's closure.
+fn options(param: &Param, typed_default: bool) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let opts = &param.options;
+    let key_span = |name: &str, fallback: Span| opts.key(name).map_or(fallback, Ident::span);
     if let Some(default) = &opts.default {
-        out.push(quote_spanned! {default.span()=> .default(|| #default) });
+        let span = default.span();
+        let ty = &param.ty;
+        out.push(if typed_default {
+            quote_spanned! {span=> .default(|| -> #ty { #default }) }
+        } else {
+            quote_spanned! {span=> .default(|| #default) }
+        });
     }
     for (key, bound) in &opts.bounds {
         let bound = float_literal(bound, is_float(&param.ty));
         out.push(quote_spanned! {key.span()=> .#key(#bound) });
     }
     if let Some(min) = &opts.min_length {
-        out.push(quote_spanned! {min.span()=> .min_length(#min) });
+        let span = key_span("min_length", min.span());
+        out.push(quote_spanned! {span=> .min_length(#min) });
     }
     if let Some(max) = &opts.max_length {
-        out.push(quote_spanned! {max.span()=> .max_length(#max) });
+        let span = key_span("max_length", max.span());
+        out.push(quote_spanned! {span=> .max_length(#max) });
     }
     if let Some(pattern) = &opts.pattern {
         let regex = pattern_static(param);
-        out.push(quote_spanned! {pattern.span()=> .pattern(&#regex, #pattern) });
+        let span = key_span("pattern", pattern.span());
+        out.push(quote_spanned! {span=> .pattern(&#regex, #pattern) });
     }
     out
 }

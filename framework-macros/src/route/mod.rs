@@ -24,6 +24,12 @@ impl Diagnostics {
         self.push(syn::Error::new(span.span(), message));
     }
 
+    /// Like [`error`](Self::error), but underlines every token of `tokens`
+    /// (`Option<i64>`, `<T: Clone>`), not only the first.
+    pub(crate) fn error_spanned(&mut self, tokens: impl ToTokens, message: impl std::fmt::Display) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
     pub(crate) fn into_error(self) -> Option<syn::Error> {
         self.0
     }
@@ -39,9 +45,11 @@ pub fn expand(method: &'static str, attr: TokenStream, item: TokenStream) -> Tok
                 "`#[{}]` applies to functions: write it on an `async fn` or `fn` handler",
                 method.to_lowercase()
             );
-            let error = syn::Error::new_spanned(&item, message);
-            let mut out = error.to_compile_error();
-            out.extend(item);
+            diagnostics.error_spanned(item_head(&item), message);
+            let mut out = item;
+            if let Some(error) = diagnostics.into_error() {
+                out.extend(error.to_compile_error());
+            }
             return out;
         }
     };
@@ -59,6 +67,27 @@ pub fn expand(method: &'static str, attr: TokenStream, item: TokenStream) -> Tok
             }
             out
         }
+    }
+}
+
+/// The tokens that name an item which is not a function, for instance
+/// `struct Items`: underlining the whole item would hide the point.
+fn item_head(item: &TokenStream) -> TokenStream {
+    use syn::Item;
+    fn head(keyword: impl ToTokens, name: impl ToTokens) -> TokenStream {
+        quote::quote!(#keyword #name)
+    }
+    match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Struct(s)) => head(s.struct_token, s.ident),
+        Ok(Item::Enum(e)) => head(e.enum_token, e.ident),
+        Ok(Item::Union(u)) => head(u.union_token, u.ident),
+        Ok(Item::Const(c)) => head(c.const_token, c.ident),
+        Ok(Item::Static(s)) => head(s.static_token, s.ident),
+        Ok(Item::Type(t)) => head(t.type_token, t.ident),
+        Ok(Item::Trait(t)) => head(t.trait_token, t.ident),
+        Ok(Item::Mod(m)) => head(m.mod_token, m.ident),
+        Ok(Item::Impl(i)) => head(i.impl_token, i.self_ty),
+        _ => item.clone(),
     }
 }
 

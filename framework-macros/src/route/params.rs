@@ -1,8 +1,10 @@
 //! A handler's parameters: where each one comes from and its options.
 
 use proc_macro2::Span;
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, FnArg, Ident, ItemFn, LitInt, LitStr, Pat, Type};
+use syn::{Attribute, Expr, ExprLit, FnArg, Ident, ItemFn, LitBool, LitInt, LitStr, Meta, Pat, Token, Type};
 
 use super::Diagnostics;
 
@@ -44,6 +46,15 @@ pub(crate) struct Options {
     pub max_length: Option<LitInt>,
     pub pattern: Option<LitStr>,
     pub convert_underscores: Option<bool>,
+    /// Every option key, as written, for error spans.
+    pub keys: Vec<Ident>,
+}
+
+impl Options {
+    /// The key `name` as the user wrote it, if they did.
+    pub(crate) fn key(&self, name: &str) -> Option<&Ident> {
+        self.keys.iter().find(|key| *key == name)
+    }
 }
 
 pub(crate) struct Param {
@@ -61,6 +72,8 @@ pub(crate) struct Handler {
     pub is_async: bool,
 }
 
+const OPTIONS: &str = "`alias`, `default`, `ge`, `gt`, `le`, `lt`, `min_length`, `max_length`";
+
 const ATTRIBUTES: &str = "#[path], #[query], #[header], #[cookie] or #[body]";
 
 /// Reads every parameter and strips brisk's attributes from the function.
@@ -69,8 +82,8 @@ pub(crate) fn parse(function: &mut ItemFn, diagnostics: &mut Diagnostics) -> Han
     for (position, input) in function.sig.inputs.iter_mut().enumerate() {
         let typed = match input {
             FnArg::Receiver(receiver) => {
-                diagnostics.error(
-                    &receiver.self_token,
+                diagnostics.error_spanned(
+                    &*receiver,
                     "handlers are free functions: remove `self` and move the handler out of the `impl` block",
                 );
                 continue;
@@ -82,7 +95,8 @@ pub(crate) fn parse(function: &mut ItemFn, diagnostics: &mut Diagnostics) -> Han
             Pat::Ident(pat) => Ident::new(&pat.ident.to_string(), pat.ident.span()),
             Pat::Wild(wild) => Ident::new(&format!("__arg{position}"), wild.span()),
             other => {
-                diagnostics.error(other, "use a plain name for handler parameters; destructure inside the body");
+                diagnostics
+                    .error(other, "use a plain name for handler parameters; destructure inside the body");
                 continue;
             }
         };
@@ -119,14 +133,20 @@ fn take_attributes(
             }
             _ => {
                 let shown = quote::ToTokens::to_token_stream(attr.path()).to_string().replace(' ', "");
-                diagnostics.error(attr.path(), format!("unknown parameter attribute `#[{shown}]`; expected {ATTRIBUTES}"));
+                diagnostics.error(
+                    attr.path(),
+                    format!("unknown parameter attribute `#[{shown}]`; expected {ATTRIBUTES}"),
+                );
                 continue;
             }
         };
         if let Some((first, _)) = source {
             diagnostics.error(
                 attr.path(),
-                format!("a parameter has one source: it is already `#[{}]`, so it cannot also be `#[{name}]`", first.attribute()),
+                format!(
+                    "a parameter has one source: it is already `#[{}]`, so it cannot also be `#[{name}]`",
+                    first.attribute()
+                ),
             );
             continue;
         }
@@ -135,41 +155,107 @@ fn take_attributes(
             continue;
         }
         if this == Source::Body {
-            diagnostics.error(&attr.meta, "`#[body]` takes no options; put constraints on the model's fields");
+            let message = "`#[body]` takes no options; put constraints on the model's fields";
+            match &attr.meta {
+                Meta::List(list) if !list.tokens.is_empty() => {
+                    diagnostics.error_spanned(&list.tokens, message)
+                }
+                other => diagnostics.error_spanned(other, message),
+            }
             continue;
         }
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-            match key.as_str() {
-                "alias" => options.alias = Some(meta.value()?.parse()?),
-                "default" => options.default = Some(meta.value()?.parse()?),
-                "ge" | "gt" | "le" | "lt" => {
-                    let bound: Expr = meta.value()?.parse()?;
-                    options.bounds.push((meta.path.get_ident().cloned().unwrap_or_else(|| Ident::new(&key, Span::call_site())), bound));
-                }
-                "min_length" => options.min_length = Some(meta.value()?.parse()?),
-                "max_length" => options.max_length = Some(meta.value()?.parse()?),
-                "pattern" => options.pattern = Some(meta.value()?.parse()?),
-                "convert_underscores" if this == Source::Header => {
-                    let flag: syn::LitBool = meta.value()?.parse()?;
-                    options.convert_underscores = Some(flag.value);
-                }
-                _ => {
-                    return Err(meta.error(format!(
-                        "unknown option `{key}` for `#[{name}]`; expected `alias`, `default`, `ge`, `gt`, `le`, `lt`, `min_length`, `max_length` or `pattern`{}",
-                        if this == Source::Header { " or `convert_underscores`" } else { "" }
-                    )));
+        match attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
+            Ok(metas) => {
+                for meta in metas {
+                    read_option(meta, this, &name, &mut options, diagnostics);
                 }
             }
-            Ok(())
-        });
-        if let Err(err) = result {
-            diagnostics.push(err);
+            Err(err) => diagnostics.push(err),
         }
     }
     *attrs = kept;
     let (source, span) = source.unzip();
     (source, span, options)
+}
+
+/// Reads one `key = value` of `#[query(...)]` and friends; reports every bad one.
+fn read_option(
+    meta: Meta,
+    source: Source,
+    attribute: &str,
+    options: &mut Options,
+    diagnostics: &mut Diagnostics,
+) {
+    let key = meta.path().get_ident().map(ToString::to_string).unwrap_or_default();
+    // `convert_underscores` is read everywhere so that the check can say where it belongs.
+    let known = matches!(
+        key.as_str(),
+        "alias"
+            | "default"
+            | "ge"
+            | "gt"
+            | "le"
+            | "lt"
+            | "min_length"
+            | "max_length"
+            | "pattern"
+            | "convert_underscores"
+    );
+    if !known {
+        let shown = meta.path().to_token_stream().to_string().replace(' ', "");
+        let last =
+            if source == Source::Header { ", `pattern` or `convert_underscores`" } else { " or `pattern`" };
+        diagnostics.error_spanned(
+            meta.path(),
+            format!("unknown option `{shown}` for `#[{attribute}]`; expected {OPTIONS}{last}"),
+        );
+        return;
+    }
+    let Meta::NameValue(pair) = meta else {
+        diagnostics.error_spanned(&meta, format!("`{key}` takes a value: write `{key} = …`"));
+        return;
+    };
+    let ident = pair.path.get_ident().cloned().unwrap_or_else(|| Ident::new(&key, Span::call_site()));
+    if options.keys.contains(&ident) {
+        diagnostics.error(&ident, format!("`{key}` is given twice"));
+        return;
+    }
+    match store_option(&key, &ident, pair.value, options) {
+        Ok(()) => options.keys.push(ident),
+        Err(err) => diagnostics.push(err),
+    }
+}
+
+/// Stores the value of a known option, once its literal has the right kind.
+fn store_option(key: &str, ident: &Ident, value: Expr, options: &mut Options) -> syn::Result<()> {
+    match key {
+        "alias" => {
+            options.alias = Some(literal(value, "`alias` takes a string literal: `alias = \"x-name\"`")?)
+        }
+        "default" => options.default = Some(value),
+        "min_length" => options.min_length = Some(literal(value, "`min_length` takes an integer literal")?),
+        "max_length" => options.max_length = Some(literal(value, "`max_length` takes an integer literal")?),
+        "pattern" => {
+            options.pattern =
+                Some(literal(value, "`pattern` takes a string literal: `pattern = \"^[a-z]+$\"`")?)
+        }
+        "convert_underscores" => {
+            let flag: LitBool = literal(value, "`convert_underscores` takes `true` or `false`")?;
+            options.convert_underscores = Some(flag.value);
+        }
+        _ => options.bounds.push((ident.clone(), value)),
+    }
+    Ok(())
+}
+
+/// A literal of the expected kind, or an error on the value as written.
+fn literal<T: syn::parse::Parse>(value: Expr, message: &str) -> syn::Result<T> {
+    match &value {
+        Expr::Lit(ExprLit { lit, .. }) => {
+            syn::parse2(lit.to_token_stream()).map_err(|_| syn::Error::new_spanned(&value, message))
+        }
+        _ => Err(syn::Error::new_spanned(&value, message)),
+    }
 }
 
 /// The last path segment of a type, with its generic arguments.

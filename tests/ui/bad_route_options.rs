@@ -1,0 +1,13 @@
+use brisk::prelude::*;
+
+#[get("/items", summary = 5, deprecated, tags, status_code = 200, status_code = 204)]
+async fn list_items() -> &'static str {
+    "[]"
+}
+
+#[get("/users" status_code = 201)]
+async fn list_users() -> &'static str {
+    "[]"
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use brisk::prelude::*;
+
+#[get("/items")]
+struct Items {
+    count: usize,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use brisk::prelude::*;
+
+#[get("/search")]
+async fn search(#[querry] q: String) -> String {
+    q
+}
+
+fn main() {}
