@@ -19,7 +19,11 @@ use crate::response::{IntoResponse, Response, json_bytes};
 /// }
 /// ```
 #[derive(Debug, Clone)]
-pub struct HttpError {
+pub struct HttpError(Box<Inner>);
+
+// Boxed so that `Result<T, HttpError>` stays one pointer wide on the happy path.
+#[derive(Debug, Clone)]
+struct Inner {
     status: StatusCode,
     detail: serde_json::Value,
     headers: HeaderMap,
@@ -32,7 +36,7 @@ impl HttpError {
             tracing::error!(target: "brisk::errors", error = %err, "HttpError detail is not serializable");
             serde_json::Value::Null
         });
-        HttpError { status, detail, headers: HeaderMap::new() }
+        HttpError(Box::new(Inner { status, detail, headers: HeaderMap::new() }))
     }
 
     /// An error whose detail is the status's standard reason phrase.
@@ -73,40 +77,41 @@ impl HttpError {
     pub fn with_header(mut self, name: &'static str, value: impl AsRef<str>) -> Self {
         let name = HeaderName::from_static(name);
         let value = HeaderValue::from_str(value.as_ref()).expect("a valid header value");
-        self.headers.append(name, value);
+        self.0.headers.append(name, value);
         self
     }
 
     /// The status code.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     /// The detail value.
     pub fn detail(&self) -> &serde_json::Value {
-        &self.detail
+        &self.0.detail
     }
 
     /// The extra headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.0.headers
     }
 
-    pub(crate) fn to_response(self) -> Response {
+    pub(crate) fn into_json_response(self) -> Response {
         #[derive(Serialize)]
         struct Body<'a> {
             detail: &'a serde_json::Value,
         }
-        let mut response = json_bytes(&Body { detail: &self.detail });
-        *response.status_mut() = self.status;
-        response.headers_mut().extend(self.headers);
+        let Inner { status, detail, headers } = *self.0;
+        let mut response = json_bytes(&Body { detail: &detail });
+        *response.status_mut() = status;
+        response.headers_mut().extend(headers);
         response
     }
 }
 
 impl std::fmt::Display for HttpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.status, self.detail)
+        write!(f, "{}: {}", self.0.status, self.0.detail)
     }
 }
 
@@ -120,6 +125,6 @@ impl From<StatusCode> for HttpError {
 
 impl IntoResponse for &HttpError {
     fn into_response(self) -> Response {
-        self.clone().to_response()
+        self.clone().into_json_response()
     }
 }

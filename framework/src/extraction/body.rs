@@ -12,29 +12,30 @@ use crate::request::Request;
 /// content type, as FastAPI does); any other type is a 415. Malformed JSON
 /// and values of the wrong shape are 422s whose `loc` points into the body.
 pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut Errors) -> Option<T> {
-    if let Some(content_type) = request.headers().get(http::header::CONTENT_TYPE) {
-        if !is_json(content_type.as_bytes()) {
-            errors.reject(
-                HttpError::new(
-                    http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "Unsupported Media Type: expected `application/json`",
-                )
-                .to_response(),
-            );
-            return None;
-        }
+    if let Some(content_type) = request.headers().get(http::header::CONTENT_TYPE)
+        && !is_json(content_type.as_bytes())
+    {
+        errors.reject(
+            HttpError::new(
+                http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported Media Type: expected `application/json`",
+            )
+            .into_json_response(),
+        );
+        return None;
     }
     let bytes = match request.bytes().await {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
             errors.reject(
-                HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large").to_response(),
+                HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
+                    .into_json_response(),
             );
             return None;
         }
         Err(BodyError::Read(err)) => {
             tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
-            errors.reject(HttpError::bad_request("Could not read the request body").to_response());
+            errors.reject(HttpError::bad_request("Could not read the request body").into_json_response());
             return None;
         }
     };

@@ -339,28 +339,28 @@ impl<T: ParamValue> Param<T> {
                 ok = false;
             }
         }
-        if let Some((min, check)) = &self.min_length {
-            if (check.as_str)(&value).chars().count() < *min {
-                let plural = if *min == 1 { "" } else { "s" };
-                let msg = format!("String should have at least {min} character{plural}");
-                fail(errors, "string_too_short", msg, Some(json!({ "min_length": min })));
-                ok = false;
-            }
+        if let Some((min, check)) = &self.min_length
+            && (check.as_str)(&value).chars().count() < *min
+        {
+            let plural = if *min == 1 { "" } else { "s" };
+            let msg = format!("String should have at least {min} character{plural}");
+            fail(errors, "string_too_short", msg, Some(json!({ "min_length": min })));
+            ok = false;
         }
-        if let Some((max, check)) = &self.max_length {
-            if (check.as_str)(&value).chars().count() > *max {
-                let plural = if *max == 1 { "" } else { "s" };
-                let msg = format!("String should have at most {max} character{plural}");
-                fail(errors, "string_too_long", msg, Some(json!({ "max_length": max })));
-                ok = false;
-            }
+        if let Some((max, check)) = &self.max_length
+            && (check.as_str)(&value).chars().count() > *max
+        {
+            let plural = if *max == 1 { "" } else { "s" };
+            let msg = format!("String should have at most {max} character{plural}");
+            fail(errors, "string_too_long", msg, Some(json!({ "max_length": max })));
+            ok = false;
         }
-        if let Some((regex, source, check)) = &self.pattern {
-            if !regex.is_match((check.as_str)(&value)) {
-                let msg = format!("String should match pattern '{source}'");
-                fail(errors, "string_pattern_mismatch", msg, Some(json!({ "pattern": source })));
-                ok = false;
-            }
+        if let Some((regex, source, check)) = &self.pattern
+            && !regex.is_match((check.as_str)(&value))
+        {
+            let msg = format!("String should match pattern '{source}'");
+            fail(errors, "string_pattern_mismatch", msg, Some(json!({ "pattern": source })));
+            ok = false;
         }
         ok.then_some(value)
     }

@@ -140,7 +140,7 @@ impl IntoResponse for StatusCode {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        self.to_response()
+        self.into_json_response()
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use hyper::body::Incoming;
@@ -44,8 +46,11 @@ pub(crate) async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let service = service.clone();
+                let got_request = Arc::new(AtomicBool::new(false));
+                let seen = got_request.clone();
                 let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
                     let service = service.clone();
+                    seen.store(true, Ordering::Relaxed);
                     async move {
                         Ok::<_, Infallible>(service.call(request.map(Body::incoming), Some(client)).await)
                     }
@@ -54,8 +59,23 @@ pub(crate) async fn serve(
                     .serve_connection_with_upgrades(TokioIo::new(stream), hyper_service)
                     .into_owned();
                 let connection = graceful.watch(connection);
+                let header_read_timeout = config.header_read_timeout;
                 tokio::spawn(async move {
-                    if let Err(err) = connection.await {
+                    tokio::pin!(connection);
+                    // hyper times out HTTP/1 headers only once the protocol is
+                    // known, and never before the first byte: a client must
+                    // start its first request within the header read timeout.
+                    let ended = tokio::select! {
+                        ended = &mut connection => ended,
+                        () = tokio::time::sleep(header_read_timeout) => {
+                            if !got_request.load(Ordering::Relaxed) {
+                                tracing::debug!(target: "brisk::server", %client, "no request within the header read timeout; closing");
+                                return;
+                            }
+                            connection.await
+                        }
+                    };
+                    if let Err(err) = ended {
                         tracing::debug!(target: "brisk::server", %client, error = %err, "connection ended with an error");
                     }
                 });

@@ -187,10 +187,11 @@ impl TestRequest<'_> {
             let jar = self.client.jar();
             jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
         };
-        if !cookies.is_empty() && !request.headers().contains_key(http::header::COOKIE) {
-            if let Ok(value) = HeaderValue::try_from(cookies) {
-                request.headers_mut().insert(http::header::COOKIE, value);
-            }
+        if !cookies.is_empty()
+            && !request.headers().contains_key(http::header::COOKIE)
+            && let Ok(value) = HeaderValue::try_from(cookies)
+        {
+            request.headers_mut().insert(http::header::COOKIE, value);
         }
         let response = self.client.service.call(request, Some(self.client.client_addr)).await;
         let (head, body) = response.into_parts();
