@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""Benchmark brisk against raw hyper, axum and actix-web on this machine.
+
+    python3 benches/run.py [--rounds N] [--duration S] [--connections C]
+
+Installs wrk if it is missing, builds the servers in release, pins each
+server to CPU 0 and wrk to CPU 1, checks every server's answers, then
+alternates the servers over several rounds and prints, per endpoint, the
+median req/s, latency p50/p99, and server CPU time per request (from the
+server's own /proc accounting), with brisk's ratios to each peer.
+Nothing else should run on the machine while it measures.
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.path.join(ROOT, "target")
+SERVERS = ["hyper", "brisk", "axum", "actix"]
+SERVER_CPU, WRK_CPU = "0", "1"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+ITEM = {"name": "widget", "price": 9.99, "tags": ["a", "b"]}
+ORDER = {"product_id": 7, "quantity": 2}
+ENDPOINTS = [
+    # name, method, path, body, headers, expected status
+    ("plaintext", "GET", "/plaintext", None, {}, 200),
+    ("json", "GET", "/json", None, {}, 200),
+    ("items_get", "GET", "/items/42?q=hello&limit=5", None, {}, 200),
+    ("items_post", "POST", "/items", ITEM, {"Content-Type": "application/json"}, 201),
+    (
+        "orders_post",
+        "POST",
+        "/users/1/orders?source=mobile",
+        ORDER,
+        {"Content-Type": "application/json", "Authorization": "Bearer alice-token"},
+        201,
+    ),
+]
+EXPECTED = {
+    "plaintext": "Hello, World!",
+    "json": {"message": "Hello, World!"},
+    "items_get": {"item_id": 42, "q": "hello", "limit": 5},
+    "items_post": {"id": "<any>", "name": "widget", "price": 9.99, "tags": ["a", "b"]},
+    "orders_post": {
+        "user_id": 1,
+        "order": {"product_id": 7, "quantity": 2},
+        "source": "mobile",
+        "user": "alice",
+    },
+}
+
+
+def sh(*args, **kwargs):
+    return subprocess.run(args, check=True, **kwargs)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    print("installing wrk …", flush=True)
+    sh("apt-get", "update", "-qq")
+    sh("apt-get", "install", "-y", "-qq", "wrk")
+
+
+def build():
+    print("building the servers in release …", flush=True)
+    sh(
+        "cargo", "build", "--release", "--quiet",
+        "--manifest-path", os.path.join(ROOT, "benches", "Cargo.toml"),
+        "--target-dir", TARGET,
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, name):
+        self.name = name
+        self.port = free_port()
+        env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{self.port}")
+        binary = os.path.join(TARGET, "release", name)
+        self.proc = subprocess.Popen(
+            ["taskset", "-c", SERVER_CPU, binary], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{name} did not start")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def peak_rss_kib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def matches(expected, actual):
+    if expected == "<any>":
+        return True
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and expected.keys() == actual.keys() and all(
+            matches(expected[k], actual[k]) for k in expected
+        )
+    return expected == actual
+
+
+def check(server, endpoints):
+    """Every server must give the same answers before it is measured.
+
+    Returns the endpoints the server does not serve yet (404), which are
+    reported as n/a rather than measured."""
+    missing = set()
+    for name, method, path, body, headers, status in endpoints:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(server.url(path), data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                got_status, text = response.status, response.read().decode()
+                got_headers = response.headers
+        except urllib.error.HTTPError as err:
+            if err.code == 404:
+                missing.add(name)
+                continue
+            raise RuntimeError(f"{server.name} {name}: {err.code} {err.read()!r}")
+        expected = EXPECTED[name]
+        actual = text if isinstance(expected, str) else json.loads(text)
+        if got_status != status or not matches(expected, actual):
+            raise RuntimeError(f"{server.name} {name}: {got_status} {text!r}")
+        if name == "orders_post" and "x-process-time" not in got_headers:
+            raise RuntimeError(f"{server.name} {name}: no x-process-time header")
+    return missing
+
+
+def lua_script(directory, name, method, body, headers):
+    path = os.path.join(directory, f"{name}.lua")
+    with open(path, "w") as f:
+        f.write(f'wrk.method = "{method}"\n')
+        if body is not None:
+            f.write(f"wrk.body = {json.dumps(json.dumps(body))}\n")
+        for key, value in headers.items():
+            f.write(f'wrk.headers["{key}"] = "{value}"\n')
+    return path
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def parse_latency(text, percentile):
+    m = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
+
+
+def wrk(url, script, duration, connections):
+    out = subprocess.run(
+        ["taskset", "-c", WRK_CPU, "wrk", "-t1", f"-c{connections}", f"-d{duration}s",
+         "--latency", "-s", script, url],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    if "Non-2xx" in out or "Socket errors" in out and "read 0, write 0, timeout 0" not in out:
+        errors = [l for l in out.splitlines() if "Non-2xx" in l or "Socket errors" in l]
+        if any("Non-2xx" in l for l in errors):
+            raise RuntimeError(f"wrk saw errors on {url}: {errors}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return requests, rps, parse_latency(out, 50), parse_latency(out, 99)
+
+
+def measure(args, endpoints, scripts):
+    results = {(e[0], s): [] for e in endpoints for s in SERVERS}
+    missing = {}
+    for round_index in range(args.rounds):
+        order = SERVERS[round_index % len(SERVERS):] + SERVERS[: round_index % len(SERVERS)]
+        for name in order:
+            server = Server(name)
+            try:
+                if round_index == 0:
+                    missing[name] = check(server, endpoints)
+                for endpoint, *_ in endpoints:
+                    if endpoint in missing[name]:
+                        continue
+                    url = server.url(next(e[2] for e in endpoints if e[0] == endpoint))
+                    wrk(url, scripts[endpoint], 1, args.connections)  # warm-up
+                    before = server.cpu_seconds()
+                    requests, rps, p50, p99 = wrk(url, scripts[endpoint], args.duration, args.connections)
+                    cpu_us = (server.cpu_seconds() - before) / requests * 1e6
+                    results[(endpoint, name)].append((rps, p50, p99, cpu_us))
+                    print(f"round {round_index + 1} {name:6} {endpoint:12} {rps:10.0f} req/s "
+                          f"p50 {p50:.3f} ms p99 {p99:.3f} ms cpu {cpu_us:.2f} us/req", flush=True)
+            finally:
+                server.stop()
+    return results
+
+
+def peak_rss(connections):
+    rss = {}
+    for name in SERVERS:
+        server = Server(name)
+        try:
+            subprocess.run(
+                ["taskset", "-c", WRK_CPU, "wrk", "-t1", f"-c{connections}", "-d3s", server.url("/plaintext")],
+                check=True, capture_output=True,
+            )
+            rss[name] = server.peak_rss_kib()
+        finally:
+            server.stop()
+    return rss
+
+
+def fmt(value, spec):
+    return "n/a" if value != value else format(value, spec)
+
+
+def table(results, endpoints, rss):
+    lines = []
+    header = "| endpoint | server | req/s (median) | p50 ms | p99 ms | CPU µs/req |"
+    lines += [header, "|---|---|---:|---:|---:|---:|"]
+    medians = {}
+    for endpoint, *_ in endpoints:
+        for name in SERVERS:
+            runs = results[(endpoint, name)]
+            nan = float("nan")
+            m = tuple(statistics.median(r[i] for r in runs) if runs else nan for i in range(4))
+            medians[(endpoint, name)] = m
+            lines.append(f"| {endpoint} | {name} | {fmt(m[0], '.0f')} | {fmt(m[1], '.3f')} | "
+                         f"{fmt(m[2], '.3f')} | {fmt(m[3], '.2f')} |")
+    lines += ["", "| endpoint | brisk/hyper req/s | brisk/hyper CPU | brisk/axum req/s | brisk/axum CPU | "
+              "brisk/axum p99 | brisk/actix req/s | brisk/actix CPU |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for endpoint, *_ in endpoints:
+        if any((endpoint, s) not in medians for s in ("brisk", "hyper", "axum", "actix")):
+            continue
+        b = medians[(endpoint, "brisk")]
+        h, a, x = (medians[(endpoint, s)] for s in ("hyper", "axum", "actix"))
+        ratios = [b[0] / h[0], b[3] / h[3], b[0] / a[0], b[3] / a[3], b[2] / a[2], b[0] / x[0], b[3] / x[3]]
+        lines.append(f"| {endpoint} | " + " | ".join(fmt(r, ".2f") for r in ratios) + " |")
+    if rss:
+        lines += ["", "| server | peak RSS with 1,000 keep-alive connections |", "|---|---:|"]
+        lines += [f"| {name} | {kib / 1024:.1f} MiB |" for name, kib in rss.items()]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--endpoints", default=",".join(e[0] for e in ENDPOINTS))
+    parser.add_argument("--servers", default=",".join(SERVERS), help="a subset, for profiling runs")
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--no-rss", action="store_true")
+    args = parser.parse_args()
+
+    if os.cpu_count() < 2:
+        sys.exit("the harness needs two CPUs: one for the server, one for wrk")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    ensure_wrk()
+    if not args.no_build:
+        build()
+    SERVERS[:] = [s for s in SERVERS if s in args.servers.split(",")]
+    wanted = args.endpoints.split(",")
+    endpoints = [e for e in ENDPOINTS if e[0] in wanted]
+    with tempfile.TemporaryDirectory() as tmp:
+        scripts = {e[0]: lua_script(tmp, e[0], e[1], e[3], e[4]) for e in endpoints}
+        results = measure(args, endpoints, scripts)
+    rss = {} if args.no_rss else peak_rss(1000)
+    print()
+    print(f"{time.strftime('%Y-%m-%d')}, {args.rounds} rounds × {args.duration} s, "
+          f"wrk -t1 -c{args.connections}, server on CPU {SERVER_CPU}, wrk on CPU {WRK_CPU}")
+    print(table(results, endpoints, rss))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+//! What every benchmark server shares: the fixed data of the realistic route.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A user known to the fake database.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: u64,
+    pub name: &'static str,
+}
+
+/// The "database" every server keeps in its app state.
+pub struct Db {
+    users: HashMap<&'static str, User>,
+}
+
+impl Default for Db {
+    fn default() -> Self {
+        let users = [("alice-token", User { id: 1, name: "alice" }), ("bob-token", User { id: 2, name: "bob" })];
+        Db { users: users.into_iter().collect() }
+    }
+}
+
+/// A cheap per-request handle, standing in for a pooled connection.
+pub fn session(db: &Arc<Db>) -> Session {
+    Session { db: db.clone() }
+}
+
+/// One request's view of the database.
+#[derive(Clone)]
+pub struct Session {
+    db: Arc<Db>,
+}
+
+impl Session {
+    pub fn user_for_token(&self, token: &str) -> Option<User> {
+        self.db.users.get(token).cloned()
+    }
+}
+
+/// The bind address: `BENCH_ADDR` or 127.0.0.1:8080.
+pub fn addr() -> String {
+    std::env::var("BENCH_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned())
+}
