@@ -6,6 +6,7 @@
 
 use proc_macro::TokenStream;
 
+mod depends;
 mod route;
 mod template;
 
@@ -22,6 +23,17 @@ macro_rules! route_macro {
             route::expand($method, attr.into(), item.into()).into()
         }
     )*};
+}
+
+/// Declares a dependency: `#[depends]` on an `async fn` or `fn` whose
+/// parameters follow the handler rules (path, query, header, cookie, body,
+/// `&Request`, `State<T>`, other dependencies). It becomes a type of the same
+/// name that `#[depends(f)]`, `dependencies = [f]` and `App::dependency::<f>()`
+/// accept; its output (the `T` of a `Result<T, E>`) is resolved at most once
+/// per request and cloned to each user.
+#[proc_macro_attribute]
+pub fn depends(attr: TokenStream, item: TokenStream) -> TokenStream {
+    depends::expand(attr.into(), item.into()).into()
 }
 
 route_macro! {
@@ -51,24 +63,30 @@ mod snapshots {
                 continue;
             };
             let position = function.attrs.iter().position(|attr| {
-                attr.path().get_ident().is_some_and(|ident| METHODS.iter().any(|m| ident == m))
+                attr.path()
+                    .get_ident()
+                    .is_some_and(|ident| ident == "depends" || METHODS.iter().any(|m| ident == m))
             });
             let Some(position) = position else {
                 items.push(syn::Item::Fn(function));
                 continue;
             };
             let attr = function.attrs.remove(position);
-            let method = METHODS
-                .iter()
-                .find(|m| attr.path().is_ident(m))
-                .map(|m| m.to_uppercase())
-                .expect("a route method");
-            let method: &'static str = Box::leak(method.into_boxed_str());
-            let args = match attr.meta {
-                syn::Meta::List(list) => list.tokens,
+            let args = match &attr.meta {
+                syn::Meta::List(list) => list.tokens.clone(),
                 _ => proc_macro2::TokenStream::new(),
             };
-            let expanded = crate::route::expand_for_test(method, args, quote::quote!(#function));
+            let item = quote::quote!(#function);
+            let expanded = if attr.path().is_ident("depends") {
+                crate::depends::expand(args, item)
+            } else {
+                let method = METHODS
+                    .iter()
+                    .find(|m| attr.path().is_ident(m))
+                    .map(|m| m.to_uppercase())
+                    .expect("a route method");
+                crate::route::expand_for_test(Box::leak(method.into_boxed_str()), args, item)
+            };
             let expanded: syn::File = syn::parse2(expanded).expect("the expansion parses");
             items.extend(expanded.items);
         }

@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::body::Body;
+use crate::dependencies::{Dependency, DependencyInfo, Overrides};
 use crate::error::Error;
 use crate::errors::HttpError;
+use crate::extract::Errors;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
 use crate::routing::{Route, Router, router::Lookup};
@@ -51,7 +53,17 @@ pub struct App {
     routes: Vec<Route>,
     state: StateMap,
     config: Config,
+    dependencies: Vec<AppDependency>,
+    overrides: Overrides,
 }
+
+/// A dependency run for its side effects before every route's own.
+pub(crate) struct AppDependency {
+    info: &'static DependencyInfo,
+    run: for<'a> fn(&'a mut Request, &'a mut Errors) -> BoxFuture<'a, ()>,
+}
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 impl App {
     /// An app with no routes and the default limits (2 MiB bodies, 30 s to
@@ -79,6 +91,52 @@ impl App {
         self
     }
 
+    /// Runs `D` before every route's own dependencies, for its side effects
+    /// (FastAPI's `FastAPI(dependencies=[...])`); it shares the request's cache.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    ///
+    /// #[depends]
+    /// async fn verify_token(#[header] x_token: String) -> Result<(), HttpError> {
+    ///     if x_token == "secret" { Ok(()) } else { Err(HttpError::bad_request("X-Token header invalid")) }
+    /// }
+    ///
+    /// let app = App::new().dependency::<verify_token>();
+    /// # let _ = app;
+    /// ```
+    pub fn dependency<D: Dependency>(mut self) -> Self {
+        self.dependencies.push(AppDependency {
+            info: &D::INFO,
+            run: |request, errors| {
+                Box::pin(async move {
+                    crate::dependencies::resolve::<D>(request, errors, true).await;
+                })
+            },
+        });
+        self
+    }
+
+    /// Replaces dependency `D` with `R` everywhere it is used, inside other
+    /// dependencies too (FastAPI's `dependency_overrides`). The compiler
+    /// checks that both provide the same type.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    ///
+    /// #[depends]
+    /// async fn get_db() -> String { "production".to_owned() }
+    /// #[depends]
+    /// async fn fake_db() -> String { "test".to_owned() }
+    ///
+    /// let app = App::new().override_dependency::<get_db, fake_db>();
+    /// # let _ = app;
+    /// ```
+    pub fn override_dependency<D: Dependency, R: Dependency<Output = D::Output>>(mut self) -> Self {
+        self.overrides.insert::<D, R>();
+        self
+    }
+
     /// The largest request body accepted, in bytes; longer bodies get 413.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.config.body_limit = bytes;
@@ -101,7 +159,13 @@ impl App {
     /// Checks the routes and freezes the app into a [`Service`].
     pub fn build(self) -> Result<Service, Error> {
         let router = Router::new(self.routes)?;
-        Ok(Service(Arc::new(AppShared { state: self.state, config: self.config, router })))
+        Ok(Service(Arc::new(AppShared {
+            state: self.state,
+            config: self.config,
+            router,
+            dependencies: self.dependencies,
+            overrides: self.overrides,
+        })))
     }
 
     /// Builds the app and serves it on `addr` until SIGINT or SIGTERM.
@@ -140,6 +204,8 @@ pub(crate) struct AppShared {
     pub(crate) state: StateMap,
     pub(crate) config: Config,
     pub(crate) router: Router,
+    pub(crate) dependencies: Vec<AppDependency>,
+    pub(crate) overrides: Overrides,
 }
 
 impl AppShared {
@@ -180,6 +246,15 @@ impl Service {
         match self.0.router.lookup(method, request.path()) {
             Lookup::Found { endpoint, params, head_from_get } => {
                 request.set_params(params);
+                if !self.0.dependencies.is_empty() {
+                    let mut errors = Errors::new();
+                    for dependency in &self.0.dependencies {
+                        (dependency.run)(&mut request, &mut errors).await;
+                    }
+                    if !errors.is_empty() {
+                        return errors.into_response();
+                    }
+                }
                 let response = endpoint.call(request).await;
                 if head_from_get { strip_body(response) } else { response }
             }
@@ -196,6 +271,78 @@ impl Service {
     /// Every registered route, in registration order.
     pub fn routes(&self) -> &[Route] {
         self.0.router.routes()
+    }
+
+    /// The app's routes, each with its dependency tree, as text.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    ///
+    /// #[depends]
+    /// async fn get_db() -> u32 { 1 }
+    /// #[get("/n")]
+    /// async fn n(#[depends(get_db)] db: u32) -> String { db.to_string() }
+    ///
+    /// let service = App::new().routes(routes![n]).build().unwrap();
+    /// assert_eq!(service.describe(), "GET /n → n\n    └─ get_db\n");
+    /// ```
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if !self.0.dependencies.is_empty() {
+            out.push_str("every route\n");
+            for dependency in &self.0.dependencies {
+                dependency.info.write_tree(&mut out, 1);
+            }
+        }
+        for route in self.routes() {
+            let info = route.info();
+            out.push_str(&format!("{} {} → {}\n", info.method, info.path, info.name));
+            for dependency in info.dependencies {
+                dependency.write_tree(&mut out, 1);
+            }
+        }
+        out
+    }
+
+    /// The routes → dependencies graph in Graphviz DOT.
+    pub fn dependency_graph_dot(&self) -> String {
+        let mut out = String::from("digraph brisk {\n    rankdir=LR;\n");
+        for (from, to) in self.edges() {
+            out.push_str(&format!("    \"{from}\" -> \"{to}\";\n"));
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The routes → dependencies graph as a Mermaid flowchart.
+    pub fn dependency_graph_mermaid(&self) -> String {
+        let mut out = String::from("flowchart LR\n");
+        let id = |name: &str| name.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+        for (from, to) in self.edges() {
+            out.push_str(&format!("    {}[\"{from}\"] --> {}[\"{to}\"]\n", id(&from), id(&to)));
+        }
+        out
+    }
+
+    /// Every edge once, in a stable order: route labels to their
+    /// dependencies, then dependencies to theirs.
+    fn edges(&self) -> Vec<(String, String)> {
+        let mut edges: Vec<(String, String)> = Vec::new();
+        let mut add = |from: String, to: String| {
+            if !edges.contains(&(from.clone(), to.clone())) {
+                edges.push((from, to));
+            }
+        };
+        for route in self.routes() {
+            let info = route.info();
+            let label = format!("{} {}", info.method, info.path);
+            let app_level = self.0.dependencies.iter().map(|d| d.info);
+            for dependency in app_level.chain(info.dependencies.iter().copied()) {
+                add(label.clone(), dependency.name.to_owned());
+                dependency.edges(&mut |from, to| add(from.to_owned(), to.to_owned()));
+            }
+        }
+        edges
     }
 }
 

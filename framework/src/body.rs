@@ -7,7 +7,7 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 
-type BoxBody = http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>;
+type BoxBody = http_body_util::combinators::BoxBody<Bytes, BoxError>;
 
 /// The error type a streaming body may yield.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -40,10 +40,10 @@ impl Body {
     /// Wraps any [`http_body::Body`] as a streaming body.
     pub fn from_stream<B>(body: B) -> Self
     where
-        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
         B::Error: Into<BoxError>,
     {
-        Body(Inner::Boxed(body.map_err(Into::into).boxed_unsync()))
+        Body(Inner::Boxed(body.map_err(Into::into).boxed()))
     }
 
     pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {

@@ -21,6 +21,7 @@
 // The lifecycle, in the order a request meets it.
 mod app;
 mod body;
+pub mod dependencies;
 mod error;
 mod errors;
 #[path = "extraction/mod.rs"]
@@ -41,7 +42,8 @@ pub use response::{Html, IntoResponse, Json, Response};
 pub use routing::{Route, RouteInfo};
 pub use state::State;
 
-pub use brisk_macros::{delete, get, head, options, patch, post, put};
+pub use brisk_macros::{delete, depends, get, head, options, patch, post, put};
+pub use dependencies::Dependency;
 
 pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 
@@ -49,7 +51,7 @@ pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 pub mod prelude {
     pub use crate::{
         App, HeaderMap, Html, HttpError, IntoResponse, Json, Method, Request, Response, Route, State,
-        StatusCode, delete, get, head, options, patch, post, put, routes,
+        StatusCode, delete, depends, get, head, options, patch, post, put, routes,
     };
     pub use serde::{Deserialize, Serialize};
 }
@@ -57,6 +59,7 @@ pub mod prelude {
 /// Items the macros' generated code refers to; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::dependencies::{Dependency, DependencyInfo, Fallible, depend, fallible};
     pub use crate::extract::{CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body};
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
     pub use crate::{IntoResponse, Request, Response};

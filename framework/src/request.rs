@@ -7,6 +7,7 @@ use http::{HeaderMap, Method, Uri, Version};
 
 use crate::app::AppShared;
 use crate::body::Body;
+use crate::dependencies::DependencyCache;
 use crate::state::State;
 
 /// An incoming HTTP request with what brisk knows about it: the client's
@@ -28,23 +29,75 @@ pub struct Request {
     client: Option<SocketAddr>,
     params: PathParams,
     app: Arc<AppShared>,
+    dependencies: DependencyCache,
 }
 
 /// Where the matched path parameters sit in the request path, in template order.
+///
+/// Most templates have a few variables, so their spans live inline and a
+/// request allocates nothing for them.
 #[derive(Default, Clone)]
 pub(crate) struct PathParams {
     pub(crate) route: Option<usize>,
-    pub(crate) spans: Vec<(usize, usize)>,
+    inline: [(u32, u32); 4],
+    len: usize,
+    overflow: Vec<(u32, u32)>,
+}
+
+impl PathParams {
+    pub(crate) fn new(route: usize) -> Self {
+        PathParams { route: Some(route), ..PathParams::default() }
+    }
+
+    pub(crate) fn push(&mut self, start: usize, end: usize) {
+        // Paths longer than 4 GiB never get past hyper's limits.
+        let span = (start as u32, end as u32);
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = span,
+            None => self.overflow.push(span),
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, index: usize) -> Option<(usize, usize)> {
+        if index >= self.len {
+            return None;
+        }
+        let (start, end) = match self.inline.get(index) {
+            Some(span) => *span,
+            None => *self.overflow.get(index - self.inline.len())?,
+        };
+        Some((start as usize, end as usize))
+    }
 }
 
 impl Request {
     pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppShared>) -> Self {
         let (head, body) = req.into_parts();
-        Request { head, body, client, params: PathParams::default(), app }
+        Request {
+            head,
+            body,
+            client,
+            params: PathParams::default(),
+            app,
+            dependencies: DependencyCache::default(),
+        }
     }
 
     pub(crate) fn set_params(&mut self, params: PathParams) {
         self.params = params;
+    }
+
+    pub(crate) fn app(&self) -> &Arc<AppShared> {
+        &self.app
+    }
+
+    pub(crate) fn dependencies(&self) -> &DependencyCache {
+        &self.dependencies
+    }
+
+    pub(crate) fn dependencies_mut(&mut self) -> &mut DependencyCache {
+        &mut self.dependencies
     }
 
     /// The HTTP method.
@@ -109,7 +162,7 @@ impl Request {
     /// The path parameter at `index` in template order, percent-decoded.
     #[doc(hidden)]
     pub fn path_param_at(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
-        let (start, end) = *self.params.spans.get(index)?;
+        let (start, end) = self.params.get(index)?;
         let raw = self.head.uri.path().get(start..end)?;
         Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy())
     }

@@ -10,6 +10,7 @@ impl ::brisk::__private::Endpoint for plaintext {
         method: ::brisk::__private::Method::GET,
         path: "/plaintext",
         name: "plaintext",
+        dependencies: &[],
     };
     async fn call(
         &self,
@@ -31,6 +32,7 @@ impl ::brisk::__private::Endpoint for read_item {
         method: ::brisk::__private::Method::GET,
         path: "/items/{item_id}",
         name: "read_item",
+        dependencies: &[],
     };
     async fn call(
         &self,
@@ -72,6 +74,7 @@ impl ::brisk::__private::Endpoint for create_item {
         method: ::brisk::__private::Method::POST,
         path: "/items",
         name: "create_item",
+        dependencies: &[],
     };
     async fn call(
         &self,
@@ -109,6 +112,7 @@ impl ::brisk::__private::Endpoint for search {
         method: ::brisk::__private::Method::GET,
         path: "/search",
         name: "search",
+        dependencies: &[],
     };
     async fn call(
         &self,

@@ -122,6 +122,6 @@ fn allocations_per_request_stay_under_their_ceilings() {
     assert_ceiling("POST /items", &post, ITEMS_POST);
 }
 
-const PLAINTEXT: f64 = 100.0;
-const ITEMS_GET: f64 = 100.0;
-const ITEMS_POST: f64 = 100.0;
+const PLAINTEXT: f64 = 7.0;
+const ITEMS_GET: f64 = 10.0;
+const ITEMS_POST: f64 = 22.0;

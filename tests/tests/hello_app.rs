@@ -100,3 +100,20 @@ async fn teapot_carries_detail_and_header() {
     assert_eq!(response.header("x-teapot"), Some("yes"));
     assert_eq!(response.json::<Value>(), json!({"detail": {"reason": "short and stout"}}));
 }
+
+#[tokio::test]
+async fn me_resolves_the_user_through_a_dependency_chain() {
+    let client = client();
+    let alice = client.get("/me").header("Authorization", "Bearer alice-token").send().await;
+    assert_eq!(alice.status(), 200);
+    assert_eq!(alice.json::<Value>(), json!({"user": "alice"}));
+    let bob = client.get("/me").header("Authorization", "Bearer bob-token").send().await;
+    assert_eq!(bob.json::<Value>(), json!({"user": "bob"}));
+
+    for request in [client.get("/me"), client.get("/me").header("Authorization", "Bearer mallory-token")] {
+        let response = request.send().await;
+        assert_eq!(response.status(), 401);
+        assert_eq!(response.header("www-authenticate"), Some("Bearer"));
+        assert_eq!(response.json::<Value>(), json!({"detail": "Invalid credentials"}));
+    }
+}

@@ -81,7 +81,41 @@ async fn teapot() -> Result<&'static str, HttpError> {
         .with_header("x-teapot", "yes"))
 }
 
+fn invalid_credentials() -> HttpError {
+    HttpError::unauthorized("Invalid credentials").with_header("www-authenticate", "Bearer")
+}
+
+/// The token from `Authorization: Bearer <token>` (the scheme may be left out).
+#[depends]
+async fn get_token(#[header] authorization: Option<String>) -> Result<String, HttpError> {
+    let value = authorization.ok_or_else(invalid_credentials)?;
+    let token = match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token,
+        _ => value.as_str(),
+    };
+    Ok(token.trim().to_owned())
+}
+
+#[derive(Clone, Serialize)]
+struct User {
+    user: &'static str,
+}
+
+#[depends]
+async fn get_current_user(#[depends(get_token)] token: String) -> Result<User, HttpError> {
+    match token.as_str() {
+        "alice-token" => Ok(User { user: "alice" }),
+        "bob-token" => Ok(User { user: "bob" }),
+        _ => Err(invalid_credentials()),
+    }
+}
+
+#[get("/me")]
+async fn me(#[depends(get_current_user)] user: User) -> Json<User> {
+    Json(user)
+}
+
 /// The app with every route registered.
 pub fn app() -> App {
-    App::new().routes(routes![index, plaintext, read_item, create_item, headers, blocking, boom, teapot])
+    App::new().routes(routes![index, plaintext, read_item, create_item, headers, blocking, boom, teapot, me])
 }

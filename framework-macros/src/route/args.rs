@@ -13,9 +13,11 @@ pub(crate) struct RouteArgs {
     pub tags: Vec<LitStr>,
     pub summary: Option<LitStr>,
     pub description: Option<LitStr>,
+    /// `dependencies = [verify_key]`: run for their side effects before the handler's own.
+    pub dependencies: Vec<syn::Path>,
 }
 
-const KEYS: &str = "`status_code`, `tags`, `summary` or `description`";
+const KEYS: &str = "`status_code`, `tags`, `summary`, `description` or `dependencies`";
 
 pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
     let parser =
@@ -50,7 +52,14 @@ fn finish(
     rest: impl Iterator<Item = Meta>,
     diagnostics: &mut Diagnostics,
 ) -> Option<RouteArgs> {
-    let mut args = RouteArgs { path, status_code: None, tags: Vec::new(), summary: None, description: None };
+    let mut args = RouteArgs {
+        path,
+        status_code: None,
+        tags: Vec::new(),
+        summary: None,
+        description: None,
+        dependencies: Vec::new(),
+    };
     let mut seen: Vec<String> = Vec::new();
     for meta in rest {
         let key = meta.path().get_ident().map(ToString::to_string).unwrap_or_default();
@@ -91,6 +100,23 @@ fn finish(
                     }
                 }
                 other => diagnostics.error(other, "`tags` takes a list of strings: `tags = [\"items\"]`"),
+            },
+            "dependencies" => match &pair.value {
+                Expr::Array(array) => {
+                    for element in &array.elems {
+                        match element {
+                            Expr::Path(path) if path.qself.is_none() => args.dependencies.push(path.path.clone()),
+                            other => diagnostics.error_spanned(
+                                other,
+                                "dependencies are `#[depends]` functions, by name: `dependencies = [verify_key]`",
+                            ),
+                        }
+                    }
+                }
+                other => diagnostics.error_spanned(
+                    other,
+                    "`dependencies` takes a list of `#[depends]` functions: `dependencies = [verify_key]`",
+                ),
             },
             "summary" | "description" => match &pair.value {
                 Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => {

@@ -1,16 +1,23 @@
 //! Every misuse the route macros can see, reported together.
 
-use syn::ItemFn;
+use syn::{ItemFn, LitStr};
 
 use super::Diagnostics;
-use super::args::RouteArgs;
 use super::params::{Handler, Source, is_text_like, last_segment, wrapped};
 use crate::template::{self, Variable};
+
+/// What is being checked: a route handler (with its path template) or a
+/// `#[depends]` function (which sees no template).
+#[derive(Clone, Copy)]
+pub(crate) enum Kind<'a> {
+    Route(&'a LitStr),
+    Dependency,
+}
 
 /// Checks the handler against its route and settles each implicit parameter
 /// as path or query. Returns the template's variables when the path is valid.
 pub(crate) fn check(
-    args: &RouteArgs,
+    kind: Kind<'_>,
     handler: &mut Handler,
     function: &ItemFn,
     diagnostics: &mut Diagnostics,
@@ -35,13 +42,17 @@ pub(crate) fn check(
         diagnostics.error(unsafety, "handlers cannot be `unsafe fn`: use an `unsafe` block inside the body");
     }
 
-    let variables = match template::parse(&args.path.value()) {
+    let template = match kind {
+        Kind::Route(template) => Some(template),
+        Kind::Dependency => None,
+    };
+    let variables = template.and_then(|template| match template::parse(&template.value()) {
         Ok(variables) => Some(variables),
         Err(message) => {
-            diagnostics.error(&args.path, message);
+            diagnostics.error(template, message);
             None
         }
-    };
+    });
 
     let mut body_seen = false;
     let mut request_seen = false;
@@ -55,13 +66,18 @@ pub(crate) fn check(
                 &param.binding,
                 format!(
                     "`{name}` is marked #[path] but the route path `{}` has no `{{{name}}}`",
-                    args.path.value()
+                    template.map(LitStr::value).unwrap_or_default()
                 ),
             ),
             // Named in the template: a path parameter, whatever its type; a type that
             // cannot be parsed from text then fails on the type itself.
             Source::Extractor if in_template && param.attribute.is_none() => param.source = Source::Path,
-            Source::Query | Source::Header | Source::Cookie | Source::Body | Source::Extractor
+            Source::Query
+            | Source::Header
+            | Source::Cookie
+            | Source::Body
+            | Source::Depends
+            | Source::Extractor
                 if in_template =>
             {
                 let attribute = param.source.attribute();
@@ -145,13 +161,36 @@ pub(crate) fn check(
         }
     }
 
-    if let Some(variables) = &variables {
+    for param in &handler.params {
+        if param.source != Source::Request {
+            continue;
+        }
+        let borrowed = matches!(param.ty, syn::Type::Reference(_));
+        match kind {
+            Kind::Route(_) if borrowed => diagnostics.error_spanned(
+                &param.ty,
+                "handlers own the request: take `Request` by value (dependencies take `&Request`)",
+            ),
+            Kind::Dependency if !borrowed => diagnostics.error_spanned(
+                &param.ty,
+                "dependencies borrow the request, which the handler may still need: take `&Request`",
+            ),
+            Kind::Dependency if !handler.is_async => diagnostics.error_spanned(
+                &param.ty,
+                "a plain `fn` dependency runs on the blocking pool and cannot borrow the request: \
+                 make it `async fn`, or take the values you need as parameters",
+            ),
+            _ => {}
+        }
+    }
+
+    if let (Some(variables), Some(template)) = (&variables, template) {
         for variable in variables {
             // A parameter of that name with another source has its own error already.
             let bound = handler.params.iter().any(|p| p.binding == variable.name.as_str());
             if !bound {
                 diagnostics.error(
-                    &args.path,
+                    template,
                     format!(
                         "the route path names `{{{name}}}` but `{}` has no parameter `{name}`: \
                          add one, as in `{name}: i64`",

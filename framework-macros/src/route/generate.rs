@@ -23,16 +23,16 @@ pub(crate) fn generate(
     let method = Ident::new(method, Span::call_site());
     let path = &args.path;
     let name_text = name.to_string();
-    // Mixed-site names cannot collide with the user's parameter names.
-    let request = Ident::new("request", Span::mixed_site());
-    let errors = Ident::new("errors", Span::mixed_site());
+    let locals = Locals::new(false);
+    let (request, errors) = (&locals.request, &locals.errors);
     // Bound before the parameters' locals, which may share the handler's name.
     let handler_fn = Ident::new("handler", Span::mixed_site());
 
-    let extractions = handler.params.iter().map(|param| extraction(param, variables, &request, &errors));
+    let side_effects = side_effects(&args.dependencies, &locals);
+    let extractions = handler.params.iter().map(|param| extraction(param, variables, &locals));
     let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
     let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
-    let guard = if checked.is_empty() {
+    let mut guard = if checked.is_empty() {
         quote! {}
     } else {
         quote! {
@@ -41,6 +41,14 @@ pub(crate) fn generate(
             };
         }
     };
+    if !args.dependencies.is_empty() {
+        // A side-effect dependency binds nothing, so its failure shows only in `errors`.
+        guard.extend(quote! {
+            if !#errors.is_empty() {
+                return #errors.into_response();
+            }
+        });
+    }
     let arguments = handler.params.iter().map(|param| match param.source {
         Source::Request => quote! { #request },
         _ => {
@@ -74,20 +82,25 @@ pub(crate) fn generate(
         }
         None => quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) },
     };
-    let errors_decl = if checked.is_empty() {
+    let errors_decl = if checked.is_empty() && args.dependencies.is_empty() {
         quote! {}
     } else {
         quote! { let mut #errors = ::brisk::__private::Errors::new(); }
     };
-    let request_pattern =
-        if handler.params.iter().any(|p| matches!(p.source, Source::Body | Source::Extractor)) {
-            quote! { mut #request }
-        } else if handler.params.is_empty() {
-            quote! { _ }
-        } else {
-            quote! { #request }
-        };
+    let request_pattern = if !args.dependencies.is_empty()
+        || handler
+            .params
+            .iter()
+            .any(|p| matches!(p.source, Source::Body | Source::Extractor | Source::Depends))
+    {
+        quote! { mut #request }
+    } else if handler.params.is_empty() && args.dependencies.is_empty() {
+        quote! { _ }
+    } else {
+        quote! { #request }
+    };
     let statics = pattern_statics(handler);
+    let infos = dependency_infos(&args.dependencies, handler);
     let doc = format!(
         " The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.",
         path.value()
@@ -105,12 +118,14 @@ pub(crate) fn generate(
                 method: ::brisk::__private::Method::#method,
                 path: #path,
                 name: #name_text,
+                dependencies: &[#(#infos),*],
             };
 
             async fn call(&self, #request_pattern: ::brisk::__private::Request) -> ::brisk::__private::Response {
                 #statics
                 let #handler_fn = #name;
                 #errors_decl
+                #side_effects
                 #(#extractions)*
                 #guard
                 let output = #call;
@@ -120,22 +135,102 @@ pub(crate) fn generate(
     }
 }
 
+/// The request and error collector as the generated code holds them: owned
+/// locals in a route's `call`, `&mut` parameters in a dependency's `resolve`.
+pub(crate) struct Locals {
+    pub request: Ident,
+    pub errors: Ident,
+    pub borrowed: bool,
+}
+
+impl Locals {
+    pub(crate) fn new(borrowed: bool) -> Self {
+        // Mixed-site names cannot collide with the user's parameter names.
+        Locals {
+            request: Ident::new("request", Span::mixed_site()),
+            errors: Ident::new("errors", Span::mixed_site()),
+            borrowed,
+        }
+    }
+
+    fn request_ref(&self) -> TokenStream {
+        let request = &self.request;
+        if self.borrowed {
+            quote! { #request }
+        } else {
+            quote! { &#request }
+        }
+    }
+
+    fn request_mut(&self) -> TokenStream {
+        let request = &self.request;
+        if self.borrowed {
+            quote! { #request }
+        } else {
+            quote! { &mut #request }
+        }
+    }
+
+    fn errors_mut(&self) -> TokenStream {
+        let errors = &self.errors;
+        if self.borrowed {
+            quote! { #errors }
+        } else {
+            quote! { &mut #errors }
+        }
+    }
+}
+
+/// `&<f as Dependency>::INFO` for each dependency of a handler, in order.
+pub(crate) fn dependency_infos<'a>(
+    side_effects: &'a [syn::Path],
+    handler: &'a Handler,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    let params = handler.params.iter().filter_map(|p| p.options.dependency.as_ref());
+    side_effects.iter().chain(params).map(|path| {
+        quote_spanned! {path.span()=> &<#path as ::brisk::__private::Dependency>::INFO }
+    })
+}
+
+/// Resolves a route's `dependencies = [...]` for their side effects.
+pub(crate) fn side_effects(paths: &[syn::Path], locals: &Locals) -> TokenStream {
+    let (request, errors) = (locals.request_mut(), locals.errors_mut());
+    let calls = paths.iter().map(|path| {
+        quote_spanned! {path.span()=>
+            ::brisk::__private::depend::<#path, _>(#request, #errors, true).await;
+        }
+    });
+    quote! { #(#calls)* }
+}
+
 /// One parameter's line of the extraction chain.
-fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &Ident) -> TokenStream {
+pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals) -> TokenStream {
     let binding = &local(param);
     let ty = &param.ty;
+    let errors = &locals.errors;
+    let request_ref = locals.request_ref();
+    let request_mut = locals.request_mut();
+    let errors_mut = locals.errors_mut();
     match param.source {
         Source::Request => quote! {},
         Source::Body => quote_spanned! {ty.span()=>
-            let #binding = ::brisk::__private::json_body::<#ty>(&mut #request, &mut #errors)
+            let #binding = ::brisk::__private::json_body::<#ty>(#request_mut, #errors_mut)
                 .await
-                .filter(|body| ::brisk::__private::validate_body!(body, &mut #errors));
+                .filter(|body| ::brisk::__private::validate_body!(body, #errors_mut));
         },
         Source::Extractor => quote_spanned! {ty.span()=>
             let #binding = #errors.absorb(
-                <#ty as ::brisk::__private::FromRequest>::from_request(&mut #request).await,
+                <#ty as ::brisk::__private::FromRequest>::from_request(#request_mut).await,
             );
         },
+        Source::Depends => {
+            let Some(path) = &param.options.dependency else { return quote! {} };
+            let use_cache = !param.options.no_cache;
+            // Spanned on the dependency's name, where a mismatched output is reported.
+            quote_spanned! {path.span()=>
+                let #binding = ::brisk::__private::depend::<#path, #ty>(#request_mut, #errors_mut, #use_cache).await;
+            }
+        }
         Source::Path | Source::Query | Source::Header | Source::Cookie | Source::Implicit => {
             // Every token carries the type's span, so a type that is not a
             // parameter type is reported on the type, not on the attribute.
@@ -145,10 +240,15 @@ fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &I
             let constructor = match param.source {
                 Source::Path => {
                     let name = param.binding.to_string();
-                    let index = variables.iter().position(|v| v.name == name).unwrap_or(0);
-                    let mut index = proc_macro2::Literal::usize_unsuffixed(index);
-                    index.set_span(span);
-                    quote_spanned! {span=> path(#wire, #index) }
+                    match variables.iter().position(|v| v.name == name) {
+                        Some(index) => {
+                            let mut index = proc_macro2::Literal::usize_unsuffixed(index);
+                            index.set_span(span);
+                            quote_spanned! {span=> path(#wire, #index) }
+                        }
+                        // A dependency does not see the template: the name is looked up per request.
+                        None => quote_spanned! {span=> path_named(#wire) },
+                    }
                 }
                 Source::Header => quote_spanned! {span=> header(#wire) },
                 Source::Cookie => quote_spanned! {span=> cookie(#wire) },
@@ -159,7 +259,7 @@ fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &I
                 quote_spanned! {span=>
                     let #binding = ::brisk::__private::Param::<#ty>::#constructor
                         #(#options)*
-                        .extract(&#request, &mut #errors);
+                        .extract(#request_ref, #errors_mut);
                 }
             } else {
                 // A type the macro does not know is named only on the result, so
@@ -169,7 +269,7 @@ fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &I
                 quote_spanned! {span=>
                     let #binding: ::core::option::Option<#ty> = ::brisk::__private::Param::#constructor
                         #(#options)*
-                        .extract(&#request, &mut #errors);
+                        .extract(#request_ref, #errors_mut);
                 }
             }
         }
@@ -177,7 +277,7 @@ fn extraction(param: &Param, variables: &[Variable], request: &Ident, errors: &I
 }
 
 /// The local holding a parameter's value: the parameter's own name.
-fn local(param: &Param) -> Ident {
+pub(crate) fn local(param: &Param) -> Ident {
     param.binding.clone()
 }
 
@@ -230,7 +330,7 @@ fn pattern_static(param: &Param) -> Ident {
 }
 
 /// Compiled once, on first use, for the lifetime of the process.
-fn pattern_statics(handler: &Handler) -> TokenStream {
+pub(crate) fn pattern_statics(handler: &Handler) -> TokenStream {
     let statics = handler.params.iter().filter_map(|param| {
         let pattern = param.options.pattern.as_ref()?;
         let name = pattern_static(param);

@@ -1,9 +1,9 @@
 //! `#[get]`, `#[post]`, …: parse → check → generate.
 
 mod args;
-mod check;
-mod generate;
-mod params;
+pub(crate) mod check;
+pub(crate) mod generate;
+pub(crate) mod params;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -54,7 +54,9 @@ pub fn expand(method: &'static str, attr: TokenStream, item: TokenStream) -> Tok
         }
     };
     let mut handler = params::parse(&mut function, &mut diagnostics);
-    let template = args.as_ref().map(|args| check::check(args, &mut handler, &function, &mut diagnostics));
+    let template = args
+        .as_ref()
+        .map(|args| check::check(check::Kind::Route(&args.path), &mut handler, &function, &mut diagnostics));
     match (diagnostics.into_error(), args, template) {
         (None, Some(args), Some(Some(template))) => {
             generate::generate(method, &args, &template, &handler, &function)

@@ -21,6 +21,8 @@ pub(crate) enum Source {
     Extractor,
     /// Not annotated: a path parameter if the template names it, else a query parameter.
     Implicit,
+    /// `#[depends(f)]`: the output of another `#[depends]` function.
+    Depends,
 }
 
 impl Source {
@@ -31,6 +33,7 @@ impl Source {
             Source::Header => "header",
             Source::Cookie => "cookie",
             Source::Body => "body",
+            Source::Depends => "depends",
             Source::Request | Source::Extractor | Source::Implicit => "",
         }
     }
@@ -48,6 +51,10 @@ pub(crate) struct Options {
     pub convert_underscores: Option<bool>,
     /// Every option key, as written, for error spans.
     pub keys: Vec<Ident>,
+    /// The function named by `#[depends(f)]`.
+    pub dependency: Option<syn::Path>,
+    /// `use_cache = false` in `#[depends(f, use_cache = false)]`.
+    pub no_cache: bool,
 }
 
 impl Options {
@@ -74,7 +81,7 @@ pub(crate) struct Handler {
 
 const OPTIONS: &str = "`alias`, `default`, `ge`, `gt`, `le`, `lt`, `min_length`, `max_length`";
 
-const ATTRIBUTES: &str = "#[path], #[query], #[header], #[cookie] or #[body]";
+const ATTRIBUTES: &str = "#[path], #[query], #[header], #[cookie], #[body] or #[depends(f)]";
 
 /// Reads every parameter and strips brisk's attributes from the function.
 pub(crate) fn parse(function: &mut ItemFn, diagnostics: &mut Diagnostics) -> Handler {
@@ -127,6 +134,7 @@ fn take_attributes(
             "header" => Source::Header,
             "cookie" => Source::Cookie,
             "body" => Source::Body,
+            "depends" => Source::Depends,
             "allow" | "warn" | "deny" | "expect" | "forbid" | "cfg" | "cfg_attr" | "doc" => {
                 kept.push(attr);
                 continue;
@@ -151,6 +159,10 @@ fn take_attributes(
             continue;
         }
         source = Some((this, attr.path().span()));
+        if this == Source::Depends {
+            read_dependency(&attr, &mut options, diagnostics);
+            continue;
+        }
         if matches!(attr.meta, syn::Meta::Path(_)) {
             continue;
         }
@@ -176,6 +188,47 @@ fn take_attributes(
     *attrs = kept;
     let (source, span) = source.unzip();
     (source, span, options)
+}
+
+/// Reads `#[depends(f)]` or `#[depends(f, use_cache = false)]`.
+fn read_dependency(attr: &Attribute, options: &mut Options, diagnostics: &mut Diagnostics) {
+    let usage = "name the dependency: `#[depends(get_db)]` or `#[depends(get_db, use_cache = false)]`";
+    let Meta::List(list) = &attr.meta else {
+        diagnostics.error_spanned(attr, usage);
+        return;
+    };
+    let parsed = list.parse_args_with(|input: syn::parse::ParseStream| {
+        let path: syn::Path = input.parse()?;
+        let mut rest = Vec::new();
+        if input.parse::<Option<Token![,]>>()?.is_some() {
+            rest.extend(Punctuated::<Meta, Token![,]>::parse_terminated(input)?);
+        }
+        Ok((path, rest))
+    });
+    let (path, rest) = match parsed {
+        Ok(parsed) => parsed,
+        Err(_) if list.tokens.is_empty() => {
+            diagnostics.error_spanned(attr, usage);
+            return;
+        }
+        Err(err) => {
+            diagnostics.push(err);
+            return;
+        }
+    };
+    options.dependency = Some(path);
+    for meta in rest {
+        match &meta {
+            Meta::NameValue(pair) if pair.path.is_ident("use_cache") => match &pair.value {
+                Expr::Lit(ExprLit { lit: syn::Lit::Bool(flag), .. }) => options.no_cache = !flag.value,
+                other => diagnostics.error_spanned(other, "`use_cache` takes `true` or `false`"),
+            },
+            other => diagnostics.error_spanned(
+                other.path(),
+                "unknown option for `#[depends(...)]`; the only option is `use_cache = false`",
+            ),
+        }
+    }
 }
 
 /// Reads one `key = value` of `#[query(...)]` and friends; reports every bad one.
@@ -284,6 +337,9 @@ pub(crate) fn wrapped(ty: &Type, wrapper: &str) -> Option<Type> {
 }
 
 fn is_request(ty: &Type) -> bool {
+    if let Type::Reference(reference) = ty {
+        return is_request(&reference.elem);
+    }
     last_segment(ty).is_some_and(|s| s.ident == "Request" && s.arguments.is_empty())
 }
 

@@ -71,6 +71,12 @@ impl Errors {
         }
     }
 
+    /// Whether a failure with its own response was recorded: the request is
+    /// decided, so nothing further (dependencies, the handler) should run.
+    pub fn has_rejection(&self) -> bool {
+        self.rejection.is_some()
+    }
+
     /// Whether nothing has failed.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty() && self.rejection.is_none()

@@ -62,6 +62,8 @@ impl<T: FromText> ParamValue for Vec<T> {
 #[derive(Clone)]
 enum Source {
     Path(usize),
+    /// A path parameter looked up by name, for dependencies (which don't see the template).
+    PathNamed,
     Query,
     Header(HeaderName),
     Cookie,
@@ -70,7 +72,7 @@ enum Source {
 impl Source {
     fn loc(&self) -> &'static str {
         match self {
-            Source::Path(_) => "path",
+            Source::Path(_) | Source::PathNamed => "path",
             Source::Query => "query",
             Source::Header(_) => "header",
             Source::Cookie => "cookie",
@@ -131,6 +133,11 @@ impl<T: ParamValue> Param<T> {
     /// The path parameter at `index` in the route template, reported as `name`.
     pub fn path(name: &'static str, index: usize) -> Self {
         Param::new(name, Source::Path(index))
+    }
+
+    /// The path parameter named `name`, looked up in the matched route's template.
+    pub fn path_named(name: &'static str) -> Self {
+        Param::new(name, Source::PathNamed)
     }
 
     /// A query parameter.
@@ -236,12 +243,12 @@ impl<T: ParamValue> Param<T> {
         } else {
             let mut found = None;
             self.for_each_raw(request, |_, raw| {
-                found = Some(raw.into_owned());
+                found = Some(raw);
                 // Query parameters keep the last occurrence (as Starlette does); the rest the first.
                 matches!(self.source, Source::Query)
             });
             match found {
-                Some(raw) => self.parse(Cow::Owned(raw), None, errors).and_then(|v| T::from_one(Some(v))),
+                Some(raw) => self.parse(raw, None, errors).and_then(|v| T::from_one(Some(v))),
                 None => match self.default {
                     Some(default) => Some(default()),
                     None => T::from_one(None),
@@ -255,10 +262,15 @@ impl<T: ParamValue> Param<T> {
     }
 
     /// Calls `visit` with each raw occurrence in request order until it returns `false`.
-    fn for_each_raw(&self, request: &Request, mut visit: impl FnMut(usize, Cow<'_, str>) -> bool) {
+    fn for_each_raw<'r>(&self, request: &'r Request, mut visit: impl FnMut(usize, Cow<'r, str>) -> bool) {
         match &self.source {
             Source::Path(index) => {
                 if let Some(value) = request.path_param_at(*index) {
+                    visit(0, value);
+                }
+            }
+            Source::PathNamed => {
+                if let Some(value) = request.path_param(self.name) {
                     visit(0, value);
                 }
             }

@@ -94,19 +94,12 @@ impl Router {
             None => return Lookup::MethodNotAllowed(&entry.allow),
         };
         let base = path.as_ptr() as usize;
-        let spans = matched
-            .params
-            .iter()
-            .map(|(_, value)| {
-                let start = value.as_ptr() as usize - base;
-                (start, start + value.len())
-            })
-            .collect();
-        Lookup::Found {
-            endpoint: self.routes[route].endpoint,
-            params: PathParams { route: Some(route), spans },
-            head_from_get,
+        let mut params = PathParams::new(route);
+        for (_, value) in matched.params.iter() {
+            let start = value.as_ptr() as usize - base;
+            params.push(start, start + value.len());
         }
+        Lookup::Found { endpoint: self.routes[route].endpoint, params, head_from_get }
     }
 
     pub(crate) fn param_names(&self, route: usize) -> &[String] {

@@ -1,0 +1,39 @@
+//! What the app can say about its dependency graph.
+
+/// A dependency's name and its direct dependencies, written by `#[depends]`.
+///
+/// Because each `INFO` refers to its dependencies' `INFO`s, a cycle among
+/// `#[depends]` functions is a compile error (a constant that refers to itself).
+#[derive(Debug)]
+pub struct DependencyInfo {
+    /// The function's name.
+    pub name: &'static str,
+    /// What it depends on, in parameter order.
+    pub dependencies: &'static [&'static DependencyInfo],
+    /// Whether it is a plain `fn` (run on the blocking pool).
+    pub blocking: bool,
+}
+
+impl DependencyInfo {
+    /// Writes the tree under this dependency, indented by `depth`.
+    pub(crate) fn write_tree(&self, out: &mut String, depth: usize) {
+        out.push_str(&"    ".repeat(depth));
+        out.push_str("└─ ");
+        out.push_str(self.name);
+        if self.blocking {
+            out.push_str(" (blocking)");
+        }
+        out.push('\n');
+        for child in self.dependencies {
+            child.write_tree(out, depth + 1);
+        }
+    }
+
+    /// Calls `edge(from, to)` for every edge under this dependency.
+    pub(crate) fn edges(&self, edge: &mut impl FnMut(&'static str, &'static str)) {
+        for child in self.dependencies {
+            edge(self.name, child.name);
+            child.edges(edge);
+        }
+    }
+}

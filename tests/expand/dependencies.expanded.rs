@@ -1,0 +1,164 @@
+use brisk::prelude::*;
+async fn get_db(pool: State<Pool>) -> Result<Session, HttpError> {
+    pool.session().await
+}
+/// The dependency [`get_db()`]; use it with `#[depends(get_db)]`, `dependencies = [get_db]` or `App::dependency::<get_db>()`.
+#[allow(non_camel_case_types)]
+struct get_db {}
+impl ::brisk::__private::Dependency for get_db {
+    type Output = <Result<Session, HttpError> as ::brisk::__private::Fallible>::Ok;
+    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
+        name: "get_db",
+        dependencies: &[],
+        blocking: false,
+    };
+    async fn resolve(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Output> {
+        let handler = get_db;
+        let pool = errors
+            .absorb(
+                <State<Pool> as ::brisk::__private::FromRequest>::from_request(request)
+                    .await,
+            );
+        let (::core::option::Option::Some(pool),) = (pool,) else {
+            return ::core::option::Option::None;
+        };
+        let output = handler(pool).await;
+        ::brisk::__private::fallible(output, errors)
+    }
+}
+async fn get_current_user(
+    authorization: String,
+    db: Session,
+) -> Result<User, HttpError> {
+    db.user_for_token(&authorization)
+        .await
+        .ok_or(HttpError::unauthorized("Invalid credentials"))
+}
+/// The dependency [`get_current_user()`]; use it with `#[depends(get_current_user)]`, `dependencies = [get_current_user]` or `App::dependency::<get_current_user>()`.
+#[allow(non_camel_case_types)]
+struct get_current_user {}
+impl ::brisk::__private::Dependency for get_current_user {
+    type Output = <Result<User, HttpError> as ::brisk::__private::Fallible>::Ok;
+    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
+        name: "get_current_user",
+        dependencies: &[&<get_db as ::brisk::__private::Dependency>::INFO],
+        blocking: false,
+    };
+    async fn resolve(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Output> {
+        let handler = get_current_user;
+        let authorization = ::brisk::__private::Param::<String>::header("authorization")
+            .extract(request, errors);
+        let db = ::brisk::__private::depend::<get_db, Session>(request, errors, true)
+            .await;
+        let (
+            ::core::option::Option::Some(authorization),
+            ::core::option::Option::Some(db),
+        ) = (authorization, db) else {
+            return ::core::option::Option::None;
+        };
+        let output = handler(authorization, db).await;
+        ::brisk::__private::fallible(output, errors)
+    }
+}
+fn audit_log(user_id: i64) {
+    log(user_id)
+}
+/// The dependency [`audit_log()`]; use it with `#[depends(audit_log)]`, `dependencies = [audit_log]` or `App::dependency::<audit_log>()`.
+#[allow(non_camel_case_types)]
+struct audit_log {}
+impl ::brisk::__private::Dependency for audit_log {
+    type Output = ();
+    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
+        name: "audit_log",
+        dependencies: &[],
+        blocking: true,
+    };
+    async fn resolve(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Output> {
+        let handler = audit_log;
+        let user_id = ::brisk::__private::Param::<i64>::path_named("user_id")
+            .extract(request, errors);
+        let (::core::option::Option::Some(user_id),) = (user_id,) else {
+            return ::core::option::Option::None;
+        };
+        let output = match ::brisk::__private::run_blocking(
+                "audit_log",
+                move || handler(user_id),
+            )
+            .await
+        {
+            ::core::result::Result::Ok(output) => output,
+            ::core::result::Result::Err(response) => {
+                errors.reject(response);
+                return ::core::option::Option::None;
+            }
+        };
+        ::core::option::Option::Some(output)
+    }
+}
+async fn create_order(
+    user_id: i64,
+    user: User,
+    db: Session,
+) -> Result<Json<Order>, HttpError> {
+    db.create_order(user_id, &user).await.map(Json)
+}
+/// The `POST /users/{user_id}/orders` route of [`create_order()`]; register it with `routes![create_order]`.
+#[allow(non_camel_case_types)]
+struct create_order {}
+impl ::brisk::__private::Endpoint for create_order {
+    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+        method: ::brisk::__private::Method::POST,
+        path: "/users/{user_id}/orders",
+        name: "create_order",
+        dependencies: &[
+            &<audit_log as ::brisk::__private::Dependency>::INFO,
+            &<get_current_user as ::brisk::__private::Dependency>::INFO,
+            &<get_db as ::brisk::__private::Dependency>::INFO,
+        ],
+    };
+    async fn call(
+        &self,
+        mut request: ::brisk::__private::Request,
+    ) -> ::brisk::__private::Response {
+        let handler = create_order;
+        let mut errors = ::brisk::__private::Errors::new();
+        ::brisk::__private::depend::<audit_log, _>(&mut request, &mut errors, true)
+            .await;
+        let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
+            .extract(&request, &mut errors);
+        let user = ::brisk::__private::depend::<
+            get_current_user,
+            User,
+        >(&mut request, &mut errors, true)
+            .await;
+        let db = ::brisk::__private::depend::<
+            get_db,
+            Session,
+        >(&mut request, &mut errors, false)
+            .await;
+        let (
+            ::core::option::Option::Some(user_id),
+            ::core::option::Option::Some(user),
+            ::core::option::Option::Some(db),
+        ) = (user_id, user, db) else {
+            return errors.into_response();
+        };
+        if !errors.is_empty() {
+            return errors.into_response();
+        }
+        let output = handler(user_id, user, db).await;
+        ::brisk::__private::IntoResponse::into_response_with_status(
+            output,
+            ::brisk::__private::status_code(201),
+        )
+    }
+}

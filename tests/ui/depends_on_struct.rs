@@ -1,0 +1,6 @@
+use brisk::prelude::*;
+
+#[depends]
+struct Session;
+
+fn main() {}

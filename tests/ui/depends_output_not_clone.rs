@@ -1,0 +1,10 @@
+use brisk::prelude::*;
+
+struct Connection;
+
+#[depends]
+async fn get_connection() -> Connection {
+    Connection
+}
+
+fn main() {}
