@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::body::Body;
-use crate::dependencies::{Dependency, DependencyInfo, Overrides};
+use crate::dependencies::{Dependency, DependencyInfo, Overrides, Teardowns};
 use crate::error::Error;
 use crate::errors::HttpError;
 use crate::extract::Errors;
@@ -251,9 +251,15 @@ impl Service {
                     for dependency in &self.0.dependencies {
                         (dependency.run)(&mut request, &mut errors).await;
                     }
+                    // App-level yield dependencies tear down around the whole route,
+                    // with an outcome read from the response's status.
+                    let teardowns = Teardowns::take(&mut request);
                     if !errors.is_empty() {
-                        return errors.into_response();
+                        return teardowns.fail(errors.into_response()).await;
                     }
+                    let response = endpoint.call(request).await;
+                    let response = teardowns.settle(response).await;
+                    return if head_from_get { strip_body(response) } else { response };
                 }
                 let response = endpoint.call(request).await;
                 if head_from_get { strip_body(response) } else { response }

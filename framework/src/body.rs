@@ -7,6 +7,8 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 
+use crate::dependencies::{Outcome, Teardowns};
+
 type BoxBody = http_body_util::combinators::BoxBody<Bytes, BoxError>;
 
 /// The error type a streaming body may yield.
@@ -29,6 +31,8 @@ enum Inner {
     Full(Option<Bytes>),
     Incoming(hyper::body::Incoming),
     Boxed(BoxBody),
+    /// A response body whose end starts the request's teardowns.
+    Guarded(Box<Body>, TeardownGuard),
 }
 
 impl Body {
@@ -44,6 +48,12 @@ impl Body {
         B::Error: Into<BoxError>,
     {
         Body(Inner::Boxed(body.map_err(Into::into).boxed()))
+    }
+
+    /// Runs `teardowns` with `outcome` once this body has been sent, or
+    /// dropped unsent (the client went away).
+    pub(crate) fn with_teardowns(body: Body, teardowns: Teardowns, outcome: Outcome) -> Self {
+        Body(Inner::Guarded(Box::new(body), TeardownGuard(Some((teardowns, outcome)))))
     }
 
     pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {
@@ -89,6 +99,24 @@ impl std::fmt::Display for BodyError {
 
 impl std::error::Error for BodyError {}
 
+/// Starts the request's teardowns when the body ends, or when it is dropped
+/// before its end (the client went away).
+struct TeardownGuard(Option<(Teardowns, Outcome)>);
+
+impl TeardownGuard {
+    fn release(&mut self) {
+        if let Some((teardowns, outcome)) = self.0.take() {
+            teardowns.spawn(outcome);
+        }
+    }
+}
+
+impl Drop for TeardownGuard {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
 impl Default for Body {
     fn default() -> Self {
         Body::empty()
@@ -102,6 +130,7 @@ impl std::fmt::Debug for Body {
             Inner::Full(_) => "full",
             Inner::Incoming(_) => "incoming",
             Inner::Boxed(_) => "stream",
+            Inner::Guarded(..) => "guarded",
         };
         f.debug_tuple("Body").field(&kind).finish()
     }
@@ -150,6 +179,13 @@ impl http_body::Body for Body {
             Inner::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Inner::Incoming(incoming) => Pin::new(incoming).poll_frame(cx).map_err(Into::into),
             Inner::Boxed(boxed) => Pin::new(boxed).poll_frame(cx),
+            Inner::Guarded(body, guard) => {
+                let frame = Pin::new(&mut **body).poll_frame(cx);
+                if let Poll::Ready(None) = frame {
+                    guard.release();
+                }
+                frame
+            }
         }
     }
 
@@ -159,6 +195,8 @@ impl http_body::Body for Body {
             Inner::Full(bytes) => bytes.is_none(),
             Inner::Incoming(incoming) => incoming.is_end_stream(),
             Inner::Boxed(boxed) => boxed.is_end_stream(),
+            // Ends only once polled to the end, so the teardowns start.
+            Inner::Guarded(..) => false,
         }
     }
 
@@ -168,6 +206,7 @@ impl http_body::Body for Body {
             Inner::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
             Inner::Incoming(incoming) => incoming.size_hint(),
             Inner::Boxed(boxed) => boxed.size_hint(),
+            Inner::Guarded(body, _) => body.size_hint(),
         }
     }
 }

@@ -51,7 +51,7 @@ pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 pub mod prelude {
     pub use crate::{
         App, HeaderMap, Html, HttpError, IntoResponse, Json, Method, Request, Response, Route, State,
-        StatusCode, delete, depends, get, head, options, patch, post, put, routes,
+        StatusCode, delete, depends, get, head, options, patch, post, put, routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};
 }
@@ -59,7 +59,9 @@ pub mod prelude {
 /// Items the macros' generated code refers to; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::dependencies::{Dependency, DependencyInfo, Fallible, depend, fallible};
+    pub use crate::dependencies::{
+        Dependency, DependencyInfo, Fallible, Scope, Teardowns, Yield, depend, fallible, outlives, yielding,
+    };
     pub use crate::extract::{CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body};
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
     pub use crate::{IntoResponse, Request, Response};
@@ -88,4 +90,32 @@ pub mod __private {
         }};
     }
     pub use crate::__validate_body as validate_body;
+}
+
+/// Marks the yield point of a `#[depends]` function: the value before it is
+/// what the dependency provides; the code after it is the teardown, and
+/// `yield_!` evaluates to the request's [`Outcome`](dependencies::Outcome).
+///
+/// `#[depends]` rewrites it; anywhere else it is a compile error that says so.
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[derive(Clone)]
+/// struct Session;
+///
+/// #[depends]
+/// async fn get_db() -> Session {
+///     let session = Session;
+///     let outcome = yield_!(session.clone());
+///     if outcome.is_ok() { /* commit */ } else { /* roll back */ }
+/// }
+/// ```
+#[macro_export]
+macro_rules! yield_ {
+    ($($value:tt)*) => {
+        ::core::compile_error!(
+            "`yield_!` marks the yield point of a `#[depends]` function; write it as a statement at the top level of such a function's body"
+        )
+    };
 }

@@ -7,7 +7,7 @@ use http::{HeaderMap, Method, Uri, Version};
 
 use crate::app::AppShared;
 use crate::body::Body;
-use crate::dependencies::DependencyCache;
+use crate::dependencies::{DependencyCache, Teardown};
 use crate::state::State;
 
 /// An incoming HTTP request with what brisk knows about it: the client's
@@ -30,6 +30,7 @@ pub struct Request {
     params: PathParams,
     app: Arc<AppShared>,
     dependencies: DependencyCache,
+    teardowns: Vec<Teardown>,
 }
 
 /// Where the matched path parameters sit in the request path, in template order.
@@ -81,6 +82,7 @@ impl Request {
             params: PathParams::default(),
             app,
             dependencies: DependencyCache::default(),
+            teardowns: Vec::new(),
         }
     }
 
@@ -98,6 +100,10 @@ impl Request {
 
     pub(crate) fn dependencies_mut(&mut self) -> &mut DependencyCache {
         &mut self.dependencies
+    }
+
+    pub(crate) fn teardowns_mut(&mut self) -> &mut Vec<Teardown> {
+        &mut self.teardowns
     }
 
     /// The HTTP method.

@@ -1,16 +1,22 @@
 use brisk::prelude::*;
-async fn get_db(pool: State<Pool>) -> Result<Session, HttpError> {
-    pool.session().await
+async fn get_db(
+    pool: State<Pool>,
+    provider: ::brisk::__private::Yield<Session>,
+) -> Result<(), HttpError> {
+    let session = pool.session().await?;
+    let outcome = provider.provide(session.clone()).await;
+    if outcome.is_ok() { session.commit().await } else { session.rollback().await }
 }
-/// The dependency [`get_db()`]; use it with `#[depends(get_db)]`, `dependencies = [get_db]` or `App::dependency::<get_db>()`.
+/// The yield dependency [`get_db()`]; use it with `#[depends(get_db)]`, `dependencies = [get_db]` or `App::dependency::<get_db>()`.
 #[allow(non_camel_case_types)]
 struct get_db {}
 impl ::brisk::__private::Dependency for get_db {
-    type Output = <Result<Session, HttpError> as ::brisk::__private::Fallible>::Ok;
+    type Output = Session;
     const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
         name: "get_db",
         dependencies: &[],
         blocking: false,
+        teardown: ::core::option::Option::Some(::brisk::__private::Scope::Request),
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -25,8 +31,14 @@ impl ::brisk::__private::Dependency for get_db {
         let (::core::option::Option::Some(pool),) = (pool,) else {
             return ::core::option::Option::None;
         };
-        let output = handler(pool).await;
-        ::brisk::__private::fallible(output, errors)
+        ::brisk::__private::yielding(
+                "get_db",
+                ::brisk::__private::Scope::Request,
+                move |provider| handler(pool, provider),
+                request,
+                errors,
+            )
+            .await
     }
 }
 async fn get_current_user(
@@ -46,6 +58,7 @@ impl ::brisk::__private::Dependency for get_current_user {
         name: "get_current_user",
         dependencies: &[&<get_db as ::brisk::__private::Dependency>::INFO],
         blocking: false,
+        teardown: ::core::option::Option::None,
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -78,6 +91,7 @@ impl ::brisk::__private::Dependency for audit_log {
         name: "audit_log",
         dependencies: &[],
         blocking: true,
+        teardown: ::core::option::Option::None,
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -145,20 +159,23 @@ impl ::brisk::__private::Endpoint for create_order {
             Session,
         >(&mut request, &mut errors, false)
             .await;
+        let teardowns = ::brisk::__private::Teardowns::take(&mut request);
         let (
             ::core::option::Option::Some(user_id),
             ::core::option::Option::Some(user),
             ::core::option::Option::Some(db),
         ) = (user_id, user, db) else {
-            return errors.into_response();
+            return teardowns.fail(errors.into_response()).await;
         };
         if !errors.is_empty() {
-            return errors.into_response();
+            return teardowns.fail(errors.into_response()).await;
         }
         let output = handler(user_id, user, db).await;
-        ::brisk::__private::IntoResponse::into_response_with_status(
-            output,
-            ::brisk::__private::status_code(201),
-        )
+        teardowns
+            .finish(
+                output,
+                ::core::option::Option::Some(::brisk::__private::status_code(201)),
+            )
+            .await
     }
 }

@@ -4,7 +4,9 @@ use brisk::prelude::*;
 
 #[depends]
 async fn get_db(pool: State<Pool>) -> Result<Session, HttpError> {
-    pool.session().await
+    let session = pool.session().await?;
+    let outcome = yield_!(session.clone());
+    if outcome.is_ok() { session.commit().await } else { session.rollback().await }
 }
 
 #[depends]

@@ -1,5 +1,7 @@
 //! `#[depends]`: parse → check → generate, sharing the handlers' parameter rules.
 
+mod yields;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -12,9 +14,7 @@ use crate::route::params::{self, Handler, Source, last_segment};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diagnostics = Diagnostics::default();
-    if !attr.is_empty() {
-        diagnostics.error_spanned(&attr, "`#[depends]` on a function takes no arguments");
-    }
+    let scope = parse_scope(attr, &mut diagnostics);
     let mut function = match syn::parse2::<ItemFn>(item.clone()) {
         Ok(function) => function,
         Err(_) => {
@@ -29,12 +29,229 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut handler = params::parse(&mut function, &mut diagnostics);
     check::check(Kind::Dependency, &mut handler, &function, &mut diagnostics);
+    let yields = yields::check(&function.block, handler.is_async, &mut diagnostics);
+    if yields {
+        for param in handler.params.iter().filter(|p| p.source == Source::Request) {
+            diagnostics.error_spanned(
+                &param.ty,
+                "a dependency with `yield_!` lives until its teardown and cannot borrow the request: \
+                 take the values you need as parameters",
+            );
+        }
+    } else if let Some((_, span)) = &scope {
+        diagnostics.error(*span, "`scope` applies to dependencies with a `yield_!` (a teardown)");
+    }
+    let value = yields.then(|| yielded_type(&function, &mut diagnostics)).flatten();
     match diagnostics.into_error() {
-        None => generate(&handler, &function),
+        None => match value {
+            Some(value) => {
+                let scope = scope.map_or("Request", |(scope, _)| scope);
+                generate_yielding(&handler, function, value, scope)
+            }
+            None => generate(&handler, &function),
+        },
         Some(error) => {
+            if yields {
+                // The body cannot compile until the yield is fixed; a stub keeps
+                // the function's name and signature without a cascade of errors.
+                function.block = Box::new(syn::parse_quote!({
+                    ::core::unreachable!("this dependency failed to compile")
+                }));
+                function.attrs.push(syn::parse_quote!(#[allow(unused_variables)]));
+            }
             let mut out = function.into_token_stream();
             out.extend(error.to_compile_error());
             out
+        }
+    }
+}
+
+/// `#[depends(scope = "function")]`: the scope and the span of its value.
+fn parse_scope(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<(&'static str, Span)> {
+    if attr.is_empty() {
+        return None;
+    }
+    let metas = match syn::parse::Parser::parse2(
+        syn::punctuated::Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated,
+        attr.clone(),
+    ) {
+        Ok(metas) => metas,
+        Err(_) => {
+            diagnostics.error_spanned(
+                &attr,
+                "`#[depends]` takes only `scope = \"request\"` or `scope = \"function\"`",
+            );
+            return None;
+        }
+    };
+    let mut scope = None;
+    for meta in metas {
+        if !meta.path.is_ident("scope") {
+            diagnostics
+                .error_spanned(&meta.path, "unknown option; `#[depends]` takes only `scope = \"function\"`");
+            continue;
+        }
+        match &meta.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => match text.value().as_str() {
+                "request" => scope = Some(("Request", text.span())),
+                "function" => scope = Some(("Function", text.span())),
+                _ => diagnostics.error(text, "`scope` is `\"request\"` (the default) or `\"function\"`"),
+            },
+            other => {
+                diagnostics.error_spanned(other, "`scope` is `\"request\"` (the default) or `\"function\"`")
+            }
+        }
+    }
+    scope
+}
+
+/// The type a yield dependency provides: `T` of `-> Result<T, E>`, or the return type.
+fn yielded_type(function: &ItemFn, diagnostics: &mut Diagnostics) -> Option<syn::Type> {
+    match &function.sig.output {
+        ReturnType::Default => Some(syn::parse_quote! { () }),
+        ReturnType::Type(_, ty) => {
+            let Some(segment) = last_segment(ty).filter(|s| s.ident == "Result") else {
+                return Some((**ty).clone());
+            };
+            match &segment.arguments {
+                syn::PathArguments::AngleBracketed(args) => match args.args.first() {
+                    Some(syn::GenericArgument::Type(value)) => Some(value.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+            .or_else(|| {
+                diagnostics.error_spanned(
+                    ty,
+                    "write the return type as `Result<T, E>`: `T` is what `yield_!` provides",
+                );
+                None
+            })
+        }
+    }
+}
+
+/// The user's function, rewritten around its yield: it takes the provider
+/// handle, `yield_!(v)` becomes `provider.provide(v).await`, and it returns
+/// what the teardown returns (`Result<(), E>`, or nothing).
+fn rewrite(mut function: ItemFn, value: &syn::Type) -> ItemFn {
+    let handle = yields::handle();
+    function.sig.inputs.push(syn::parse_quote! { #handle: ::brisk::__private::Yield<#value> });
+    if let ReturnType::Type(_, ty) = &mut function.sig.output {
+        let fallible = last_segment(ty).is_some_and(|s| s.ident == "Result");
+        if fallible {
+            if let syn::Type::Path(path) = &mut **ty
+                && let Some(segment) = path.path.segments.last_mut()
+                && let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments
+                && let Some(first) = args.args.first_mut()
+            {
+                *first = syn::parse_quote! { () };
+            }
+        } else {
+            function.sig.output = ReturnType::Default;
+        }
+    }
+    yields::rewrite(&mut function.block, &handle);
+    function
+}
+
+fn generate_yielding(handler: &Handler, function: ItemFn, value: syn::Type, scope: &str) -> TokenStream {
+    let name = function.sig.ident.clone();
+    let vis = function.vis.clone();
+    let name_text = name.to_string();
+    let fallible = matches!(&function.sig.output, ReturnType::Type(_, ty) if last_segment(ty).is_some_and(|s| s.ident == "Result"));
+    let function = rewrite(function, &value);
+    let locals = Locals::new(true);
+    let (request, errors) = (&locals.request, &locals.errors);
+    let handler_fn = Ident::new("handler", Span::mixed_site());
+    let handle = yields::handle();
+    let scope = Ident::new(scope, Span::call_site());
+
+    let extractions = handler.params.iter().map(|param| extraction(param, &[], &locals));
+    let checked: Vec<_> = handler.params.iter().map(local).collect();
+    let guard = if checked.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let (#(::core::option::Option::Some(#checked),)*) = (#(#checked,)*) else {
+                return ::core::option::Option::None;
+            };
+        }
+    };
+    let body = if fallible {
+        quote! { move |#handle| #handler_fn(#(#checked,)* #handle) }
+    } else {
+        quote! {
+            move |#handle| async move {
+                #handler_fn(#(#checked,)* #handle).await;
+                ::core::result::Result::<(), ::core::convert::Infallible>::Ok(())
+            }
+        }
+    };
+    let scope_checks = if scope == "Request" {
+        let checks = handler.params.iter().filter_map(|p| p.options.dependency.as_ref()).map(|path| {
+            let message = format!(
+                "`{name}` tears down after the response, so it cannot depend on `{}`, whose teardown \
+                 (scope = \"function\") runs before the response",
+                path.to_token_stream().to_string().replace(' ', "")
+            );
+            quote_spanned! {path.span()=>
+                const _: () = ::core::assert!(
+                    !::brisk::__private::outlives(
+                        &<#name as ::brisk::__private::Dependency>::INFO,
+                        &<#path as ::brisk::__private::Dependency>::INFO,
+                    ),
+                    #message
+                );
+            }
+        });
+        quote! { #(#checks)* }
+    } else {
+        quote! {}
+    };
+    let infos = dependency_infos(&[], handler);
+    let statics = pattern_statics(handler);
+    let request_pattern = quote! { #request };
+    let doc = format!(
+        " The yield dependency [`{name}()`]; use it with `#[depends({name})]`, `dependencies = [{name}]` \
+         or `App::dependency::<{name}>()`."
+    );
+
+    quote! {
+        #function
+
+        #[doc = #doc]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        impl ::brisk::__private::Dependency for #name {
+            type Output = #value;
+
+            const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
+                name: #name_text,
+                dependencies: &[#(#infos),*],
+                blocking: false,
+                teardown: ::core::option::Option::Some(::brisk::__private::Scope::#scope),
+            };
+
+            async fn resolve(
+                #request_pattern: &mut ::brisk::__private::Request,
+                #errors: &mut ::brisk::__private::Errors,
+            ) -> ::core::option::Option<Self::Output> {
+                #scope_checks
+                #statics
+                let #handler_fn = #name;
+                #(#extractions)*
+                #guard
+                ::brisk::__private::yielding(
+                    #name_text,
+                    ::brisk::__private::Scope::#scope,
+                    #body,
+                    #request,
+                    #errors,
+                )
+                .await
+            }
         }
     }
 }
@@ -133,6 +350,7 @@ fn generate(handler: &Handler, function: &ItemFn) -> TokenStream {
                 name: #name_text,
                 dependencies: &[#(#infos),*],
                 blocking: #blocking,
+                teardown: ::core::option::Option::None,
             };
 
             async fn resolve(

@@ -32,12 +32,31 @@ pub(crate) fn generate(
     let extractions = handler.params.iter().map(|param| extraction(param, variables, &locals));
     let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
     let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
+    // With dependencies, yield dependencies may have set up teardowns: they
+    // are taken off the request before the handler (which may own it) runs,
+    // and every exit goes through them.
+    let has_dependencies =
+        !args.dependencies.is_empty() || handler.params.iter().any(|p| p.source == Source::Depends);
+    let teardowns = Ident::new("teardowns", Span::mixed_site());
+    let take_teardowns = if has_dependencies {
+        quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }
+    } else {
+        quote! {}
+    };
+    let early = |response: TokenStream| {
+        if has_dependencies {
+            quote! { return #teardowns.fail(#response).await }
+        } else {
+            quote! { return #response }
+        }
+    };
+    let reject = early(quote! { #errors.into_response() });
     let mut guard = if checked.is_empty() {
         quote! {}
     } else {
         quote! {
             let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
-                return #errors.into_response();
+                #reject;
             };
         }
     };
@@ -45,7 +64,7 @@ pub(crate) fn generate(
         // A side-effect dependency binds nothing, so its failure shows only in `errors`.
         guard.extend(quote! {
             if !#errors.is_empty() {
-                return #errors.into_response();
+                #reject;
             }
         });
     }
@@ -59,10 +78,11 @@ pub(crate) fn generate(
     let call = if handler.is_async {
         quote! { #handler_fn(#(#arguments),*).await }
     } else {
+        let panicked = early(quote! { response });
         quote! {
             match ::brisk::__private::run_blocking(#name_text, move || #handler_fn(#(#arguments),*)).await {
                 ::core::result::Result::Ok(output) => output,
-                ::core::result::Result::Err(response) => return response,
+                ::core::result::Result::Err(response) => #panicked,
             }
         }
     };
@@ -70,17 +90,23 @@ pub(crate) fn generate(
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => function.sig.ident.span(),
     };
-    let respond = match args.status_code {
-        Some(code) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            quote_spanned! {output_span=>
-            ::brisk::__private::IntoResponse::into_response_with_status(
-                output,
-                ::brisk::__private::status_code(#code),
-            )
-            }
+    let status = args.status_code.map(|code| {
+        let code = proc_macro2::Literal::u16_unsuffixed(code);
+        quote! { ::brisk::__private::status_code(#code) }
+    });
+    let respond = match (&status, has_dependencies) {
+        (Some(status), false) => quote_spanned! {output_span=>
+            ::brisk::__private::IntoResponse::into_response_with_status(output, #status)
+        },
+        (None, false) => {
+            quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) }
         }
-        None => quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) },
+        (Some(status), true) => quote_spanned! {output_span=>
+            #teardowns.finish(output, ::core::option::Option::Some(#status)).await
+        },
+        (None, true) => quote_spanned! {output_span=>
+            #teardowns.finish(output, ::core::option::Option::None).await
+        },
     };
     let errors_decl = if checked.is_empty() && args.dependencies.is_empty() {
         quote! {}
@@ -127,6 +153,7 @@ pub(crate) fn generate(
                 #errors_decl
                 #side_effects
                 #(#extractions)*
+                #take_teardowns
                 #guard
                 let output = #call;
                 #respond

@@ -12,6 +12,8 @@ pub struct DependencyInfo {
     pub dependencies: &'static [&'static DependencyInfo],
     /// Whether it is a plain `fn` (run on the blocking pool).
     pub blocking: bool,
+    /// Whether it yields (has a teardown), and when that teardown runs.
+    pub teardown: Option<super::Scope>,
 }
 
 impl DependencyInfo {
@@ -22,6 +24,11 @@ impl DependencyInfo {
         out.push_str(self.name);
         if self.blocking {
             out.push_str(" (blocking)");
+        }
+        match self.teardown {
+            Some(super::Scope::Request) => out.push_str(" (teardown after the response)"),
+            Some(super::Scope::Function) => out.push_str(" (teardown before the response)"),
+            None => {}
         }
         out.push('\n');
         for child in self.dependencies {
@@ -36,4 +43,12 @@ impl DependencyInfo {
             child.edges(edge);
         }
     }
+}
+
+/// Whether `dependent` tears down after the response while `dependency`
+/// tears down before it: the dependent would outlive what it uses.
+#[doc(hidden)]
+pub const fn outlives(dependent: &DependencyInfo, dependency: &DependencyInfo) -> bool {
+    matches!(dependent.teardown, Some(super::Scope::Request))
+        && matches!(dependency.teardown, Some(super::Scope::Function))
 }

@@ -10,10 +10,17 @@
 mod cache;
 mod describe;
 mod overrides;
+mod teardown;
 
 pub(crate) use cache::DependencyCache;
 pub use describe::DependencyInfo;
+#[doc(hidden)]
+pub use describe::outlives;
 pub(crate) use overrides::Overrides;
+pub(crate) use teardown::Teardown;
+pub use teardown::{Failure, Outcome, Scope};
+#[doc(hidden)]
+pub use teardown::{Teardowns, Yield, yielding};
 
 use std::future::Future;
 

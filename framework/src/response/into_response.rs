@@ -50,6 +50,12 @@ pub trait IntoResponse {
         let _ = status;
         self.into_response()
     }
+
+    /// The error this value carries, as `(type name, Debug text)`, for the
+    /// teardowns of yield dependencies. `None` for successful values.
+    fn failure(&self) -> Option<(Cow<'static, str>, String)> {
+        None
+    }
 }
 
 fn set_status(mut response: Response, status: StatusCode) -> Response {
@@ -160,6 +166,13 @@ impl<H: IntoHeaders, T: IntoResponse> IntoResponse for (StatusCode, H, T) {
 }
 
 impl<T: IntoResponse> IntoResponse for Option<T> {
+    fn failure(&self) -> Option<(Cow<'static, str>, String)> {
+        match self {
+            Some(value) => value.failure(),
+            None => Some(("NotFound".into(), "None".to_owned())),
+        }
+    }
+
     fn into_response(self) -> Response {
         match self {
             Some(value) => value.into_response(),
@@ -180,6 +193,13 @@ where
     T: IntoResponse,
     E: std::fmt::Debug + Send + 'static,
 {
+    fn failure(&self) -> Option<(Cow<'static, str>, String)> {
+        match self {
+            Ok(value) => value.failure(),
+            Err(err) => Some((std::any::type_name::<E>().into(), format!("{err:?}"))),
+        }
+    }
+
     fn into_response(self) -> Response {
         match self {
             Ok(value) => value.into_response(),

@@ -3,6 +3,7 @@
 mod handler;
 pub(crate) mod router;
 
+pub(crate) use handler::panic_message;
 pub use handler::{Endpoint, RouteInfo, run_blocking};
 pub(crate) use router::Router;
 

@@ -1,0 +1,338 @@
+//! Yield dependencies: the value a `#[depends]` function provides at its
+//! `yield_!`, and the teardown (the code after it) run once the request's
+//! outcome is known.
+//!
+//! When a teardown runs:
+//! - `scope = "function"`: right after the handler returns, before the
+//!   response goes out;
+//! - the default, request scope: after the response body has been sent
+//!   (FastAPI's behaviour). Its errors are logged with the dependency's
+//!   name; the response has already gone and cannot change.
+//! - If the request ends early (the client disconnects, or the handler
+//!   panics) the teardowns still run, spawned on the runtime, with an
+//!   `Interrupted` outcome.
+//!
+//! Teardowns run in reverse order of setup, one after the other; a panic or
+//! error in one is logged and the next still runs.
+
+use std::future::{Future, poll_fn};
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+
+use futures_util::FutureExt;
+use http::StatusCode;
+
+use crate::body::Body;
+use crate::extract::Errors;
+use crate::request::Request;
+use crate::response::{IntoResponse, Response};
+
+/// When a yield dependency's teardown runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// After the response has been sent (the default).
+    Request,
+    /// Right after the handler returns, before the response is sent.
+    Function,
+}
+
+/// How the request went, as a yield dependency's teardown sees it.
+///
+/// ```
+/// use brisk::dependencies::Outcome;
+/// let outcome = Outcome::Ok;
+/// assert!(outcome.is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The handler (and every dependency) succeeded.
+    Ok,
+    /// Something failed; the teardown may roll back.
+    Err(Failure),
+}
+
+impl Outcome {
+    /// Whether the request succeeded.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Outcome::Ok)
+    }
+
+    /// Whether the request failed.
+    pub fn is_err(&self) -> bool {
+        !self.is_ok()
+    }
+
+    /// What failed, if anything did.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            Outcome::Ok => None,
+            Outcome::Err(failure) => Some(failure),
+        }
+    }
+}
+
+/// The error a request ended with, captured before any exception handler maps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The error's type (`my_app::DbError`), or `Interrupted` when the
+    /// request ended before the handler finished (a panic or a client that
+    /// went away).
+    pub kind: std::borrow::Cow<'static, str>,
+    /// The error's `Debug` text.
+    pub message: String,
+    /// The status of the response the error became.
+    pub status: StatusCode,
+}
+
+impl Failure {
+    fn interrupted() -> Self {
+        Failure {
+            kind: "Interrupted".into(),
+            message: "the request ended before the handler finished (a panic or a client disconnect)".into(),
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// The handle a yield dependency's body receives in place of `yield_!`:
+/// `provide` hands the value to the request and waits for its outcome.
+#[doc(hidden)]
+pub struct Yield<T> {
+    slot: Arc<Slot<T>>,
+}
+
+struct Slot<T> {
+    state: Mutex<SlotState<T>>,
+}
+
+struct SlotState<T> {
+    value: Option<T>,
+    outcome: Option<Outcome>,
+    waker: Option<Waker>,
+}
+
+impl<T> Slot<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState<T>> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl<T: Send> Yield<T> {
+    /// Provides `value` to the request; resolves to the request's outcome
+    /// once the teardown may run.
+    pub async fn provide(self, value: T) -> Outcome {
+        self.slot.lock().value = Some(value);
+        poll_fn(|cx| {
+            let mut state = self.slot.lock();
+            match state.outcome.take() {
+                Some(outcome) => Poll::Ready(outcome),
+                None => {
+                    state.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+        .await
+    }
+}
+
+/// Delivers the outcome to a suspended dependency body, whatever its value type.
+trait Resume: Send + Sync {
+    fn resume(&self, outcome: Outcome);
+}
+
+impl<T: Send> Resume for Slot<T> {
+    fn resume(&self, outcome: Outcome) {
+        let waker = {
+            let mut state = self.lock();
+            state.outcome = Some(outcome);
+            state.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// One set-up yield dependency waiting for its teardown.
+pub(crate) struct Teardown {
+    name: &'static str,
+    scope: Scope,
+    slot: Arc<dyn Resume>,
+    // Only ever polled through `&mut`, so it may sit in the (shared) request.
+    rest: sync_wrapper::SyncFuture<BoxFuture>,
+}
+
+impl Teardown {
+    async fn run(self, outcome: Outcome) {
+        self.slot.resume(outcome);
+        let name = self.name;
+        if let Err(panic) = AssertUnwindSafe(self.rest).catch_unwind().await {
+            let panic = crate::routing::panic_message(&*panic);
+            tracing::error!(target: "brisk::dependencies", dependency = name, panic, "teardown panicked");
+        }
+    }
+}
+
+/// Runs a yield dependency's body up to its `yield_!`, records the rest as
+/// a teardown on the request, and returns the provided value.
+///
+/// An error before the yield is recorded in `errors` like any dependency
+/// error; the teardown then never exists.
+#[doc(hidden)]
+pub async fn yielding<T, E, F>(
+    name: &'static str,
+    scope: Scope,
+    body: impl FnOnce(Yield<T>) -> F,
+    request: &mut Request,
+    errors: &mut Errors,
+) -> Option<T>
+where
+    T: Send + 'static,
+    E: std::fmt::Debug + Send + 'static,
+    F: Future<Output = Result<(), E>> + Send + 'static,
+{
+    enum First<T, R> {
+        Provided(T),
+        Finished(R),
+    }
+    let slot = Arc::new(Slot { state: Mutex::new(SlotState { value: None, outcome: None, waker: None }) });
+    let mut body = Box::pin(body(Yield { slot: slot.clone() }));
+    let first = poll_fn(|cx| match body.as_mut().poll(cx) {
+        Poll::Ready(result) => Poll::Ready(First::Finished(result)),
+        Poll::Pending => match slot.lock().value.take() {
+            Some(value) => Poll::Ready(First::Provided(value)),
+            None => Poll::Pending,
+        },
+    })
+    .await;
+    match first {
+        First::Provided(value) => {
+            let rest: BoxFuture = Box::pin(async move {
+                if let Err(err) = body.await {
+                    tracing::error!(
+                        target: "brisk::dependencies",
+                        dependency = name,
+                        error = ?err,
+                        "teardown failed; the response was not changed"
+                    );
+                }
+            });
+            let rest = sync_wrapper::SyncFuture::new(rest);
+            request.teardowns_mut().push(Teardown { name, scope, slot, rest });
+            Some(value)
+        }
+        First::Finished(Err(err)) => {
+            errors.reject(crate::errors::error_response(err));
+            None
+        }
+        First::Finished(Ok(())) => {
+            tracing::error!(target: "brisk::dependencies", dependency = name, "finished without reaching `yield_!`");
+            errors.reject(crate::errors::internal_error_response());
+            None
+        }
+    }
+}
+
+/// The teardowns a route's dependencies set up, taken off the request
+/// before the handler (which may own the request) runs.
+///
+/// Dropped without being finished — the client went away, or the handler
+/// panicked — they still run, spawned, with an `Interrupted` outcome.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct Teardowns {
+    list: Vec<Teardown>,
+}
+
+impl Teardowns {
+    /// Takes the teardowns set up so far off the request.
+    pub fn take(request: &mut Request) -> Self {
+        Teardowns { list: std::mem::take(request.teardowns_mut()) }
+    }
+
+    /// The handler never ran (a parameter or dependency failed): tear down
+    /// with the failure as outcome, then answer with `response`.
+    pub async fn fail(self, response: Response) -> Response {
+        let outcome = Outcome::Err(Failure {
+            kind: "RequestFailed".into(),
+            message: format!("the request was answered with {} before the handler ran", response.status()),
+            status: response.status(),
+        });
+        self.complete(response, outcome).await
+    }
+
+    /// Builds the handler's response and runs (or schedules) the teardowns
+    /// with its outcome.
+    pub async fn finish<R: IntoResponse>(self, output: R, status: Option<StatusCode>) -> Response {
+        let failure = output.failure();
+        let response = match status {
+            Some(status) => output.into_response_with_status(status),
+            None => output.into_response(),
+        };
+        let outcome = match failure {
+            None => Outcome::Ok,
+            Some((kind, message)) => Outcome::Err(Failure { kind, message, status: response.status() }),
+        };
+        self.complete(response, outcome).await
+    }
+
+    /// Runs (or schedules) the teardowns for a response built elsewhere,
+    /// reading the outcome from its status: 4xx and 5xx are failures.
+    pub(crate) async fn settle(self, response: Response) -> Response {
+        let status = response.status();
+        let outcome = if status.is_client_error() || status.is_server_error() {
+            Outcome::Err(Failure { kind: "HttpStatus".into(), message: status.to_string(), status })
+        } else {
+            Outcome::Ok
+        };
+        self.complete(response, outcome).await
+    }
+
+    async fn complete(mut self, response: Response, outcome: Outcome) -> Response {
+        let list = std::mem::take(&mut self.list);
+        if list.is_empty() {
+            return response;
+        }
+        let (function, request): (Vec<_>, Vec<_>) =
+            list.into_iter().partition(|t| t.scope == Scope::Function);
+        run_all(function, outcome.clone()).await;
+        if request.is_empty() {
+            return response;
+        }
+        response.map(|body| Body::with_teardowns(body, Teardowns { list: request }, outcome))
+    }
+
+    /// Runs them now, on a task of their own, with `outcome`.
+    pub(crate) fn spawn(mut self, outcome: Outcome) {
+        let list = std::mem::take(&mut self.list);
+        if list.is_empty() {
+            return;
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(run_all(list, outcome));
+            }
+            Err(_) => tracing::error!(target: "brisk::dependencies", "no runtime left to run teardowns on"),
+        }
+    }
+}
+
+impl Drop for Teardowns {
+    fn drop(&mut self) {
+        if !self.list.is_empty() {
+            std::mem::take(self).spawn(Outcome::Err(Failure::interrupted()));
+        }
+    }
+}
+
+/// In reverse order of setup, one after the other.
+async fn run_all(list: Vec<Teardown>, outcome: Outcome) {
+    for teardown in list.into_iter().rev() {
+        teardown.run(outcome.clone()).await;
+    }
+}
