@@ -17,7 +17,8 @@ pub struct Db {
 
 impl Default for Db {
     fn default() -> Self {
-        let users = [("alice-token", User { id: 1, name: "alice" }), ("bob-token", User { id: 2, name: "bob" })];
+        let users =
+            [("alice-token", User { id: 1, name: "alice" }), ("bob-token", User { id: 2, name: "bob" })];
         Db { users: users.into_iter().collect() }
     }
 }

@@ -32,7 +32,8 @@ enum Inner {
     Incoming(hyper::body::Incoming),
     Boxed(BoxBody),
     /// A response body whose end starts the request's teardowns.
-    Guarded(Box<Body>, TeardownGuard),
+    // Boxed: rare, and it would otherwise double the size of every body.
+    Guarded(Box<(Body, TeardownGuard)>),
 }
 
 impl Body {
@@ -53,7 +54,7 @@ impl Body {
     /// Runs `teardowns` with `outcome` once this body has been sent, or
     /// dropped unsent (the client went away).
     pub(crate) fn with_teardowns(body: Body, teardowns: Teardowns, outcome: Outcome) -> Self {
-        Body(Inner::Guarded(Box::new(body), TeardownGuard(Some((teardowns, outcome)))))
+        Body(Inner::Guarded(Box::new((body, TeardownGuard(Some((teardowns, outcome)))))))
     }
 
     pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {
@@ -130,7 +131,7 @@ impl std::fmt::Debug for Body {
             Inner::Full(_) => "full",
             Inner::Incoming(_) => "incoming",
             Inner::Boxed(_) => "stream",
-            Inner::Guarded(..) => "guarded",
+            Inner::Guarded(_) => "guarded",
         };
         f.debug_tuple("Body").field(&kind).finish()
     }
@@ -179,8 +180,9 @@ impl http_body::Body for Body {
             Inner::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
             Inner::Incoming(incoming) => Pin::new(incoming).poll_frame(cx).map_err(Into::into),
             Inner::Boxed(boxed) => Pin::new(boxed).poll_frame(cx),
-            Inner::Guarded(body, guard) => {
-                let frame = Pin::new(&mut **body).poll_frame(cx);
+            Inner::Guarded(guarded) => {
+                let (body, guard) = &mut **guarded;
+                let frame = Pin::new(body).poll_frame(cx);
                 if let Poll::Ready(None) = frame {
                     guard.release();
                 }
@@ -196,7 +198,7 @@ impl http_body::Body for Body {
             Inner::Incoming(incoming) => incoming.is_end_stream(),
             Inner::Boxed(boxed) => boxed.is_end_stream(),
             // Ends only once polled to the end, so the teardowns start.
-            Inner::Guarded(..) => false,
+            Inner::Guarded(_) => false,
         }
     }
 
@@ -206,7 +208,7 @@ impl http_body::Body for Body {
             Inner::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
             Inner::Incoming(incoming) => incoming.size_hint(),
             Inner::Boxed(boxed) => boxed.size_hint(),
-            Inner::Guarded(body, _) => body.size_hint(),
+            Inner::Guarded(guarded) => guarded.0.size_hint(),
         }
     }
 }

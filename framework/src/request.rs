@@ -29,7 +29,14 @@ pub struct Request {
     client: Option<SocketAddr>,
     params: PathParams,
     app: Arc<AppShared>,
-    dependencies: DependencyCache,
+    /// What dependencies left on this request; boxed and created on first
+    /// use, so requests without dependencies stay small and allocate nothing.
+    dependencies: Option<Box<DependencyScope>>,
+}
+
+#[derive(Default)]
+struct DependencyScope {
+    cache: DependencyCache,
     teardowns: Vec<Teardown>,
 }
 
@@ -75,15 +82,7 @@ impl PathParams {
 impl Request {
     pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppShared>) -> Self {
         let (head, body) = req.into_parts();
-        Request {
-            head,
-            body,
-            client,
-            params: PathParams::default(),
-            app,
-            dependencies: DependencyCache::default(),
-            teardowns: Vec::new(),
-        }
+        Request { head, body, client, params: PathParams::default(), app, dependencies: None }
     }
 
     pub(crate) fn set_params(&mut self, params: PathParams) {
@@ -94,16 +93,20 @@ impl Request {
         &self.app
     }
 
-    pub(crate) fn dependencies(&self) -> &DependencyCache {
-        &self.dependencies
+    pub(crate) fn dependencies(&self) -> Option<&DependencyCache> {
+        self.dependencies.as_deref().map(|scope| &scope.cache)
     }
 
     pub(crate) fn dependencies_mut(&mut self) -> &mut DependencyCache {
-        &mut self.dependencies
+        &mut self.dependencies.get_or_insert_with(Box::default).cache
     }
 
     pub(crate) fn teardowns_mut(&mut self) -> &mut Vec<Teardown> {
-        &mut self.teardowns
+        &mut self.dependencies.get_or_insert_with(Box::default).teardowns
+    }
+
+    pub(crate) fn take_teardowns(&mut self) -> Vec<Teardown> {
+        self.dependencies.as_deref_mut().map(|scope| std::mem::take(&mut scope.teardowns)).unwrap_or_default()
     }
 
     /// The HTTP method.

@@ -40,8 +40,59 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// Starts examples/hello on its own runtime whose threads are counted.
-fn start_server() -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+mod chain {
+    use std::sync::Arc;
+
+    use brisk::prelude::*;
+
+    pub struct Pool;
+
+    /// Holds the pool like a real session would; never read here.
+    #[derive(Clone)]
+    #[allow(dead_code)]
+    pub struct Session(Arc<Pool>);
+
+    #[depends]
+    pub async fn get_db(pool: State<Pool>) -> Session {
+        Session(pool.into_arc())
+    }
+
+    #[depends]
+    pub async fn get_user(#[depends(get_db)] db: Session) -> Result<u64, HttpError> {
+        let _ = db;
+        Ok(7)
+    }
+
+    #[depends]
+    pub async fn get_tx(#[depends(get_db)] db: Session) -> Session {
+        let outcome = yield_!(db);
+        let _ = outcome;
+    }
+
+    #[get("/none")]
+    pub async fn none() -> &'static str {
+        "ok"
+    }
+
+    #[get("/chain")]
+    pub async fn chain(#[depends(get_user)] user: u64, #[depends(get_db)] db: Session) -> &'static str {
+        let _ = (user, db);
+        "ok"
+    }
+
+    #[get("/yield")]
+    pub async fn with_yield(#[depends(get_tx)] tx: Session) -> &'static str {
+        let _ = tx;
+        "ok"
+    }
+
+    pub fn app() -> App {
+        App::new().state(Pool).routes(routes![none, chain, with_yield])
+    }
+}
+
+/// Starts an app on its own runtime whose threads are counted.
+fn start(app: fn() -> brisk::App) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -56,7 +107,7 @@ fn start_server() -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            let _ = tokio::spawn(hello::app().serve_with(listener, shutdown)).await;
+            let _ = tokio::spawn(app().serve_with(listener, shutdown)).await;
         });
     });
     (addr, stop)
@@ -89,7 +140,15 @@ fn exchange(stream: &mut TcpStream, request: &[u8], count: usize) {
 }
 
 fn allocations_per_request(request: &[u8]) -> f64 {
-    let (addr, stop) = start_server();
+    allocations_per_request_on(hello::app, request)
+}
+
+/// The counter is process-wide: one measurement at a time.
+static MEASURING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn allocations_per_request_on(app: fn() -> brisk::App, request: &[u8]) -> f64 {
+    let _one_at_a_time = MEASURING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (addr, stop) = start(app);
     let mut stream = TcpStream::connect(addr).expect("connected");
     stream.set_nodelay(true).expect("nodelay");
     exchange(&mut stream, request, 200); // warm-up: connection buffers, lazy statics
@@ -107,7 +166,6 @@ fn assert_ceiling(name: &str, request: &[u8], ceiling: f64) {
     assert!(per_request <= ceiling, "{name}: {per_request:.2} allocations per request, ceiling {ceiling}");
 }
 
-// One test runs them in turn: the counter is process-wide.
 #[test]
 fn allocations_per_request_stay_under_their_ceilings() {
     assert_ceiling("GET /plaintext", b"GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n", PLAINTEXT);
@@ -122,6 +180,24 @@ fn allocations_per_request_stay_under_their_ceilings() {
     assert_ceiling("POST /items", &post, ITEMS_POST);
 }
 
+/// What dependencies add over the same route without them: the per-request
+/// cache (one list, one box per cached value) and, for a yield dependency,
+/// its suspended body and teardown.
+#[test]
+fn allocations_added_by_dependencies_stay_under_their_ceilings() {
+    let get = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").into_bytes();
+    let none = allocations_per_request_on(chain::app, &get("/none"));
+    let chain = allocations_per_request_on(chain::app, &get("/chain"));
+    let with_yield = allocations_per_request_on(chain::app, &get("/yield"));
+    println!(
+        "no dependencies: {none:.2}, a cached chain of two: {chain:.2}, a yield dependency: {with_yield:.2}"
+    );
+    assert!(chain - none <= CHAIN_EXTRA, "a cached chain adds {:.2} allocations", chain - none);
+    assert!(with_yield - none <= YIELD_EXTRA, "a yield dependency adds {:.2} allocations", with_yield - none);
+}
+
+const CHAIN_EXTRA: f64 = 3.5;
+const YIELD_EXTRA: f64 = 10.5;
 const PLAINTEXT: f64 = 7.0;
 const ITEMS_GET: f64 = 10.0;
 const ITEMS_POST: f64 = 22.0;

@@ -65,7 +65,8 @@ async fn create_item(item: web::Json<ItemCreate>) -> HttpResponse {
         return detail(StatusCode::UNPROCESSABLE_ENTITY, "invalid item");
     }
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    HttpResponse::Created().json(json!({ "id": id, "name": item.name, "price": item.price, "tags": item.tags }))
+    HttpResponse::Created()
+        .json(json!({ "id": id, "name": item.name, "price": item.price, "tags": item.tags }))
 }
 
 struct DbSession(Session);

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -61,7 +61,10 @@ async fn create_item(Json(item): Json<ItemCreate>) -> Response {
         return detail(StatusCode::UNPROCESSABLE_ENTITY, "invalid item");
     }
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    (StatusCode::CREATED, Json(json!({ "id": id, "name": item.name, "price": item.price, "tags": item.tags })))
+    (
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "name": item.name, "price": item.price, "tags": item.tags })),
+    )
         .into_response()
 }
 

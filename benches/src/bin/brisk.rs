@@ -54,11 +54,51 @@ async fn create_item(#[body] item: ItemCreate) -> Json<Value> {
     Json(json!({ "id": id, "name": item.name, "price": item.price, "tags": item.tags }))
 }
 
+/// Routes that isolate what dependencies cost (`benches/instructions.py`).
+mod deps {
+    use brisk::prelude::*;
+    use brisk_benches::{Db, Session, session};
+
+    #[depends]
+    pub async fn get_db(db: State<Db>) -> Session {
+        session(&db.into_arc())
+    }
+
+    #[depends]
+    pub async fn get_user(#[depends(get_db)] db: Session) -> Result<u64, HttpError> {
+        db.user_for_token("alice-token")
+            .map(|user| user.id)
+            .ok_or(HttpError::unauthorized("Invalid credentials"))
+    }
+
+    #[depends]
+    pub async fn get_tx(#[depends(get_db)] db: Session) -> Session {
+        let outcome = yield_!(db);
+        let _ = outcome.is_ok();
+    }
+
+    #[get("/deps/none")]
+    pub async fn none() -> &'static str {
+        "ok"
+    }
+
+    #[get("/deps/chain")]
+    pub async fn chain(#[depends(get_user)] user: u64, #[depends(get_db)] _db: Session) -> &'static str {
+        if user == 1 { "ok" } else { "other" }
+    }
+
+    #[get("/deps/yield")]
+    pub async fn with_yield(#[depends(get_tx)] _tx: Session) -> &'static str {
+        "ok"
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), brisk::Error> {
     App::new()
         .state(brisk_benches::Db::default())
         .routes(routes![plaintext, json_message, read_item, create_item])
+        .routes(routes![deps::none, deps::chain, deps::with_yield])
         .serve(brisk_benches::addr())
         .await
 }

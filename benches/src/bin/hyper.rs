@@ -46,11 +46,7 @@ struct OrderCreate {
 }
 
 async fn read_json<T: serde::de::DeserializeOwned>(body: Incoming) -> Result<T, Response<Full<Bytes>>> {
-    let bytes = body
-        .collect()
-        .await
-        .map_err(|_| detail(StatusCode::BAD_REQUEST, "bad body"))?
-        .to_bytes();
+    let bytes = body.collect().await.map_err(|_| detail(StatusCode::BAD_REQUEST, "bad body"))?.to_bytes();
     serde_json::from_slice(&bytes).map_err(|_| detail(StatusCode::UNPROCESSABLE_ENTITY, "invalid body"))
 }
 

@@ -103,7 +103,7 @@ pub(crate) async fn resolve<D: Dependency>(
             return replacement.resolve::<D>(request, errors, use_cache).await;
         }
     }
-    if use_cache && let Some(value) = request.dependencies().get::<D>() {
+    if use_cache && let Some(value) = request.dependencies().and_then(|cache| cache.get::<D>()) {
         return Some(value);
     }
     let value = D::resolve(request, errors).await?;

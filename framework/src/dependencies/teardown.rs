@@ -252,7 +252,7 @@ pub struct Teardowns {
 impl Teardowns {
     /// Takes the teardowns set up so far off the request.
     pub fn take(request: &mut Request) -> Self {
-        Teardowns { list: std::mem::take(request.teardowns_mut()) }
+        Teardowns { list: request.take_teardowns() }
     }
 
     /// The handler never ran (a parameter or dependency failed): tear down

@@ -73,7 +73,7 @@ macro_rules! text_response {
     ($($ty:ty),*) => {$(
         impl IntoResponse for $ty {
             fn into_response(self) -> Response {
-                with_content_type(Body::from(self), "text/plain; charset=utf-8")
+                with_content_type(Body::from(self), super::TEXT_PLAIN)
             }
 
             fn into_response_with_status(self, status: StatusCode) -> Response {
@@ -100,7 +100,7 @@ impl IntoResponse for Cow<'static, str> {
 
 impl IntoResponse for Bytes {
     fn into_response(self) -> Response {
-        with_content_type(Body::from(self), "application/octet-stream")
+        with_content_type(Body::from(self), super::OCTET_STREAM)
     }
 
     fn into_response_with_status(self, status: StatusCode) -> Response {

@@ -48,7 +48,7 @@ pub struct Html<T>(pub T);
 
 impl<T: Into<Body>> IntoResponse for Html<T> {
     fn into_response(self) -> Response {
-        with_content_type(self.0.into(), "text/html; charset=utf-8")
+        with_content_type(self.0.into(), super::TEXT_HTML)
     }
 
     fn into_response_with_status(self, status: http::StatusCode) -> Response {

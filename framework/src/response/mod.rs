@@ -11,15 +11,21 @@ use crate::body::Body;
 /// The response type that flows back through brisk.
 pub type Response<B = Body> = http::Response<B>;
 
-pub(crate) fn with_content_type(body: Body, content_type: &'static str) -> Response {
+pub(crate) fn with_content_type(body: Body, content_type: http::HeaderValue) -> Response {
     let mut response = Response::new(body);
-    response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    response.headers_mut().insert(http::header::CONTENT_TYPE, content_type);
     response
 }
 
+// Checked once at compile time rather than on every response.
+pub(crate) const TEXT_PLAIN: http::HeaderValue = http::HeaderValue::from_static("text/plain; charset=utf-8");
+pub(crate) const TEXT_HTML: http::HeaderValue = http::HeaderValue::from_static("text/html; charset=utf-8");
+pub(crate) const APPLICATION_JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
+pub(crate) const OCTET_STREAM: http::HeaderValue = http::HeaderValue::from_static("application/octet-stream");
+
 pub(crate) fn json_bytes(value: &impl serde::Serialize) -> Response {
     match serde_json::to_vec(value) {
-        Ok(bytes) => with_content_type(Body::from(bytes), "application/json"),
+        Ok(bytes) => with_content_type(Body::from(bytes), APPLICATION_JSON),
         Err(err) => {
             tracing::error!(target: "brisk::response", error = %err, "response serialization failed");
             crate::errors::internal_error_response()

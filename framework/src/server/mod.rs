@@ -55,8 +55,10 @@ pub(crate) async fn serve(
                         Ok::<_, Infallible>(service.call(request.map(Body::incoming), Some(client)).await)
                     }
                 });
+                // Without upgrade support: hyper would prepare an upgrade channel
+                // for every request, and nothing upgrades yet.
                 let connection = builder
-                    .serve_connection_with_upgrades(TokioIo::new(stream), hyper_service)
+                    .serve_connection(TokioIo::new(stream), hyper_service)
                     .into_owned();
                 let connection = graceful.watch(connection);
                 let header_read_timeout = config.header_read_timeout;
