@@ -7,6 +7,7 @@
 use proc_macro::TokenStream;
 
 mod depends;
+mod middleware;
 mod route;
 mod template;
 
@@ -34,6 +35,14 @@ macro_rules! route_macro {
 #[proc_macro_attribute]
 pub fn depends(attr: TokenStream, item: TokenStream) -> TokenStream {
     depends::expand(attr.into(), item.into()).into()
+}
+
+/// Checks a middleware where it is written: `#[middleware]` on an
+/// `async fn(request: Request, next: Next) -> Response` (or a `Result` of a
+/// response). Register it with `App::middleware(name)`.
+#[proc_macro_attribute]
+pub fn middleware(attr: TokenStream, item: TokenStream) -> TokenStream {
+    middleware::expand(attr.into(), item.into()).into()
 }
 
 route_macro! {

@@ -5,13 +5,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderValue, StatusCode};
 
 use crate::body::Body;
 use crate::dependencies::{Dependency, DependencyInfo, Overrides, Teardowns};
 use crate::error::Error;
 use crate::errors::HttpError;
 use crate::extract::Errors;
+use crate::middleware::{Layer, Middleware, Next};
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
 use crate::routing::{Route, Router, router::Lookup};
@@ -55,6 +56,7 @@ pub struct App {
     config: Config,
     dependencies: Vec<AppDependency>,
     overrides: Overrides,
+    middleware: Vec<Layer>,
 }
 
 /// A dependency run for its side effects before every route's own.
@@ -88,6 +90,32 @@ impl App {
     /// Registering a second value of the same type replaces the first.
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
         self.state.insert(value);
+        self
+    }
+
+    /// Adds a middleware layer. The first added is the outermost: it sees
+    /// the request first and the response last.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    /// use brisk::middleware::Next;
+    ///
+    /// #[middleware]
+    /// async fn timing(request: Request, next: Next) -> Response {
+    ///     let start = std::time::Instant::now();
+    ///     let mut response = next.run(request).await;
+    ///     let elapsed = format!("{:.3}", start.elapsed().as_secs_f64() * 1000.0);
+    ///     if let Ok(value) = HeaderValue::from_str(&elapsed) {
+    ///         response.headers_mut().insert("x-process-time", value);
+    ///     }
+    ///     response
+    /// }
+    ///
+    /// let app = App::new().middleware(timing);
+    /// # let _ = app;
+    /// ```
+    pub fn middleware<M: Middleware>(mut self, middleware: M) -> Self {
+        self.middleware.push(Layer::new(middleware));
         self
     }
 
@@ -165,6 +193,7 @@ impl App {
             router,
             dependencies: self.dependencies,
             overrides: self.overrides,
+            middleware: self.middleware,
         })))
     }
 
@@ -206,6 +235,7 @@ pub(crate) struct AppShared {
     pub(crate) router: Router,
     pub(crate) dependencies: Vec<AppDependency>,
     pub(crate) overrides: Overrides,
+    pub(crate) middleware: Vec<Layer>,
 }
 
 impl AppShared {
@@ -228,7 +258,13 @@ impl Service {
         let start = log.then(Instant::now);
         let method = request.method().clone();
         let path_for_log = log.then(|| request.uri().path().to_owned());
-        let response = self.dispatch(Request::new(request, client, self.0.clone()), &method).await;
+        let request = Request::new(request, client, self.0.clone());
+        let response = if self.0.middleware.is_empty() {
+            dispatch(request).await
+        } else {
+            // A panicking middleware must not take the connection down either.
+            crate::routing::catch_panic(Next::start().run(request), "middleware").await
+        };
         if let (Some(start), Some(path)) = (start, path_for_log) {
             tracing::info!(
                 target: "brisk::access",
@@ -240,38 +276,6 @@ impl Service {
             );
         }
         response
-    }
-
-    async fn dispatch(&self, mut request: Request, method: &Method) -> Response {
-        match self.0.router.lookup(method, request.path()) {
-            Lookup::Found { endpoint, params, head_from_get } => {
-                request.set_params(params);
-                if !self.0.dependencies.is_empty() {
-                    let mut errors = Errors::new();
-                    for dependency in &self.0.dependencies {
-                        (dependency.run)(&mut request, &mut errors).await;
-                    }
-                    // App-level yield dependencies tear down around the whole route,
-                    // with an outcome read from the response's status.
-                    let teardowns = Teardowns::take(&mut request);
-                    if !errors.is_empty() {
-                        return teardowns.fail(errors.into_response()).await;
-                    }
-                    let response = endpoint.call(request).await;
-                    let response = teardowns.settle(response).await;
-                    return if head_from_get { strip_body(response) } else { response };
-                }
-                let response = endpoint.call(request).await;
-                if head_from_get { strip_body(response) } else { response }
-            }
-            Lookup::NotFound => HttpError::not_found().into_response(),
-            Lookup::MethodNotAllowed(allow) => {
-                let allow: HeaderValue = allow.clone();
-                let mut response = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
-                response.headers_mut().insert(http::header::ALLOW, allow);
-                response
-            }
-        }
     }
 
     /// Every registered route, in registration order.
@@ -294,6 +298,10 @@ impl Service {
     /// ```
     pub fn describe(&self) -> String {
         let mut out = String::new();
+        if !self.0.middleware.is_empty() {
+            let names: Vec<&str> = self.0.middleware.iter().map(|layer| layer.name).collect();
+            out.push_str(&format!("middleware, outermost first: {}\n", names.join(" → ")));
+        }
         if !self.0.dependencies.is_empty() {
             out.push_str("every route\n");
             for dependency in &self.0.dependencies {
@@ -356,6 +364,41 @@ impl std::fmt::Debug for Service {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Service").field("routes", &self.routes()).finish_non_exhaustive()
     }
+}
+
+/// Routing and everything inside it: app-level dependencies, the route,
+/// HEAD handling, 404 and 405. The innermost layer of the middleware stack.
+pub(crate) async fn dispatch(mut request: Request) -> Response {
+    let found = match request.app().router.lookup(request.method(), request.path()) {
+        Lookup::Found { endpoint, params, head_from_get } => (endpoint, params, head_from_get),
+        Lookup::NotFound => return HttpError::not_found().into_response(),
+        Lookup::MethodNotAllowed(allow) => {
+            let allow: HeaderValue = allow.clone();
+            let mut response = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
+            response.headers_mut().insert(http::header::ALLOW, allow);
+            return response;
+        }
+    };
+    let (endpoint, params, head_from_get) = found;
+    request.set_params(params);
+    let response = if request.app().dependencies.is_empty() {
+        endpoint.call(request).await
+    } else {
+        let app = request.app().clone();
+        let mut errors = Errors::new();
+        for dependency in &app.dependencies {
+            (dependency.run)(&mut request, &mut errors).await;
+        }
+        // App-level yield dependencies tear down around the whole route,
+        // with an outcome read from the response's status.
+        let teardowns = Teardowns::take(&mut request);
+        if !errors.is_empty() {
+            return teardowns.fail(errors.into_response()).await;
+        }
+        let response = endpoint.call(request).await;
+        teardowns.settle(response).await
+    };
+    if head_from_get { strip_body(response) } else { response }
 }
 
 /// A HEAD answer: the GET response's headers, its length, no body.

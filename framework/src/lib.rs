@@ -26,6 +26,7 @@ mod error;
 mod errors;
 #[path = "extraction/mod.rs"]
 pub mod extract;
+pub mod middleware;
 mod request;
 mod response;
 pub mod routing;
@@ -42,7 +43,7 @@ pub use response::{Html, IntoResponse, Json, Response};
 pub use routing::{Route, RouteInfo};
 pub use state::State;
 
-pub use brisk_macros::{delete, depends, get, head, options, patch, post, put};
+pub use brisk_macros::{delete, depends, get, head, middleware, options, patch, post, put};
 pub use dependencies::Dependency;
 
 pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
@@ -50,8 +51,8 @@ pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 /// What a typical app needs: `use brisk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        App, HeaderMap, Html, HttpError, IntoResponse, Json, Method, Request, Response, Route, State,
-        StatusCode, delete, depends, get, head, options, patch, post, put, routes, yield_,
+        App, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request, Response, Route,
+        State, StatusCode, delete, depends, get, head, middleware, options, patch, post, put, routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};
 }
@@ -63,6 +64,7 @@ pub mod __private {
         Dependency, DependencyInfo, Fallible, Scope, Teardowns, Yield, depend, fallible, outlives, yielding,
     };
     pub use crate::extract::{CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body};
+    pub use crate::middleware::assert_middleware;
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
     pub use crate::{IntoResponse, Request, Response};
     pub use http::{Method, StatusCode};

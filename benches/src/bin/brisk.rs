@@ -93,12 +93,69 @@ mod deps {
     }
 }
 
+/// The realistic route: a cached `get_db` → `get_current_user` chain and
+/// the timing middleware, as the peers serve it.
+mod orders {
+    use brisk::middleware::Next;
+    use brisk::prelude::*;
+    use brisk_benches::{Session, User};
+    use serde_json::{Value, json};
+
+    use super::deps::get_db;
+
+    #[depends]
+    pub async fn get_current_user(
+        #[header] authorization: Option<String>,
+        #[depends(get_db)] db: Session,
+    ) -> Result<User, HttpError> {
+        authorization
+            .as_deref()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .and_then(|token| db.user_for_token(token))
+            .ok_or_else(|| HttpError::unauthorized("Invalid credentials"))
+    }
+
+    #[derive(Deserialize)]
+    pub struct OrderCreate {
+        product_id: i64,
+        quantity: u32,
+    }
+
+    #[post("/users/{user_id}/orders", status_code = 201)]
+    pub async fn create_order(
+        user_id: i64,
+        source: Option<String>,
+        #[body] order: OrderCreate,
+        #[depends(get_current_user)] user: User,
+        #[depends(get_db)] _db: Session,
+    ) -> Json<Value> {
+        Json(json!({
+            "user_id": user_id,
+            "order": { "product_id": order.product_id, "quantity": order.quantity },
+            "source": source,
+            "user": user.name,
+        }))
+    }
+
+    #[middleware]
+    pub async fn timing(request: Request, next: Next) -> Response {
+        let start = std::time::Instant::now();
+        let mut response = next.run(request).await;
+        let elapsed = format!("{:.3}", start.elapsed().as_secs_f64() * 1000.0);
+        if let Ok(value) = HeaderValue::from_str(&elapsed) {
+            response.headers_mut().insert("x-process-time", value);
+        }
+        response
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), brisk::Error> {
     App::new()
         .state(brisk_benches::Db::default())
         .routes(routes![plaintext, json_message, read_item, create_item])
-        .routes(routes![deps::none, deps::chain, deps::with_yield])
+        .routes(routes![deps::none, deps::chain, deps::with_yield, orders::create_order])
+        .middleware(orders::timing)
         .serve(brisk_benches::addr())
         .await
 }

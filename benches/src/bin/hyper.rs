@@ -50,6 +50,17 @@ async fn read_json<T: serde::de::DeserializeOwned>(body: Incoming) -> Result<T, 
     serde_json::from_slice(&bytes).map_err(|_| detail(StatusCode::UNPROCESSABLE_ENTITY, "invalid body"))
 }
 
+/// The timing "middleware", around every route as in the other servers.
+async fn timed(request: Request<Incoming>, db: Arc<Db>) -> Response<Full<Bytes>> {
+    let start = Instant::now();
+    let mut response = route(request, db).await;
+    let elapsed = format!("{:.3}", start.elapsed().as_secs_f64() * 1000.0);
+    if let Ok(value) = HeaderValue::from_str(&elapsed) {
+        response.headers_mut().insert("x-process-time", value);
+    }
+    response
+}
+
 async fn route(request: Request<Incoming>, db: Arc<Db>) -> Response<Full<Bytes>> {
     let path = request.uri().path();
     match (request.method(), path) {
@@ -89,7 +100,6 @@ async fn route(request: Request<Incoming>, db: Arc<Db>) -> Response<Full<Bytes>>
             )
         }
         (&Method::POST, _) if path.starts_with("/users/") && path.ends_with("/orders") => {
-            let start = Instant::now();
             let Ok(user_id) = path["/users/".len()..path.len() - "/orders".len()].parse::<i64>() else {
                 return detail(StatusCode::UNPROCESSABLE_ENTITY, "user_id");
             };
@@ -110,7 +120,7 @@ async fn route(request: Request<Incoming>, db: Arc<Db>) -> Response<Full<Bytes>>
                 Ok(order) => order,
                 Err(response) => return response,
             };
-            let mut response = json(
+            json(
                 StatusCode::CREATED,
                 &json!({
                     "user_id": user_id,
@@ -118,12 +128,7 @@ async fn route(request: Request<Incoming>, db: Arc<Db>) -> Response<Full<Bytes>>
                     "source": source,
                     "user": user.name,
                 }),
-            );
-            let elapsed = format!("{:.3}", start.elapsed().as_secs_f64() * 1000.0);
-            if let Ok(value) = HeaderValue::from_str(&elapsed) {
-                response.headers_mut().insert("x-process-time", value);
-            }
-            response
+            )
         }
         _ => detail(StatusCode::NOT_FOUND, "Not Found"),
     }
@@ -140,7 +145,7 @@ async fn main() -> std::io::Result<()> {
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 let db = db.clone();
-                async move { Ok::<_, Infallible>(route(request, db).await) }
+                async move { Ok::<_, Infallible>(timed(request, db).await) }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())

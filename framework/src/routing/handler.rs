@@ -52,7 +52,7 @@ impl<E: Endpoint> ErasedEndpoint for E {
 
 /// Turns a panic in a handler (or its extraction) into a logged 500, so the
 /// connection and the server carry on.
-async fn catch_panic(future: impl Future<Output = Response>, handler: &'static str) -> Response {
+pub(crate) async fn catch_panic(future: impl Future<Output = Response>, handler: &'static str) -> Response {
     match AssertUnwindSafe(future).catch_unwind().await {
         Ok(response) => response,
         Err(panic) => {

@@ -1,0 +1,63 @@
+//! `#[middleware]`: checks an `async fn(Request, Next) -> Response` where it
+//! is written, so a mistake is reported on the function rather than at the
+//! `App::middleware` call. The function itself is left as it is: any such
+//! function is a middleware.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::{FnArg, ItemFn};
+
+use crate::route::Diagnostics;
+
+pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut diagnostics = Diagnostics::default();
+    if !attr.is_empty() {
+        diagnostics.error_spanned(&attr, "`#[middleware]` takes no arguments");
+    }
+    let function = match syn::parse2::<ItemFn>(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let error = syn::Error::new_spanned(
+                &item,
+                "`#[middleware]` applies to `async fn(request: Request, next: Next) -> Response`",
+            );
+            let mut out = error.to_compile_error();
+            out.extend(item);
+            return out;
+        }
+    };
+    let sig = &function.sig;
+    if sig.asyncness.is_none() {
+        diagnostics.error(sig.fn_token, "a middleware is an `async fn`: it awaits `next.run(request)`");
+    }
+    if !sig.generics.params.is_empty() {
+        diagnostics.error_spanned(&sig.generics, "a middleware cannot be generic");
+    }
+    for input in &sig.inputs {
+        if let FnArg::Receiver(receiver) = input {
+            diagnostics.error_spanned(receiver, "a middleware is a free function: remove `self`");
+        }
+    }
+    if sig.inputs.len() != 2 {
+        diagnostics.error_spanned(
+            &sig.inputs,
+            format!(
+                "a middleware takes two parameters, `request: Request` and `next: Next`; this one takes {}",
+                sig.inputs.len()
+            ),
+        );
+    }
+    if let Some(error) = diagnostics.into_error() {
+        let mut out = function.into_token_stream();
+        out.extend(error.to_compile_error());
+        return out;
+    }
+    let name = &sig.ident;
+    let check = quote_spanned! {name.span()=>
+        const _: fn() = || ::brisk::__private::assert_middleware(&#name);
+    };
+    quote! {
+        #function
+        #check
+    }
+}

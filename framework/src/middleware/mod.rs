@@ -1,0 +1,122 @@
+//! The middleware stack: layers around routing, outermost first.
+//!
+//! The first middleware registered is the outermost: it sees the request
+//! first and the response last. Every request passes through the whole
+//! stack, unmatched ones (404, 405) included, and every layer gets a
+//! `Response` back from [`Next::run`], never a raw error.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::request::Request;
+use crate::response::{IntoResponse, Response};
+
+/// A layer around the app: sees each request, calls [`Next::run`] to pass
+/// it on, and may change the response on its way back.
+///
+/// Plain `async fn(Request, Next) -> Response` functions are middleware
+/// (annotate them with `#[middleware]` for signature checks at the
+/// definition); configurable built-ins implement this trait on a type.
+///
+/// ```
+/// use brisk::prelude::*;
+/// use brisk::middleware::{Middleware, Next};
+///
+/// /// Adds a fixed header to every response.
+/// struct ServerName(&'static str);
+///
+/// impl Middleware for ServerName {
+///     async fn handle(&self, request: Request, next: Next) -> Response {
+///         let mut response = next.run(request).await;
+///         response.headers_mut().insert("server", HeaderValue::from_static(self.0));
+///         response
+///     }
+/// }
+///
+/// let app = App::new().middleware(ServerName("brisk"));
+/// # let _ = app;
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a middleware",
+    label = "expected an `async fn(Request, Next) -> Response` or a type implementing `brisk::middleware::Middleware`",
+    note = "a middleware function takes the request and `Next`, calls `next.run(request).await`, and returns a response"
+)]
+pub trait Middleware: Send + Sync + 'static {
+    /// Handles one request; `next.run(request)` runs the rest of the stack.
+    fn handle(&self, request: Request, next: Next) -> impl Future<Output = Response> + Send;
+
+    /// How the app's description names this layer.
+    fn name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
+}
+
+impl<F, Fut, R> Middleware for F
+where
+    F: Fn(Request, Next) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send,
+    R: IntoResponse,
+{
+    async fn handle(&self, request: Request, next: Next) -> Response {
+        (self)(request, next).await.into_response()
+    }
+}
+
+/// The rest of the stack, from one middleware's point of view.
+pub struct Next {
+    index: usize,
+}
+
+impl Next {
+    pub(crate) fn start() -> Self {
+        Next { index: 0 }
+    }
+
+    /// Passes the request to the next layer (or to routing, after the last
+    /// one) and returns its response.
+    pub async fn run(self, request: Request) -> Response {
+        let layer = request.app().middleware.get(self.index).map(|layer| layer.layer);
+        match layer {
+            Some(layer) => layer.call(request, Next { index: self.index + 1 }).await,
+            None => crate::app::dispatch(request).await,
+        }
+    }
+}
+
+impl std::fmt::Debug for Next {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Next").field("layer", &self.index).finish()
+    }
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// The object-safe face of a [`Middleware`], so one stack can hold them all.
+pub(crate) trait ErasedMiddleware: Send + Sync {
+    fn call(&'static self, request: Request, next: Next) -> BoxFuture;
+}
+
+impl<M: Middleware> ErasedMiddleware for M {
+    fn call(&'static self, request: Request, next: Next) -> BoxFuture {
+        Box::pin(self.handle(request, next))
+    }
+}
+
+/// One registered layer.
+pub(crate) struct Layer {
+    pub(crate) name: &'static str,
+    pub(crate) layer: &'static dyn ErasedMiddleware,
+}
+
+impl Layer {
+    pub(crate) fn new<M: Middleware>(middleware: M) -> Self {
+        let name = middleware.name();
+        // Registered once per app, like routes; leaking spares a reference
+        // count per request and layer.
+        Layer { name, layer: Box::leak(Box::new(middleware)) }
+    }
+}
+
+/// Fails to compile, on the function, when it is not a middleware.
+#[doc(hidden)]
+pub fn assert_middleware<M: Middleware>(_: &M) {}
