@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use http::{HeaderValue, StatusCode};
 
+use crate::background::Pending;
 use crate::body::Body;
 use crate::dependencies::{Dependency, DependencyInfo, Overrides, Teardowns};
 use crate::error::Error;
@@ -194,6 +195,7 @@ impl App {
             dependencies: self.dependencies,
             overrides: self.overrides,
             middleware: self.middleware,
+            pending: Pending::default(),
         })))
     }
 
@@ -236,6 +238,8 @@ pub(crate) struct AppShared {
     pub(crate) dependencies: Vec<AppDependency>,
     pub(crate) overrides: Overrides,
     pub(crate) middleware: Vec<Layer>,
+    /// Background tasks and teardowns still running after their responses.
+    pub(crate) pending: Pending,
 }
 
 impl AppShared {

@@ -20,6 +20,7 @@
 
 // The lifecycle, in the order a request meets it.
 mod app;
+pub mod background;
 mod body;
 pub mod dependencies;
 mod error;
@@ -35,6 +36,7 @@ mod state;
 pub mod testing;
 
 pub use app::{App, Service};
+pub use background::BackgroundTasks;
 pub use body::{Body, BodyError, BoxError};
 pub use error::Error;
 pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
@@ -51,8 +53,9 @@ pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 /// What a typical app needs: `use brisk::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        App, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request, Response, Route,
-        State, StatusCode, delete, depends, get, head, middleware, options, patch, post, put, routes, yield_,
+        App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
+        Response, Route, State, StatusCode, delete, depends, get, head, middleware, options, patch, post,
+        put, routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use http::{HeaderMap, Method, Uri, Version};
 
 use crate::app::AppShared;
+use crate::background::BackgroundTasks;
 use crate::body::Body;
 use crate::dependencies::{DependencyCache, Teardown};
 use crate::state::State;
@@ -38,6 +39,7 @@ pub struct Request {
 struct DependencyScope {
     cache: DependencyCache,
     teardowns: Vec<Teardown>,
+    background: Option<BackgroundTasks>,
 }
 
 /// Where the matched path parameters sit in the request path, in template order.
@@ -103,6 +105,21 @@ impl Request {
 
     pub(crate) fn teardowns_mut(&mut self) -> &mut Vec<Teardown> {
         &mut self.dependencies.get_or_insert_with(Box::default).teardowns
+    }
+
+    /// The request's background tasks, created on first use and shared by
+    /// every handle taken from this request.
+    pub(crate) fn background_tasks(&mut self) -> BackgroundTasks {
+        if let Some(tasks) = self.dependencies.as_deref().and_then(|scope| scope.background.as_ref()) {
+            return tasks.clone();
+        }
+        let tasks = BackgroundTasks::new(self);
+        self.dependencies.get_or_insert_with(Box::default).background = Some(tasks.clone());
+        tasks
+    }
+
+    pub(crate) fn take_background_tasks(&mut self) -> Option<BackgroundTasks> {
+        self.dependencies.as_deref_mut().and_then(|scope| scope.background.take())
     }
 
     pub(crate) fn take_teardowns(&mut self) -> Vec<Teardown> {

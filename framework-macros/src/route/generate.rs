@@ -8,7 +8,7 @@ use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitFloat, ReturnType};
 
 use super::args::RouteArgs;
 use super::check::header_name;
-use super::params::{Handler, Param, Source, is_float, is_text_like};
+use super::params::{Handler, Param, Source, is_float, is_text_like, last_segment};
 use crate::template::Variable;
 
 pub(crate) fn generate(
@@ -35,8 +35,14 @@ pub(crate) fn generate(
     // With dependencies, yield dependencies may have set up teardowns: they
     // are taken off the request before the handler (which may own it) runs,
     // and every exit goes through them.
-    let has_dependencies =
-        !args.dependencies.is_empty() || handler.params.iter().any(|p| p.source == Source::Depends);
+    // Background tasks travel with the teardowns: they run after the
+    // response, before request-scoped teardowns.
+    let uses_background = handler.params.iter().any(|p| {
+        p.source == Source::Extractor && last_segment(&p.ty).is_some_and(|s| s.ident == "BackgroundTasks")
+    });
+    let has_dependencies = uses_background
+        || !args.dependencies.is_empty()
+        || handler.params.iter().any(|p| p.source == Source::Depends);
     let teardowns = Ident::new("teardowns", Span::mixed_site());
     let take_teardowns = if has_dependencies {
         quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }

@@ -24,6 +24,7 @@ use std::task::{Poll, Waker};
 use futures_util::FutureExt;
 use http::StatusCode;
 
+use crate::background::{BackgroundTasks, Pending};
 use crate::body::Body;
 use crate::extract::Errors;
 use crate::request::Request;
@@ -247,12 +248,19 @@ where
 #[derive(Default)]
 pub struct Teardowns {
     list: Vec<Teardown>,
+    /// The request's background tasks: they run before request-scoped teardowns.
+    tasks: Option<BackgroundTasks>,
+    /// Where spawned work is counted, so shutdown can wait for it.
+    pending: Option<Pending>,
 }
 
 impl Teardowns {
     /// Takes the teardowns set up so far off the request.
     pub fn take(request: &mut Request) -> Self {
-        Teardowns { list: request.take_teardowns() }
+        let list = request.take_teardowns();
+        let tasks = request.take_background_tasks();
+        let pending = (!list.is_empty() || tasks.is_some()).then(|| request.app().pending.clone());
+        Teardowns { list, tasks, pending }
     }
 
     /// The handler never ran (a parameter or dependency failed): tear down
@@ -295,36 +303,53 @@ impl Teardowns {
 
     async fn complete(mut self, response: Response, outcome: Outcome) -> Response {
         let list = std::mem::take(&mut self.list);
-        if list.is_empty() {
+        let mut tasks = self.tasks.take();
+        if outcome.is_err()
+            && let Some(tasks) = tasks.take()
+        {
+            tasks.discard();
+        }
+        if list.is_empty() && tasks.is_none() {
             return response;
         }
         let (function, request): (Vec<_>, Vec<_>) =
             list.into_iter().partition(|t| t.scope == Scope::Function);
         run_all(function, outcome.clone()).await;
-        if request.is_empty() {
+        if request.is_empty() && tasks.is_none() {
             return response;
         }
-        response.map(|body| Body::with_teardowns(body, Teardowns { list: request }, outcome))
+        let rest = Teardowns { list: request, tasks, pending: self.pending.take() };
+        response.map(|body| Body::with_teardowns(body, rest, outcome))
     }
 
     /// Runs them now, on a task of their own, with `outcome`.
     pub(crate) fn spawn(mut self, outcome: Outcome) {
         let list = std::mem::take(&mut self.list);
-        if list.is_empty() {
+        let tasks = self.tasks.take();
+        if list.is_empty() && tasks.is_none() {
             return;
         }
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(run_all(list, outcome));
+        let tasks = match tasks {
+            Some(tasks) if outcome.is_ok() => Some(tasks),
+            Some(tasks) => {
+                tasks.discard();
+                None
             }
-            Err(_) => tracing::error!(target: "brisk::dependencies", "no runtime left to run teardowns on"),
-        }
+            None => None,
+        };
+        let work = async move {
+            if let Some(tasks) = tasks {
+                tasks.run().await;
+            }
+            run_all(list, outcome).await;
+        };
+        self.pending.take().unwrap_or_default().spawn(work);
     }
 }
 
 impl Drop for Teardowns {
     fn drop(&mut self) {
-        if !self.list.is_empty() {
+        if !self.list.is_empty() || self.tasks.is_some() {
             std::mem::take(self).spawn(Outcome::Err(Failure::interrupted()));
         }
     }

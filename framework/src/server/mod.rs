@@ -87,8 +87,14 @@ pub(crate) async fn serve(
     }
     drop(listener);
     tracing::info!(target: "brisk::server", "shutting down: draining in-flight requests");
-    if tokio::time::timeout(config.shutdown_grace, graceful.shutdown()).await.is_err() {
-        tracing::warn!(target: "brisk::server", grace = ?config.shutdown_grace, "grace period over; closing the remaining connections");
+    let pending = service.0.pending.clone();
+    let drain = async {
+        graceful.shutdown().await;
+        // Then the work that outlives its response: background tasks, teardowns.
+        pending.drained().await;
+    };
+    if tokio::time::timeout(config.shutdown_grace, drain).await.is_err() {
+        tracing::warn!(target: "brisk::server", grace = ?config.shutdown_grace, "grace period over; dropping the remaining connections and background work");
     }
     Ok(())
 }

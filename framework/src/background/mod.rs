@@ -1,0 +1,201 @@
+//! Background tasks: work a handler (or its dependencies) schedules to run
+//! after the response has been sent.
+//!
+//! As in FastAPI, tasks run only when the handler succeeded, one after the
+//! other in the order added, after the response body has been sent and
+//! before request-scoped teardowns. Unlike FastAPI, each task is isolated: a
+//! task that fails or panics is logged with the request's method and path,
+//! and the next one still runs. Graceful shutdown waits for pending tasks,
+//! within the grace period.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures_util::FutureExt;
+use tokio::sync::Notify;
+
+use crate::extract::{FromRequest, Rejection};
+use crate::request::Request;
+
+enum Task {
+    Async(Pin<Box<dyn Future<Output = Result<(), String>> + Send>>),
+    Blocking(Box<dyn FnOnce() -> Result<(), String> + Send>),
+}
+
+struct Shared {
+    tasks: Mutex<Vec<Task>>,
+    method: http::Method,
+    path: String,
+}
+
+/// The request's background tasks; every handle in one request (the
+/// handler's and its dependencies') adds to the same list.
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[post("/users", status_code = 201)]
+/// async fn create_user(tasks: BackgroundTasks) -> &'static str {
+///     tasks.add_task(async { /* send the welcome email */ });
+///     tasks.add_blocking(|| { /* write an audit file */ });
+///     "created"
+/// }
+/// ```
+#[derive(Clone)]
+pub struct BackgroundTasks {
+    shared: Arc<Shared>,
+}
+
+/// What a task may return: nothing, or a `Result` whose error is logged.
+pub trait TaskOutput: Send + 'static {
+    /// The error's `Debug` text, if the task failed.
+    fn failure(self) -> Result<(), String>;
+}
+
+impl TaskOutput for () {
+    fn failure(self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl<T: Send + 'static, E: std::fmt::Debug + Send + 'static> TaskOutput for Result<T, E> {
+    fn failure(self) -> Result<(), String> {
+        self.map(|_| ()).map_err(|err| format!("{err:?}"))
+    }
+}
+
+impl BackgroundTasks {
+    pub(crate) fn new(request: &Request) -> Self {
+        BackgroundTasks {
+            shared: Arc::new(Shared {
+                tasks: Mutex::new(Vec::new()),
+                method: request.method().clone(),
+                path: request.path().to_owned(),
+            }),
+        }
+    }
+
+    fn push(&self, task: Task) {
+        self.shared.tasks.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(task);
+    }
+
+    /// Runs `task` on the runtime after the response has been sent.
+    pub fn add_task<F>(&self, task: F)
+    where
+        F: Future + Send + 'static,
+        F::Output: TaskOutput,
+    {
+        self.push(Task::Async(Box::pin(async move { task.await.failure() })));
+    }
+
+    /// Runs `task` on the blocking pool after the response has been sent.
+    pub fn add_blocking<F, R>(&self, task: F)
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: TaskOutput,
+    {
+        self.push(Task::Blocking(Box::new(move || task().failure())));
+    }
+
+    /// How many tasks are waiting.
+    pub fn len(&self) -> usize {
+        self.shared.tasks.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+    }
+
+    /// Whether no task is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs the tasks in order, each isolated from the others.
+    pub(crate) async fn run(self) {
+        let tasks = std::mem::take(&mut *self.shared.tasks.lock().unwrap_or_else(|p| p.into_inner()));
+        let (method, path) = (&self.shared.method, &self.shared.path);
+        for task in tasks {
+            let outcome = match task {
+                Task::Async(future) => AssertUnwindSafe(future)
+                    .catch_unwind()
+                    .await
+                    .map_err(|panic| format!("panicked: {}", crate::routing::panic_message(&*panic))),
+                Task::Blocking(call) => {
+                    tokio::task::spawn_blocking(call).await.map_err(|err| match err.try_into_panic() {
+                        Ok(panic) => format!("panicked: {}", crate::routing::panic_message(&*panic)),
+                        Err(err) => format!("was cancelled: {err}"),
+                    })
+                }
+            };
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => {
+                    tracing::error!(target: "brisk::background", %method, path, error, "background task failed")
+                }
+                Err(error) => {
+                    tracing::error!(target: "brisk::background", %method, path, error, "background task failed")
+                }
+            }
+        }
+    }
+
+    /// Drops the tasks unrun, saying so: the handler failed.
+    pub(crate) fn discard(self) {
+        let count = self.len();
+        if count > 0 {
+            tracing::info!(
+                target: "brisk::background",
+                method = %self.shared.method,
+                path = self.shared.path,
+                count,
+                "background tasks not run: the request failed"
+            );
+        }
+    }
+}
+
+impl std::fmt::Debug for BackgroundTasks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackgroundTasks").field("pending", &self.len()).finish()
+    }
+}
+
+impl FromRequest for BackgroundTasks {
+    async fn from_request(request: &mut Request) -> Result<Self, Rejection> {
+        Ok(request.background_tasks())
+    }
+}
+
+/// Counts the work still running after responses (background tasks and
+/// teardowns), so graceful shutdown can wait for it.
+#[derive(Clone, Default)]
+pub(crate) struct Pending(Arc<(AtomicUsize, Notify)>);
+
+impl Pending {
+    /// Spawns `work`, counted until it finishes.
+    pub(crate) fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::error!(target: "brisk::background", "no runtime left to run background work on");
+            return;
+        };
+        self.0.0.fetch_add(1, Ordering::SeqCst);
+        let pending = self.clone();
+        runtime.spawn(async move {
+            work.await;
+            if pending.0.0.fetch_sub(1, Ordering::SeqCst) == 1 {
+                pending.0.1.notify_waiters();
+            }
+        });
+    }
+
+    /// Resolves once nothing is running.
+    pub(crate) async fn drained(&self) {
+        loop {
+            let notified = self.0.1.notified();
+            if self.0.0.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
