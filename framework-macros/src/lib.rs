@@ -7,6 +7,7 @@
 use proc_macro::TokenStream;
 
 mod depends;
+mod exception_handler;
 mod middleware;
 mod route;
 mod template;
@@ -43,6 +44,15 @@ pub fn depends(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn middleware(attr: TokenStream, item: TokenStream) -> TokenStream {
     middleware::expand(attr.into(), item.into()).into()
+}
+
+/// Checks an exception handler where it is written: `#[exception_handler]`
+/// on an `async fn(request: &Request, err: YourError) -> Response`.
+/// Register it with `App::exception_handler(name)`; the type of `err`
+/// chooses the errors it answers.
+#[proc_macro_attribute]
+pub fn exception_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
+    exception_handler::expand(attr.into(), item.into()).into()
 }
 
 route_macro! {

@@ -2,6 +2,7 @@
 //! that the server and the test client share.
 
 use std::net::SocketAddr;
+use std::ops::Not;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,10 +13,11 @@ use crate::body::Body;
 use crate::dependencies::{Dependency, DependencyInfo, Overrides, Teardowns};
 use crate::error::Error;
 use crate::errors::HttpError;
+use crate::errors::{ExceptionHandler, Handlers};
 use crate::extract::Errors;
 use crate::middleware::{Layer, Middleware, Next};
 use crate::request::Request;
-use crate::response::{IntoResponse, Response};
+use crate::response::Response;
 use crate::routing::{Route, Router, router::Lookup};
 use crate::state::StateMap;
 
@@ -58,6 +60,7 @@ pub struct App {
     dependencies: Vec<AppDependency>,
     overrides: Overrides,
     middleware: Vec<Layer>,
+    handlers: Handlers,
 }
 
 /// A dependency run for its side effects before every route's own.
@@ -117,6 +120,30 @@ impl App {
     /// ```
     pub fn middleware<M: Middleware>(mut self, middleware: M) -> Self {
         self.middleware.push(Layer::new(middleware));
+        self
+    }
+
+    /// Answers errors of type `E` (from handlers, dependencies and
+    /// middleware) with `handler`, inside the middleware stack, so every
+    /// layer sees its response. Registering one for [`HttpError`] or
+    /// [`RequestValidationError`](crate::RequestValidationError) replaces the default answer.
+    pub fn exception_handler<E, H>(mut self, handler: H) -> Self
+    where
+        E: Send + 'static,
+        H: for<'a> ExceptionHandler<'a, E>,
+    {
+        self.handlers.insert::<E, H>(handler);
+        self
+    }
+
+    /// Answers error responses with this status (404 and 405 from routing,
+    /// 500 for errors nobody handles, …) with `handler`, which receives the
+    /// [`HttpError`] (one made from the status when the error was another type).
+    pub fn status_handler<H>(mut self, status: StatusCode, handler: H) -> Self
+    where
+        H: for<'a> ExceptionHandler<'a, HttpError>,
+    {
+        self.handlers.insert_status(status, handler);
         self
     }
 
@@ -195,6 +222,7 @@ impl App {
             dependencies: self.dependencies,
             overrides: self.overrides,
             middleware: self.middleware,
+            handlers: self.handlers,
             pending: Pending::default(),
         })))
     }
@@ -238,6 +266,7 @@ pub(crate) struct AppShared {
     pub(crate) dependencies: Vec<AppDependency>,
     pub(crate) overrides: Overrides,
     pub(crate) middleware: Vec<Layer>,
+    pub(crate) handlers: Handlers,
     /// Background tasks and teardowns still running after their responses.
     pub(crate) pending: Pending,
 }
@@ -305,6 +334,10 @@ impl Service {
         if !self.0.middleware.is_empty() {
             let names: Vec<&str> = self.0.middleware.iter().map(|layer| layer.name).collect();
             out.push_str(&format!("middleware, outermost first: {}\n", names.join(" → ")));
+        }
+        let handled: Vec<&str> = self.0.handlers.names().collect();
+        if !handled.is_empty() {
+            out.push_str(&format!("exception handlers for: {}\n", handled.join(", ")));
         }
         if !self.0.dependencies.is_empty() {
             out.push_str("every route\n");
@@ -374,17 +407,21 @@ impl std::fmt::Debug for Service {
 /// HEAD handling, 404 and 405. The innermost layer of the middleware stack.
 pub(crate) async fn dispatch(mut request: Request) -> Response {
     let found = match request.app().router.lookup(request.method(), request.path()) {
-        Lookup::Found { endpoint, params, head_from_get } => (endpoint, params, head_from_get),
-        Lookup::NotFound => return HttpError::not_found().into_response(),
-        Lookup::MethodNotAllowed(allow) => {
-            let allow: HeaderValue = allow.clone();
-            let mut response = HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED).into_response();
-            response.headers_mut().insert(http::header::ALLOW, allow);
-            return response;
+        Lookup::Found { endpoint, params, head_from_get } => Ok((endpoint, params, head_from_get)),
+        Lookup::NotFound => Err(HttpError::not_found()),
+        Lookup::MethodNotAllowed(allow) => Err(HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED)
+            .with_header_value(http::header::ALLOW, allow.clone())),
+    };
+    let (endpoint, params, head_from_get) = match found {
+        Ok(found) => found,
+        Err(error) => {
+            let response = crate::errors::error_response(error);
+            return request.app().clone().handlers.resolve(&request, response).await;
         }
     };
-    let (endpoint, params, head_from_get) = found;
     request.set_params(params);
+    // The handler may consume the request: exception handlers get a copy of its head.
+    let head = request.app().handlers.is_empty().not().then(|| request.head_copy());
     let response = if request.app().dependencies.is_empty() {
         endpoint.call(request).await
     } else {
@@ -401,6 +438,10 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         }
         let response = endpoint.call(request).await;
         teardowns.settle(response).await
+    };
+    let response = match &head {
+        Some(head) => head.app().handlers.resolve(head, response).await,
+        None => crate::errors::discard_pending(response),
     };
     if head_from_get { strip_body(response) } else { response }
 }

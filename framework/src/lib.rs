@@ -24,7 +24,7 @@ pub mod background;
 mod body;
 pub mod dependencies;
 mod error;
-mod errors;
+pub mod errors;
 #[path = "extraction/mod.rs"]
 pub mod extract;
 pub mod middleware;
@@ -45,7 +45,9 @@ pub use response::{Html, IntoResponse, Json, Response};
 pub use routing::{Route, RouteInfo};
 pub use state::State;
 
-pub use brisk_macros::{delete, depends, get, head, middleware, options, patch, post, put};
+pub use brisk_macros::{
+    delete, depends, exception_handler, get, head, middleware, options, patch, post, put,
+};
 pub use dependencies::Dependency;
 
 pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
@@ -54,8 +56,8 @@ pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 pub mod prelude {
     pub use crate::{
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
-        Response, Route, State, StatusCode, delete, depends, get, head, middleware, options, patch, post,
-        put, routes, yield_,
+        RequestValidationError, Response, Route, State, StatusCode, delete, depends, exception_handler, get,
+        head, middleware, options, patch, post, put, routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};
 }
@@ -66,6 +68,7 @@ pub mod __private {
     pub use crate::dependencies::{
         Dependency, DependencyInfo, Fallible, Scope, Teardowns, Yield, depend, fallible, outlives, yielding,
     };
+    pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body};
     pub use crate::middleware::assert_middleware;
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};

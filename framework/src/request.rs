@@ -87,6 +87,20 @@ impl Request {
         Request { head, body, client, params: PathParams::default(), app, dependencies: None }
     }
 
+    /// A copy of this request's method, URI, version, client address and
+    /// app, without headers or body: what an exception handler gets once
+    /// the handler has consumed the request.
+    pub(crate) fn head_copy(&self) -> Request {
+        let (mut head, ()) = http::Request::new(()).into_parts();
+        head.method = self.head.method.clone();
+        head.uri = self.head.uri.clone();
+        head.version = self.head.version;
+        let mut copy =
+            Request::new(http::Request::from_parts(head, Body::empty()), self.client, self.app.clone());
+        copy.params = self.params.clone();
+        copy
+    }
+
     pub(crate) fn set_params(&mut self, params: PathParams) {
         self.params = params;
     }

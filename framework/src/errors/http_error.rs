@@ -81,6 +81,12 @@ impl HttpError {
         self
     }
 
+    /// Adds a header whose value is already checked.
+    pub fn with_header_value(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.0.headers.append(name, value);
+        self
+    }
+
     /// The status code.
     pub fn status(&self) -> StatusCode {
         self.0.status

@@ -19,7 +19,7 @@ pub use text::{FromText, TextError};
 pub use body::{CheckNothing, CheckValid, Validated};
 
 use crate::errors::{ErrorItem, RequestValidationError};
-use crate::response::{IntoResponse, Response};
+use crate::response::Response;
 
 /// The failures collected while extracting one request's parameters.
 ///
@@ -91,6 +91,6 @@ impl Errors {
             tracing::error!(target: "brisk::extract", "an extractor failed without saying why");
             return crate::errors::internal_error_response();
         }
-        RequestValidationError::new(self.items).into_response()
+        crate::errors::error_response(RequestValidationError::new(self.items))
     }
 }

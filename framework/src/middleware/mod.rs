@@ -76,10 +76,18 @@ impl Next {
     /// one) and returns its response.
     pub async fn run(self, request: Request) -> Response {
         let layer = request.app().middleware.get(self.index).map(|layer| layer.layer);
-        match layer {
-            Some(layer) => layer.call(request, Next { index: self.index + 1 }).await,
-            None => crate::app::dispatch(request).await,
+        let Some(layer) = layer else {
+            return crate::app::dispatch(request).await;
+        };
+        if request.app().handlers.is_empty() {
+            let response = layer.call(request, Next { index: self.index + 1 }).await;
+            return crate::errors::discard_pending(response);
         }
+        // An error this layer returns meets the exception handlers here, so the
+        // layers outside it see the handled response.
+        let head = request.head_copy();
+        let response = layer.call(request, Next { index: self.index + 1 }).await;
+        head.app().handlers.resolve(&head, response).await
     }
 }
 
