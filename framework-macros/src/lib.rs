@@ -8,6 +8,7 @@ use proc_macro::TokenStream;
 
 mod depends;
 mod exception_handler;
+mod lifespan;
 mod middleware;
 mod route;
 mod template;
@@ -53,6 +54,15 @@ pub fn middleware(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn exception_handler(attr: TokenStream, item: TokenStream) -> TokenStream {
     exception_handler::expand(attr.into(), item.into()).into()
+}
+
+/// The app's lifespan: an `async fn` whose startup runs before the server
+/// binds, which yields the app state with `yield_!(AppState::new().with(pool))`,
+/// and whose shutdown runs after the last request. Register it with
+/// `App::lifespan(name)`.
+#[proc_macro_attribute]
+pub fn lifespan(attr: TokenStream, item: TokenStream) -> TokenStream {
+    lifespan::expand(attr.into(), item.into()).into()
 }
 
 route_macro! {

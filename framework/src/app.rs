@@ -10,11 +10,13 @@ use http::{HeaderValue, StatusCode};
 
 use crate::background::Pending;
 use crate::body::Body;
+use crate::dependencies::Yield;
 use crate::dependencies::{Dependency, DependencyInfo, Overrides, Teardowns};
 use crate::error::Error;
 use crate::errors::HttpError;
 use crate::errors::{ExceptionHandler, Handlers};
 use crate::extract::Errors;
+use crate::lifespan::{AppState, Lifespan, Running};
 use crate::middleware::{Layer, Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
@@ -61,6 +63,7 @@ pub struct App {
     overrides: Overrides,
     middleware: Vec<Layer>,
     handlers: Handlers,
+    lifespan: Option<Lifespan>,
 }
 
 /// A dependency run for its side effects before every route's own.
@@ -121,6 +124,28 @@ impl App {
     pub fn middleware<M: Middleware>(mut self, middleware: M) -> Self {
         self.middleware.push(Layer::new(middleware));
         self
+    }
+
+    /// Runs `lifespan` around the app: its startup before the server binds
+    /// (a failure stops everything), the `AppState` it yields as state, its
+    /// shutdown after in-flight requests and background work have drained.
+    /// Write it with `#[lifespan]`.
+    pub fn lifespan<F, Fut, E>(mut self, lifespan: F) -> Self
+    where
+        F: FnOnce(Yield<AppState>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Debug + Send + 'static,
+    {
+        self.lifespan = Some(Lifespan::new(lifespan));
+        self
+    }
+
+    /// Runs the lifespan's startup, if any, and adds its state to the app.
+    pub(crate) async fn start(mut self) -> Result<(App, Option<Running>), Error> {
+        let Some(lifespan) = self.lifespan.take() else { return Ok((self, None)) };
+        let (state, running) = lifespan.start().await.map_err(Error::Startup)?;
+        self.state.merge(state.values);
+        Ok((self, Some(running)))
     }
 
     /// Answers errors of type `E` (from handlers, dependencies and
@@ -233,9 +258,17 @@ impl App {
     /// port. On a signal it stops accepting, lets in-flight requests finish
     /// within the grace period, and returns `Ok(())`.
     pub async fn serve(self, addr: impl tokio::net::ToSocketAddrs) -> Result<(), Error> {
-        let service = self.build()?;
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        crate::server::serve(service, listener, crate::server::shutdown_signal()).await
+        let (app, running) = self.start().await?;
+        let served = async {
+            let service = app.build()?;
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            crate::server::serve(service, listener, crate::server::shutdown_signal()).await
+        };
+        let result = served.await;
+        if let Some(running) = running {
+            running.shutdown().await;
+        }
+        result
     }
 
     /// Serves on an already bound listener until `shutdown` completes, then
@@ -254,7 +287,15 @@ impl App {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) -> Result<(), Error> {
-        crate::server::serve(self.build()?, listener, shutdown).await
+        let (app, running) = self.start().await?;
+        let result = match app.build() {
+            Ok(service) => crate::server::serve(service, listener, shutdown).await,
+            Err(err) => Err(err),
+        };
+        if let Some(running) = running {
+            running.shutdown().await;
+        }
+        result
     }
 }
 

@@ -40,6 +40,8 @@ pub enum Error {
     },
     /// Binding the listening socket, or accepting on it, failed.
     Io(std::io::Error),
+    /// The lifespan's startup failed; the server never bound its socket.
+    Startup(String),
 }
 
 impl fmt::Display for Error {
@@ -52,6 +54,7 @@ impl fmt::Display for Error {
                 write!(f, "invalid route `{path}` on `{handler}`: {reason}")
             }
             Error::Io(err) => write!(f, "server I/O error: {err}"),
+            Error::Startup(err) => write!(f, "startup failed: {err}"),
         }
     }
 }

@@ -27,6 +27,7 @@ mod error;
 pub mod errors;
 #[path = "extraction/mod.rs"]
 pub mod extract;
+pub mod lifespan;
 pub mod middleware;
 mod request;
 mod response;
@@ -46,7 +47,7 @@ pub use routing::{Route, RouteInfo};
 pub use state::State;
 
 pub use brisk_macros::{
-    delete, depends, exception_handler, get, head, middleware, options, patch, post, put,
+    delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
 };
 pub use dependencies::Dependency;
 
@@ -54,10 +55,11 @@ pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 
 /// What a typical app needs: `use brisk::prelude::*;`.
 pub mod prelude {
+    pub use crate::lifespan::AppState;
     pub use crate::{
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
         RequestValidationError, Response, Route, State, StatusCode, delete, depends, exception_handler, get,
-        head, middleware, options, patch, post, put, routes, yield_,
+        head, lifespan, middleware, options, patch, post, put, routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};
 }

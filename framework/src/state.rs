@@ -65,6 +65,16 @@ impl StateMap {
         }
     }
 
+    /// Moves every value of `other` in, replacing values of the same type.
+    pub(crate) fn merge(&mut self, other: StateMap) {
+        for (id, value) in other.entries {
+            match self.entries.iter_mut().find(|(t, _)| *t == id) {
+                Some(slot) => slot.1 = value,
+                None => self.entries.push((id, value)),
+            }
+        }
+    }
+
     pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<State<T>> {
         let id = TypeId::of::<T>();
         let (_, value) = self.entries.iter().find(|(t, _)| *t == id)?;

@@ -1,6 +1,6 @@
 //! `#[depends]`: parse → check → generate, sharing the handlers' parameter rules.
 
-mod yields;
+pub(crate) mod yields;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -147,6 +147,9 @@ fn rewrite(mut function: ItemFn, value: &syn::Type) -> ItemFn {
             {
                 *first = syn::parse_quote! { () };
             }
+            yields::rewrite(&mut function.block, &handle);
+            yields::close_fallible(&mut function.block);
+            return function;
         } else {
             function.sig.output = ReturnType::Default;
         }

@@ -107,3 +107,11 @@ pub(crate) fn rewrite(block: &mut Block, handle: &Ident) {
 pub(crate) fn handle() -> Ident {
     Ident::new("provider", Span::mixed_site())
 }
+
+/// A fallible body that ends in a statement (`pool.close().await;`) means
+/// its teardown cannot fail: it returns `Ok(())`.
+pub(crate) fn close_fallible(block: &mut Block) {
+    if !matches!(block.stmts.last(), Some(Stmt::Expr(_, None))) {
+        block.stmts.push(Stmt::Expr(syn::parse_quote! { ::core::result::Result::Ok(()) }, None));
+    }
+}

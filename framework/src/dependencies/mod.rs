@@ -17,8 +17,8 @@ pub use describe::DependencyInfo;
 #[doc(hidden)]
 pub use describe::outlives;
 pub(crate) use overrides::Overrides;
-pub(crate) use teardown::Teardown;
 pub use teardown::{Failure, Outcome, Scope};
+pub(crate) use teardown::{Teardown, YieldSlot};
 #[doc(hidden)]
 pub use teardown::{Teardowns, Yield, yielding};
 

@@ -120,7 +120,27 @@ impl<T> Slot<T> {
     }
 }
 
+/// The other end of a [`Yield`]: takes the provided value, later delivers the outcome.
+pub(crate) struct YieldSlot<T>(Arc<Slot<T>>);
+
+impl<T: Send> YieldSlot<T> {
+    pub(crate) fn take_value(&self) -> Option<T> {
+        self.0.lock().value.take()
+    }
+
+    pub(crate) fn resume(&self, outcome: Outcome) {
+        Resume::resume(&*self.0, outcome);
+    }
+}
+
 impl<T: Send> Yield<T> {
+    /// A connected handle and slot.
+    pub(crate) fn new() -> (Yield<T>, YieldSlot<T>) {
+        let slot =
+            Arc::new(Slot { state: Mutex::new(SlotState { value: None, outcome: None, waker: None }) });
+        (Yield { slot: slot.clone() }, YieldSlot(slot))
+    }
+
     /// Provides `value` to the request; resolves to the request's outcome
     /// once the teardown may run.
     pub async fn provide(self, value: T) -> Outcome {

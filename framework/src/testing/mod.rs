@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::app::{App, Service};
 use crate::body::Body;
+use crate::lifespan::Running;
 
 /// An in-process client for an [`App`]: requests go through the same
 /// pipeline as on a socket (routing, extraction, limits), and cookies set by
@@ -33,25 +34,73 @@ use crate::body::Body;
 /// ```
 #[derive(Clone)]
 pub struct TestClient {
-    service: Service,
+    app: Arc<Started>,
     cookies: Arc<Mutex<BTreeMap<String, String>>>,
     client_addr: SocketAddr,
 }
 
+/// The app, started on first use: its lifespan's startup runs then, as
+/// FastAPI's `with TestClient(app)` runs it on entry.
+struct Started {
+    unstarted: Mutex<Option<App>>,
+    service: tokio::sync::OnceCell<Service>,
+    running: Mutex<Option<Running>>,
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        // A test that never called `shutdown` still gets the lifespan's shutdown half.
+        let running = self.running.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        if let (Some(running), Ok(runtime)) = (running, tokio::runtime::Handle::try_current()) {
+            runtime.spawn(running.shutdown());
+        }
+    }
+}
+
 impl TestClient {
-    /// Builds the app.
-    ///
-    /// # Panics
-    /// When the app cannot be built (conflicting routes): a test should fail loudly.
+    /// A client for `app`. The app is built, and its lifespan started, on
+    /// the first request.
     pub fn new(app: App) -> Self {
-        let service = match app.build() {
-            Ok(service) => service,
-            Err(err) => panic!("TestClient: the app failed to build: {err}"),
-        };
         TestClient {
-            service,
+            app: Arc::new(Started {
+                unstarted: Mutex::new(Some(app)),
+                service: tokio::sync::OnceCell::new(),
+                running: Mutex::new(None),
+            }),
             cookies: Arc::default(),
             client_addr: SocketAddr::from(([127, 0, 0, 1], 50000)),
+        }
+    }
+
+    /// The built app, starting it (lifespan included) if this is the first use.
+    ///
+    /// # Panics
+    /// When the app cannot be built or its startup fails: a test should fail loudly.
+    pub async fn service(&self) -> &Service {
+        self.app
+            .service
+            .get_or_init(|| async {
+                let app = self.app.unstarted.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let app = app.expect("the app is started once");
+                let (app, running) = match app.start().await {
+                    Ok(started) => started,
+                    Err(err) => panic!("TestClient: {err}"),
+                };
+                *self.app.running.lock().unwrap_or_else(|p| p.into_inner()) = running;
+                match app.build() {
+                    Ok(service) => service,
+                    Err(err) => panic!("TestClient: the app failed to build: {err}"),
+                }
+            })
+            .await
+    }
+
+    /// Runs the lifespan's shutdown half now (it also runs, spawned, when
+    /// the last clone of the client is dropped).
+    pub async fn shutdown(&self) {
+        let running = self.app.running.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(running) = running {
+            running.shutdown().await;
         }
     }
 
@@ -193,7 +242,7 @@ impl TestRequest<'_> {
         {
             request.headers_mut().insert(http::header::COOKIE, value);
         }
-        let response = self.client.service.call(request, Some(self.client.client_addr)).await;
+        let response = self.client.service().await.call(request, Some(self.client.client_addr)).await;
         let (head, body) = response.into_parts();
         self.client.store_cookies(&head.headers);
         let body = body.collect_limited(usize::MAX).await.expect("the response body to be readable");

@@ -1,0 +1,19 @@
+use brisk::prelude::*;
+
+#[lifespan]
+async fn no_yield() -> AppState {
+    AppState::new()
+}
+
+#[lifespan]
+async fn with_parameter(port: u16) -> AppState {
+    let _ = port;
+    yield_!(AppState::new());
+}
+
+#[lifespan]
+async fn wrong_state() -> AppState {
+    yield_!(42u32);
+}
+
+fn main() {}
