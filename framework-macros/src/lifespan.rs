@@ -29,9 +29,10 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let sig = &function.sig;
-    if !sig.inputs.is_empty() {
-        diagnostics
-            .error_spanned(&sig.inputs, "a lifespan takes no parameters: it runs before any request exists");
+    for input in &sig.inputs {
+        if let syn::FnArg::Receiver(receiver) = input {
+            diagnostics.error_spanned(receiver, "a lifespan is a free function: remove `self`");
+        }
     }
     if !sig.generics.params.is_empty() {
         diagnostics.error_spanned(&sig.generics, "a lifespan cannot be generic");
@@ -51,7 +52,38 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         out.extend(error.to_compile_error());
         return out;
     }
-    rewrite(function).into_token_stream()
+    if function.sig.inputs.is_empty() {
+        rewrite(function).into_token_stream()
+    } else {
+        configured(rewrite(function))
+    }
+}
+
+/// A lifespan with parameters (a database path, settings) becomes a
+/// function that takes them and returns the lifespan itself:
+/// `App::lifespan(lifespan(path))`.
+fn configured(function: ItemFn) -> TokenStream {
+    let ItemFn { attrs, vis, sig, block } = function;
+    let mut inputs = sig.inputs.clone();
+    let handle = inputs.pop().map(|pair| pair.into_value());
+    let Some(syn::FnArg::Typed(handle)) = handle else { return quote::quote! {} };
+    let provider = &handle.pat;
+    let name = &sig.ident;
+    let output = match &sig.output {
+        ReturnType::Type(_, ty) => quote::quote! { #ty },
+        ReturnType::Default => quote::quote! { () },
+    };
+    quote::quote! {
+        #(#attrs)*
+        #vis fn #name(#inputs) -> impl ::core::ops::FnOnce(
+            ::brisk::__private::Yield<::brisk::lifespan::AppState>,
+        ) -> ::core::pin::Pin<
+            ::std::boxed::Box<dyn ::core::future::Future<Output = #output> + ::core::marker::Send>,
+        > + ::core::marker::Send
+               + 'static {
+            move |#provider| ::std::boxed::Box::pin(async move #block)
+        }
+    }
 }
 
 fn rewrite(mut function: ItemFn) -> ItemFn {

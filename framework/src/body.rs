@@ -57,6 +57,26 @@ impl Body {
         Body(Inner::Guarded(Box::new((body, TeardownGuard(Some((teardowns, outcome)))))))
     }
 
+    /// Separates the bytes from what runs when they have been sent (request
+    /// teardowns, background tasks), so a layer that replaces the bytes, such
+    /// as compression, can put it back with [`Body::reattach`] and keep it
+    /// after the new body instead of running it as soon as the old one is read.
+    pub(crate) fn detach_end(self) -> (Body, BodyEnd) {
+        let mut body = self;
+        let mut guards = Vec::new();
+        while let Inner::Guarded(guarded) = body.0 {
+            let (inner, guard) = *guarded;
+            guards.push(guard);
+            body = inner;
+        }
+        (body, BodyEnd(guards))
+    }
+
+    /// Puts back what [`Body::detach_end`] took off, innermost first.
+    pub(crate) fn reattach(self, end: BodyEnd) -> Body {
+        end.0.into_iter().rev().fold(self, |body, guard| Body(Inner::Guarded(Box::new((body, guard)))))
+    }
+
     pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {
         Body(Inner::Incoming(body))
     }
@@ -99,6 +119,10 @@ impl std::fmt::Display for BodyError {
 }
 
 impl std::error::Error for BodyError {}
+
+/// What runs at a body's end, taken off it by [`Body::detach_end`]; dropped
+/// without being reattached, it runs at once.
+pub(crate) struct BodyEnd(Vec<TeardownGuard>);
 
 /// Starts the request's teardowns when the body ends, or when it is dropped
 /// before its end (the client went away).

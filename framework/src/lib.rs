@@ -41,6 +41,7 @@ pub use background::BackgroundTasks;
 pub use body::{Body, BodyError, BoxError};
 pub use error::Error;
 pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
+pub use middleware::{Cors, GZip, TrustedHost};
 pub use request::Request;
 pub use response::{Html, IntoResponse, Json, Response};
 pub use routing::{Route, RouteInfo};

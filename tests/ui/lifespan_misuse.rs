@@ -6,12 +6,6 @@ async fn no_yield() -> AppState {
 }
 
 #[lifespan]
-async fn with_parameter(port: u16) -> AppState {
-    let _ = port;
-    yield_!(AppState::new());
-}
-
-#[lifespan]
 async fn wrong_state() -> AppState {
     yield_!(42u32);
 }

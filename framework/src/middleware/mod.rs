@@ -5,8 +5,18 @@
 //! stack, unmatched ones (404, 405) included, and every layer gets a
 //! `Response` back from [`Next::run`], never a raw error.
 
+mod cors;
+mod gzip;
+mod trusted_host;
+
+pub use cors::Cors;
+pub use gzip::GZip;
+pub use trusted_host::TrustedHost;
+
 use std::future::Future;
 use std::pin::Pin;
+
+use http::{HeaderMap, HeaderValue, header::VARY};
 
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
@@ -122,6 +132,38 @@ impl Layer {
         // Registered once per app, like routes; leaking spares a reference
         // count per request and layer.
         Layer { name, layer: Box::leak(Box::new(middleware)) }
+    }
+}
+
+/// Lists `name` in the response's `Vary` header, once, keeping what is there.
+pub(crate) fn add_vary(headers: &mut HeaderMap, name: &'static str) {
+    let mut joined = String::new();
+    let mut readable = true;
+    for value in headers.get_all(VARY) {
+        let Ok(text) = value.to_str() else {
+            readable = false;
+            continue;
+        };
+        if text.split(',').map(str::trim).any(|token| token == "*" || token.eq_ignore_ascii_case(name)) {
+            return;
+        }
+        if !joined.is_empty() {
+            joined.push_str(", ");
+        }
+        joined.push_str(text);
+    }
+    let merged = match joined.is_empty() {
+        true => Ok(HeaderValue::from_static(name)),
+        false => HeaderValue::try_from(format!("{joined}, {name}")),
+    };
+    match merged {
+        Ok(value) if readable => {
+            headers.insert(VARY, value);
+        }
+        // A value that is not text stays as it is, next to ours.
+        _ => {
+            headers.append(VARY, HeaderValue::from_static(name));
+        }
     }
 }
 
