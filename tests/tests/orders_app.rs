@@ -161,3 +161,54 @@ async fn cors_headers_are_on_every_response_for_the_app_origin() {
     let elsewhere = client.get("/users/1").header("origin", "https://evil.example").send().await;
     assert_eq!(elsewhere.header("access-control-allow-origin"), None);
 }
+
+/// The orders binary with a database it cannot create: startup fails, the
+/// process exits non-zero with the error, and nothing ever listens.
+#[test]
+fn a_failed_startup_exits_non_zero_without_binding() {
+    use std::process::{Command, Stdio};
+
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let build = Command::new(env!("CARGO"))
+        .args(["build", "-p", "orders", "--bin", "orders", "--message-format=json"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .stderr(Stdio::null())
+        .output()
+        .expect("cargo build -p orders ran");
+    assert!(build.status.success(), "cargo build -p orders failed");
+    let executable = String::from_utf8_lossy(&build.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "orders")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reported the orders executable");
+
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a port").port();
+    let mut child = Command::new(executable)
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", "/nonexistent-directory/for/brisk/orders.db")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the orders binary started");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll the child") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the orders binary did not exit after a failed startup");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("stderr read");
+    assert!(!status.success(), "exit status {status}");
+    assert!(stderr.contains("Startup") || stderr.contains("startup"), "{stderr}");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "nothing listened on {port}");
+}
