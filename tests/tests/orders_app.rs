@@ -31,13 +31,14 @@ async fn users_are_seeded_and_shown_without_their_email() {
 }
 
 #[tokio::test]
-async fn orders_need_credentials_and_are_validated_stored_and_listed() {
+async fn orders_are_validated_stored_and_listed_for_their_owner() {
     let client = TestClient::new(orders::app(database()));
     let order = json!({"product_id": 7, "quantity": 2});
 
-    let anonymous = client.post("/users/1/orders?source=web").json(&order).send().await;
+    let anonymous = client.get("/orders").send().await;
     assert_eq!(anonymous.status(), 401);
     assert_eq!(anonymous.json::<Value>(), json!({"detail": "Invalid credentials"}));
+    assert_eq!(anonymous.header("www-authenticate"), Some("Bearer"));
 
     let invalid = client
         .post("/users/1/orders")
