@@ -3,8 +3,8 @@
 //! directly (`App::exception_handler(name)`), and `E` picks which errors it answers.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote, quote_spanned};
-use syn::{FnArg, ItemFn};
+use quote::{quote, quote_spanned};
+use syn::FnArg;
 
 use crate::route::Diagnostics;
 
@@ -16,17 +16,12 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             "`#[exception_handler]` takes no arguments: the error type of its second parameter chooses what it handles",
         );
     }
-    let function = match syn::parse2::<ItemFn>(item.clone()) {
+    let function = match crate::route::parse_function(
+        item,
+        "`#[exception_handler]` applies to `async fn(request: &Request, err: YourError) -> Response`",
+    ) {
         Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new_spanned(
-                &item,
-                "`#[exception_handler]` applies to `async fn(request: &Request, err: YourError) -> Response`",
-            );
-            let mut out = error.to_compile_error();
-            out.extend(item);
-            return out;
-        }
+        Err(out) => return out,
     };
     let sig = &function.sig;
     if sig.asyncness.is_none() {
@@ -61,9 +56,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         diagnostics.error_spanned(&typed[0].ty, "the request comes first, borrowed: `request: &Request`");
     }
     if let Some(error) = diagnostics.into_error() {
-        let mut out = function.into_token_stream();
-        out.extend(error.to_compile_error());
-        return out;
+        return crate::route::emit_with_errors(function, error, false);
     }
     let name = &sig.ident;
     let error_ty = &typed[1].ty;

@@ -16,17 +16,12 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     if !attr.is_empty() {
         diagnostics.error_spanned(&attr, "`#[lifespan]` takes no arguments");
     }
-    let mut function = match syn::parse2::<ItemFn>(item.clone()) {
+    let function = match crate::route::parse_function(
+        item,
+        "`#[lifespan]` applies to an `async fn` that yields the app state: `yield_!(AppState::new().with(pool))`",
+    ) {
         Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new_spanned(
-                &item,
-                "`#[lifespan]` applies to an `async fn` that yields the app state: `yield_!(AppState::new().with(pool))`",
-            );
-            let mut out = error.to_compile_error();
-            out.extend(item);
-            return out;
-        }
+        Err(out) => return out,
     };
     let sig = &function.sig;
     for input in &sig.inputs {
@@ -45,12 +40,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         );
     }
     if let Some(error) = diagnostics.into_error() {
-        function.block =
-            Box::new(syn::parse_quote!({ ::core::unreachable!("this lifespan failed to compile") }));
-        function.attrs.push(syn::parse_quote!(#[allow(unused_variables)]));
-        let mut out = function.into_token_stream();
-        out.extend(error.to_compile_error());
-        return out;
+        return crate::route::emit_with_errors(function, error, true);
     }
     if function.sig.inputs.is_empty() {
         rewrite(function).into_token_stream()

@@ -4,8 +4,8 @@
 //! function is a middleware.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote, quote_spanned};
-use syn::{FnArg, ItemFn};
+use quote::{quote, quote_spanned};
+use syn::FnArg;
 
 use crate::route::Diagnostics;
 
@@ -14,17 +14,12 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     if !attr.is_empty() {
         diagnostics.error_spanned(&attr, "`#[middleware]` takes no arguments");
     }
-    let function = match syn::parse2::<ItemFn>(item.clone()) {
+    let function = match crate::route::parse_function(
+        item,
+        "`#[middleware]` applies to `async fn(request: Request, next: Next) -> Response`",
+    ) {
         Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new_spanned(
-                &item,
-                "`#[middleware]` applies to `async fn(request: Request, next: Next) -> Response`",
-            );
-            let mut out = error.to_compile_error();
-            out.extend(item);
-            return out;
-        }
+        Err(out) => return out,
     };
     let sig = &function.sig;
     if sig.asyncness.is_none() {
@@ -48,9 +43,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         );
     }
     if let Some(error) = diagnostics.into_error() {
-        let mut out = function.into_token_stream();
-        out.extend(error.to_compile_error());
-        return out;
+        return crate::route::emit_with_errors(function, error, false);
     }
     let name = &sig.ident;
     let check = quote_spanned! {name.span()=>

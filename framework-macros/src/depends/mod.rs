@@ -15,17 +15,12 @@ use crate::route::params::{self, Handler, Source, last_segment};
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diagnostics = Diagnostics::default();
     let scope = parse_scope(attr, &mut diagnostics);
-    let mut function = match syn::parse2::<ItemFn>(item.clone()) {
+    let mut function = match crate::route::parse_function(
+        item,
+        "`#[depends]` applies to functions: write it on an `async fn` or `fn`",
+    ) {
         Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new_spanned(
-                &item,
-                "`#[depends]` applies to functions: write it on an `async fn` or `fn`",
-            );
-            let mut out = error.to_compile_error();
-            out.extend(item);
-            return out;
-        }
+        Err(out) => return out,
     };
     let mut handler = params::parse(&mut function, &mut diagnostics);
     check::check(Kind::Dependency, &mut handler, &function, &mut diagnostics);
@@ -50,19 +45,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             }
             None => generate(&handler, &function),
         },
-        Some(error) => {
-            if yields {
-                // The body cannot compile until the yield is fixed; a stub keeps
-                // the function's name and signature without a cascade of errors.
-                function.block = Box::new(syn::parse_quote!({
-                    ::core::unreachable!("this dependency failed to compile")
-                }));
-                function.attrs.push(syn::parse_quote!(#[allow(unused_variables)]));
-            }
-            let mut out = function.into_token_stream();
-            out.extend(error.to_compile_error());
-            out
-        }
+        Some(error) => crate::route::emit_with_errors(function, error, yields),
     }
 }
 

@@ -35,6 +35,30 @@ impl Diagnostics {
     }
 }
 
+/// Parses the annotated item as a function, or returns the error (spanned on
+/// the item) followed by the item itself, so nothing else breaks.
+pub(crate) fn parse_function(item: TokenStream, message: &str) -> Result<syn::ItemFn, TokenStream> {
+    syn::parse2::<syn::ItemFn>(item.clone()).map_err(|_| {
+        let mut out = syn::Error::new_spanned(&item, message).to_compile_error();
+        out.extend(item);
+        out
+    })
+}
+
+/// The function as emitted next to its errors: a body that cannot compile
+/// yet becomes a stub, so its name and signature still resolve without a
+/// cascade of secondary errors.
+pub(crate) fn emit_with_errors(mut function: syn::ItemFn, error: syn::Error, stub_body: bool) -> TokenStream {
+    if stub_body {
+        function.block =
+            Box::new(syn::parse_quote!({ ::core::unreachable!("this function failed to compile") }));
+        function.attrs.push(syn::parse_quote!(#[allow(unused_variables)]));
+    }
+    let mut out = function.into_token_stream();
+    out.extend(error.to_compile_error());
+    out
+}
+
 pub fn expand(method: &'static str, attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diagnostics = Diagnostics::default();
     let args = args::parse(attr, &mut diagnostics);
