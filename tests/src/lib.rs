@@ -1,1 +1,45 @@
 //! Shared helpers for brisk's integration tests.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+/// What happened, in order, for tests that observe ordering rather than
+/// timing, plus a gate that work under test can wait on.
+#[derive(Default)]
+pub struct Events {
+    log: Mutex<Vec<String>>,
+    changed: Notify,
+    /// Opened by the test (`gate.notify_one()`) when the waiting work may go on.
+    pub gate: Notify,
+}
+
+impl Events {
+    /// Records an event.
+    pub fn push(&self, event: impl Into<String>) {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).push(event.into());
+        self.changed.notify_waiters();
+    }
+
+    /// Everything recorded so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Waits, at most five seconds, until `count` events have been recorded,
+    /// and returns the log either way (an assertion on it then shows what
+    /// did happen).
+    pub async fn wait_for(&self, count: usize) -> Vec<String> {
+        let wait = async {
+            loop {
+                let changed = self.changed.notified();
+                if self.log().len() >= count {
+                    return self.log();
+                }
+                changed.await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), wait).await.unwrap_or_else(|_| self.log())
+    }
+}

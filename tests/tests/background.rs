@@ -1,43 +1,12 @@
 //! Background tasks: after the response, in order, only on success, each
 //! isolated, shared with dependencies, and ahead of request-scoped teardowns.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use brisk::prelude::*;
 use brisk::testing::TestClient;
-use tokio::sync::Notify;
-
-#[derive(Default)]
-struct Events {
-    log: Mutex<Vec<String>>,
-    changed: Notify,
-    release: Notify,
-}
-
-impl Events {
-    fn push(&self, event: impl Into<String>) {
-        self.log.lock().unwrap().push(event.into());
-        self.changed.notify_waiters();
-    }
-
-    fn log(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-
-    async fn wait_for(&self, count: usize) -> Vec<String> {
-        let wait = async {
-            loop {
-                let changed = self.changed.notified();
-                if self.log().len() >= count {
-                    return self.log();
-                }
-                changed.await;
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(5), wait).await.unwrap_or_else(|_| self.log())
-    }
-}
+use brisk_tests::Events;
 
 type Shared = State<Arc<Events>>;
 
@@ -58,7 +27,7 @@ async fn signup(#[depends(session)] _session: u8, tasks: BackgroundTasks, events
     let first = events.clone();
     tasks.add_task(async move {
         // Held until the test has the response: the task must not delay it.
-        let _ = tokio::time::timeout(Duration::from_secs(5), first.release.notified()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), first.gate.notified()).await;
         first.push("slow task");
     });
     let second = events.clone();
@@ -96,7 +65,7 @@ async fn tasks_run_after_the_response_in_order_each_isolated_then_the_teardown()
     let response = client(&events).post("/signup").send().await;
     assert_eq!(response.text(), "signed up");
     events.push("client has the response");
-    events.release.notify_one();
+    events.gate.notify_one();
     assert_eq!(
         events.wait_for(9).await,
         [
@@ -187,7 +156,7 @@ async fn graceful_shutdown_waits_for_pending_tasks() {
     let _ = stop.send(());
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(!server.is_finished(), "the server returned with a background task pending");
-    events.release.notify_one();
+    events.gate.notify_one();
     let result = tokio::time::timeout(Duration::from_secs(5), server).await.expect("the server stopped");
     assert!(result.unwrap().is_ok());
     assert!(events.log().contains(&"last task".to_owned()));

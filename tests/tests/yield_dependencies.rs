@@ -8,41 +8,8 @@ use std::time::Duration;
 use brisk::dependencies::Outcome;
 use brisk::prelude::*;
 use brisk::testing::TestClient;
+use brisk_tests::Events;
 use serde_json::{Value, json};
-use tokio::sync::Notify;
-
-/// What happened, in order, plus a gate a teardown can wait on.
-#[derive(Default)]
-struct Events {
-    log: Mutex<Vec<String>>,
-    gate: Notify,
-    changed: Notify,
-}
-
-impl Events {
-    fn push(&self, event: impl Into<String>) {
-        self.log.lock().unwrap().push(event.into());
-        self.changed.notify_waiters();
-    }
-
-    fn log(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Waits (bounded) until `count` events have been recorded.
-    async fn wait_for(&self, count: usize) -> Vec<String> {
-        let wait = async {
-            loop {
-                let changed = self.changed.notified();
-                if self.log().len() >= count {
-                    return self.log();
-                }
-                changed.await;
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(5), wait).await.unwrap_or_else(|_| self.log())
-    }
-}
 
 fn describe(outcome: &Outcome) -> String {
     match outcome.failure() {

@@ -143,7 +143,6 @@ fn rewrite(mut function: ItemFn, value: &syn::Type) -> ItemFn {
 
 fn generate_yielding(handler: &Handler, function: ItemFn, value: syn::Type, scope: &str) -> TokenStream {
     let name = function.sig.ident.clone();
-    let vis = function.vis.clone();
     let name_text = name.to_string();
     let fallible = matches!(&function.sig.output, ReturnType::Type(_, ty) if last_segment(ty).is_some_and(|s| s.ident == "Result"));
     let function = rewrite(function, &value);
@@ -153,23 +152,13 @@ fn generate_yielding(handler: &Handler, function: ItemFn, value: syn::Type, scop
     let handle = yields::handle();
     let scope = Ident::new(scope, Span::call_site());
 
-    let extractions = handler.params.iter().map(|param| extraction(param, &[], &locals));
-    let checked: Vec<_> = handler.params.iter().map(local).collect();
-    let guard = if checked.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            let (#(::core::option::Option::Some(#checked),)*) = (#(#checked,)*) else {
-                return ::core::option::Option::None;
-            };
-        }
-    };
+    let arguments: Vec<_> = handler.params.iter().map(local).collect();
     let body = if fallible {
-        quote! { move |#handle| #handler_fn(#(#checked,)* #handle) }
+        quote! { move |#handle| #handler_fn(#(#arguments,)* #handle) }
     } else {
         quote! {
             move |#handle| async move {
-                #handler_fn(#(#checked,)* #handle).await;
+                #handler_fn(#(#arguments,)* #handle).await;
                 ::core::result::Result::<(), ::core::convert::Infallible>::Ok(())
             }
         }
@@ -195,14 +184,66 @@ fn generate_yielding(handler: &Handler, function: ItemFn, value: syn::Type, scop
     } else {
         quote! {}
     };
+    let shape = Shape {
+        doc: format!(
+            " The yield dependency [`{name}()`]; use it with `#[depends({name})]`, `dependencies = [{name}]` \
+             or `App::dependency::<{name}>()`."
+        ),
+        output_decl: quote! { type Output = #value; },
+        blocking: false,
+        teardown: quote! { ::core::option::Option::Some(::brisk::__private::Scope::#scope) },
+        request_pattern: quote! { #request },
+        errors_pattern: quote! { #errors },
+        checks: scope_checks,
+        finish: quote! {
+            ::brisk::__private::yielding(
+                #name_text,
+                ::brisk::__private::Scope::#scope,
+                #body,
+                #request,
+                #errors,
+            )
+            .await
+        },
+    };
+    emit(handler, &function, &locals, shape)
+}
+
+/// What differs between the impls of a plain and a yield dependency.
+struct Shape {
+    doc: String,
+    output_decl: TokenStream,
+    blocking: bool,
+    teardown: TokenStream,
+    request_pattern: TokenStream,
+    errors_pattern: TokenStream,
+    /// Compile-time checks at the top of `resolve`.
+    checks: TokenStream,
+    /// What `resolve` does once every parameter is extracted.
+    finish: TokenStream,
+}
+
+/// The function, its type, and the `Dependency` impl: extraction, then `finish`.
+fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> TokenStream {
+    let name = &function.sig.ident;
+    let vis = &function.vis;
+    let name_text = name.to_string();
+    let handler_fn = Ident::new("handler", Span::mixed_site());
+    let extractions = handler.params.iter().map(|param| extraction(param, &[], locals));
+    let checked: Vec<_> = handler.params.iter().filter(|p| p.source != Source::Request).map(local).collect();
+    let guard = if checked.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let (#(::core::option::Option::Some(#checked),)*) = (#(#checked,)*) else {
+                return ::core::option::Option::None;
+            };
+        }
+    };
     let infos = dependency_infos(&[], handler);
     let statics = pattern_statics(handler);
-    let request_pattern = quote! { #request };
-    let doc = format!(
-        " The yield dependency [`{name}()`]; use it with `#[depends({name})]`, `dependencies = [{name}]` \
-         or `App::dependency::<{name}>()`."
-    );
-
+    let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =
+        shape;
     quote! {
         #function
 
@@ -211,32 +252,25 @@ fn generate_yielding(handler: &Handler, function: ItemFn, value: syn::Type, scop
         #vis struct #name {}
 
         impl ::brisk::__private::Dependency for #name {
-            type Output = #value;
+            #output_decl
 
             const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
                 name: #name_text,
                 dependencies: &[#(#infos),*],
-                blocking: false,
-                teardown: ::core::option::Option::Some(::brisk::__private::Scope::#scope),
+                blocking: #blocking,
+                teardown: #teardown,
             };
 
             async fn resolve(
                 #request_pattern: &mut ::brisk::__private::Request,
-                #errors: &mut ::brisk::__private::Errors,
+                #errors_pattern: &mut ::brisk::__private::Errors,
             ) -> ::core::option::Option<Self::Output> {
-                #scope_checks
+                #checks
                 #statics
                 let #handler_fn = #name;
                 #(#extractions)*
                 #guard
-                ::brisk::__private::yielding(
-                    #name_text,
-                    ::brisk::__private::Scope::#scope,
-                    #body,
-                    #request,
-                    #errors,
-                )
-                .await
+                #finish
             }
         }
     }
@@ -259,23 +293,11 @@ fn output(function: &ItemFn) -> (TokenStream, bool) {
 
 fn generate(handler: &Handler, function: &ItemFn) -> TokenStream {
     let name = &function.sig.ident;
-    let vis = &function.vis;
     let name_text = name.to_string();
     let locals = Locals::new(true);
     let (request, errors) = (&locals.request, &locals.errors);
     let handler_fn = Ident::new("handler", Span::mixed_site());
 
-    let extractions = handler.params.iter().map(|param| extraction(param, &[], &locals));
-    let checked: Vec<_> = handler.params.iter().filter(|p| p.source != Source::Request).map(local).collect();
-    let guard = if checked.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            let (#(::core::option::Option::Some(#checked),)*) = (#(#checked,)*) else {
-                return ::core::option::Option::None;
-            };
-        }
-    };
     let arguments = handler.params.iter().map(|param| match param.source {
         Source::Request => quote! { &*#request },
         _ => local(param).into_token_stream(),
@@ -294,7 +316,7 @@ fn generate(handler: &Handler, function: &ItemFn) -> TokenStream {
         }
     };
     let (output_ty, fallible) = output(function);
-    let finish = if fallible {
+    let result = if fallible {
         quote! { ::brisk::__private::fallible(output, #errors) }
     } else {
         quote! { ::core::option::Option::Some(output) }
@@ -303,53 +325,31 @@ fn generate(handler: &Handler, function: &ItemFn) -> TokenStream {
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => name.span(),
     };
-    let output_decl = quote_spanned! {output_span=> type Output = #output_ty; };
-    let infos = dependency_infos(&[], handler);
     let blocking = !handler.is_async;
-    let statics = pattern_statics(handler);
-    let request_pattern = if handler.params.is_empty() {
-        quote! { _ }
-    } else {
-        quote! { #request }
+    let unused = handler.params.is_empty();
+    let shape = Shape {
+        doc: format!(
+            " The dependency [`{name}()`]; use it with `#[depends({name})]`, `dependencies = [{name}]` \
+             or `App::dependency::<{name}>()`."
+        ),
+        output_decl: quote_spanned! {output_span=> type Output = #output_ty; },
+        blocking,
+        teardown: quote! { ::core::option::Option::None },
+        request_pattern: if unused {
+            quote! { _ }
+        } else {
+            quote! { #request }
+        },
+        errors_pattern: if unused && !fallible && !blocking {
+            quote! { _ }
+        } else {
+            quote! { #errors }
+        },
+        checks: quote! {},
+        finish: quote! {
+            let output = #call;
+            #result
+        },
     };
-    let errors_pattern = if handler.params.is_empty() && !fallible && handler.is_async {
-        quote! { _ }
-    } else {
-        quote! { #errors }
-    };
-    let doc = format!(
-        " The dependency [`{name}()`]; use it with `#[depends({name})]`, `dependencies = [{name}]` \
-         or `App::dependency::<{name}>()`."
-    );
-
-    quote! {
-        #function
-
-        #[doc = #doc]
-        #[allow(non_camel_case_types)]
-        #vis struct #name {}
-
-        impl ::brisk::__private::Dependency for #name {
-            #output_decl
-
-            const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
-                name: #name_text,
-                dependencies: &[#(#infos),*],
-                blocking: #blocking,
-                teardown: ::core::option::Option::None,
-            };
-
-            async fn resolve(
-                #request_pattern: &mut ::brisk::__private::Request,
-                #errors_pattern: &mut ::brisk::__private::Errors,
-            ) -> ::core::option::Option<Self::Output> {
-                #statics
-                let #handler_fn = #name;
-                #(#extractions)*
-                #guard
-                let output = #call;
-                #finish
-            }
-        }
-    }
+    emit(handler, function, &locals, shape)
 }
