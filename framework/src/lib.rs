@@ -18,7 +18,10 @@
 //! }
 //! ```
 
-// The lifecycle, in the order a request meets it.
+// One module per phase. A request meets them in this order: server →
+// app (the pipeline) → middleware → routing → extraction (`extract`) →
+// dependencies → the handler → response / errors → background; the
+// lifespan wraps them all, and `testing` drives the same pipeline in-process.
 mod app;
 pub mod background;
 mod body;
