@@ -462,29 +462,40 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
     };
     request.set_params(params);
     // The handler may consume the request: exception handlers get a copy of its head.
-    let head = request.app().handlers.is_empty().not().then(|| request.head_copy());
+    // Boxed so that apps without exception handlers don't carry its size.
+    let head = request.app().handlers.is_empty().not().then(|| Box::new(request.head_copy()));
     let response = if request.app().dependencies.is_empty() {
         endpoint.call(request).await
     } else {
-        let app = request.app().clone();
-        let mut errors = Errors::new();
-        for dependency in &app.dependencies {
-            (dependency.run)(&mut request, &mut errors).await;
-        }
-        // App-level yield dependencies tear down around the whole route,
-        // with an outcome read from the response's status.
-        let teardowns = Teardowns::take(&mut request);
-        if !errors.is_empty() {
-            return teardowns.fail(errors.into_response()).await;
-        }
-        let response = endpoint.call(request).await;
-        teardowns.settle(response).await
+        // Boxed: its state would otherwise enlarge every request's future,
+        // and every move of it, apps without app-level dependencies included.
+        Box::pin(with_app_dependencies(request, endpoint)).await
     };
     let response = match &head {
         Some(head) => head.app().handlers.resolve(head, response).await,
         None => crate::errors::discard_pending(response),
     };
     if head_from_get { strip_body(response) } else { response }
+}
+
+/// Runs the app-level dependencies, then the route. Their yield
+/// dependencies tear down around the whole route, with an outcome read
+/// from the response's status.
+async fn with_app_dependencies(
+    mut request: Request,
+    endpoint: &'static dyn crate::routing::ErasedEndpoint,
+) -> Response {
+    let app = request.app().clone();
+    let mut errors = Errors::new();
+    for dependency in &app.dependencies {
+        (dependency.run)(&mut request, &mut errors).await;
+    }
+    let teardowns = Teardowns::take(&mut request);
+    if !errors.is_empty() {
+        return teardowns.fail(errors.into_response()).await;
+    }
+    let response = endpoint.call(request).await;
+    teardowns.settle(response).await
 }
 
 /// A HEAD answer: the GET response's headers, its length, no body.

@@ -95,7 +95,7 @@ impl Next {
         }
         // An error this layer returns meets the exception handlers here, so the
         // layers outside it see the handled response.
-        let head = request.head_copy();
+        let head = Box::new(request.head_copy());
         let response = layer.call(request, Next { index: self.index + 1 }).await;
         head.app().handlers.resolve(&head, response).await
     }

@@ -7,7 +7,7 @@ pub use handler::{Endpoint, RouteInfo, run_blocking};
 pub(crate) use handler::{catch_panic, panic_message};
 pub(crate) use router::Router;
 
-use handler::ErasedEndpoint;
+pub(crate) use handler::ErasedEndpoint;
 
 /// One registered route: a handler produced by `#[get]`, `#[post]`, ….
 ///
