@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Instructions per request, counted by callgrind: exact and repeatable on a
-noisy machine, where req/s and CPU time drift by ±20 %.
+"""Instructions per request, counted by callgrind: repeatable to about ±3 %
+on a noisy machine, where req/s and CPU time drift by ±20 % or more.
 
     python3 benches/instructions.py [--requests N] [server] [path ...]
 
