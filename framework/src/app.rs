@@ -457,6 +457,9 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         Ok(found) => found,
         Err(error) => {
             let response = crate::errors::error_response(error);
+            if request.app().handlers.is_empty() {
+                return response;
+            }
             return request.app().clone().handlers.resolve(&request, response).await;
         }
     };

@@ -111,6 +111,11 @@ async fn validation_errors(_request: &Request, err: RequestValidationError) -> R
     (StatusCode::BAD_REQUEST, Json(json!({ "invalid": fields }))).into_response()
 }
 
+#[post("/echo")]
+async fn echo(#[body] value: Value) -> Json<Value> {
+    Json(value)
+}
+
 #[get("/items/{id}")]
 async fn items(id: u32) -> Result<String, HttpError> {
     if id == 0 { Err(HttpError::not_found()) } else { Ok(id.to_string()) }
@@ -119,7 +124,10 @@ async fn items(id: u32) -> Result<String, HttpError> {
 #[tokio::test]
 async fn the_defaults_for_http_and_validation_errors_can_be_replaced() {
     let client = TestClient::new(
-        App::new().exception_handler(http_errors).exception_handler(validation_errors).routes(routes![items]),
+        App::new()
+            .exception_handler(http_errors)
+            .exception_handler(validation_errors)
+            .routes(routes![items, echo]),
     );
     let missing = client.get("/items/0").send().await;
     assert_eq!(missing.status(), 404);
@@ -128,6 +136,14 @@ async fn the_defaults_for_http_and_validation_errors_can_be_replaced() {
     let invalid = client.get("/items/abc").send().await;
     assert_eq!(invalid.status(), 400);
     assert_eq!(invalid.json::<Value>(), json!({"invalid": [["path", "id"]]}));
+
+    // The body's 415 is an HttpError too.
+    let unsupported = client.post("/echo").header("content-type", "text/plain").body("x").send().await;
+    assert_eq!(unsupported.status(), 415);
+    assert_eq!(
+        unsupported.json::<Value>(),
+        json!({"error": "Unsupported Media Type: expected `application/json`"})
+    );
 
     // Routing's own 404 is an HttpError too.
     let unrouted = client.get("/nowhere").send().await;

@@ -97,8 +97,6 @@ async fn events(log: State<Arc<Mutex<Vec<String>>>>) -> String {
 async fn the_test_client_runs_the_lifespan() {
     let client = TestClient::new(App::new().lifespan(counted).routes(routes![events]));
     assert_eq!(client.get("/events").send().await.text(), "startup");
-    let log = client.service().await.routes().len();
-    assert_eq!(log, 1);
     client.shutdown().await;
     assert_eq!(client.get("/events").send().await.text(), "startup,shutdown");
 }

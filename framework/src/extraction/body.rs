@@ -15,27 +15,22 @@ pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut 
     if let Some(content_type) = request.headers().get(http::header::CONTENT_TYPE)
         && !is_json(content_type.as_bytes())
     {
-        errors.reject(
-            HttpError::new(
-                http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported Media Type: expected `application/json`",
-            )
-            .into_json_response(),
-        );
+        errors.reject_error(HttpError::new(
+            http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type: expected `application/json`",
+        ));
         return None;
     }
     let bytes = match request.bytes().await {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
-            errors.reject(
-                HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
-                    .into_json_response(),
-            );
+            errors
+                .reject_error(HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"));
             return None;
         }
         Err(BodyError::Read(err)) => {
             tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
-            errors.reject(HttpError::bad_request("Could not read the request body").into_json_response());
+            errors.reject_error(HttpError::bad_request("Could not read the request body"));
             return None;
         }
     };

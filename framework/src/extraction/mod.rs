@@ -56,6 +56,13 @@ impl Errors {
         }
     }
 
+    /// Records a failure as an error value, so that the app's exception
+    /// handlers see it like any other (an override for `HttpError` covers
+    /// 413 and 415 too).
+    pub fn reject_error<E: std::fmt::Debug + Send + 'static>(&mut self, error: E) {
+        self.reject(crate::errors::error_response(error));
+    }
+
     /// Keeps the value of a successful extraction and records a failed one.
     pub fn absorb<T>(&mut self, result: Result<T, Rejection>) -> Option<T> {
         match result {
