@@ -327,29 +327,29 @@ pub struct Service(pub(crate) Arc<AppShared>);
 
 impl Service {
     /// Answers one request from `client`.
-    pub async fn call(&self, request: http::Request<Body>, client: Option<SocketAddr>) -> Response {
-        let log = tracing::enabled!(target: "brisk::access", tracing::Level::INFO);
-        let start = log.then(Instant::now);
-        let method = request.method().clone();
-        let path_for_log = log.then(|| request.uri().path().to_owned());
+    ///
+    /// The returned future owns what it needs, so it can be spawned or
+    /// stored without borrowing the service.
+    pub fn call(
+        &self,
+        request: http::Request<Body>,
+        client: Option<SocketAddr>,
+    ) -> impl std::future::Future<Output = Response> + Send + use<> {
+        let access = tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
+            .then(|| Box::new(AccessLog::start(&request, client)));
         let request = Request::new(request, client, self.0.clone());
-        let response = if self.0.middleware.is_empty() {
-            dispatch(request).await
-        } else {
-            // A panicking middleware must not take the connection down either.
-            crate::routing::catch_panic(Next::start().run(request), "middleware").await
-        };
-        if let (Some(start), Some(path)) = (start, path_for_log) {
-            tracing::info!(
-                target: "brisk::access",
-                client = %client.map_or_else(|| "-".to_owned(), |c| c.to_string()),
-                %method,
-                path,
-                status = response.status().as_u16(),
-                duration_us = start.elapsed().as_micros() as u64,
-            );
+        async move {
+            let response = if request.app().middleware.is_empty() {
+                dispatch(request).await
+            } else {
+                // A panicking middleware must not take the connection down either.
+                crate::routing::catch_panic(Next::start().run(request), "middleware").await
+            };
+            if let Some(access) = access {
+                access.finish(&response);
+            }
+            response
         }
-        response
     }
 
     /// Every registered route, in registration order.
@@ -444,6 +444,38 @@ impl std::fmt::Debug for Service {
     }
 }
 
+/// What the access log line says of a request, taken before the request
+/// is handed on (boxed by the caller: most requests are not logged, and
+/// their futures should not carry it).
+struct AccessLog {
+    start: Instant,
+    client: Option<SocketAddr>,
+    method: http::Method,
+    path: String,
+}
+
+impl AccessLog {
+    fn start(request: &http::Request<Body>, client: Option<SocketAddr>) -> Self {
+        AccessLog {
+            start: Instant::now(),
+            client,
+            method: request.method().clone(),
+            path: request.uri().path().to_owned(),
+        }
+    }
+
+    fn finish(&self, response: &Response) {
+        tracing::info!(
+            target: "brisk::access",
+            client = %self.client.map_or_else(|| "-".to_owned(), |c| c.to_string()),
+            method = %self.method,
+            path = self.path,
+            status = response.status().as_u16(),
+            duration_us = self.start.elapsed().as_micros() as u64,
+        );
+    }
+}
+
 /// Routing and everything inside it: app-level dependencies, the route,
 /// HEAD handling, 404 and 405. The innermost layer of the middleware stack.
 pub(crate) async fn dispatch(mut request: Request) -> Response {
@@ -460,24 +492,26 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
             if request.app().handlers.is_empty() {
                 return response;
             }
-            return request.app().clone().handlers.resolve(&request, response).await;
+            let app = request.app().clone();
+            // Boxed here and below: the handlers' future would otherwise
+            // enlarge every request's future, apps without handlers included.
+            return Box::pin(app.handlers.resolve(&request, response)).await;
         }
     };
     request.set_params(params);
     // The handler may consume the request: exception handlers get a copy of its head.
-    // Boxed so that apps without exception handlers don't carry its size.
-    let head = request.app().handlers.is_empty().not().then(|| Box::new(request.head_copy()));
-    let response = if request.app().dependencies.is_empty() {
+    let head = request.app().handlers.is_empty().not().then(|| request.head_copy());
+    let mut response = if request.app().dependencies.is_empty() {
         endpoint.call(request).await
     } else {
         // Boxed: its state would otherwise enlarge every request's future,
         // and every move of it, apps without app-level dependencies included.
         Box::pin(with_app_dependencies(request, endpoint)).await
     };
-    let response = match &head {
-        Some(head) => head.app().handlers.resolve(head, response).await,
-        None => crate::errors::discard_pending(response),
-    };
+    match &head {
+        Some(head) => response = Box::pin(head.app().handlers.resolve(head, response)).await,
+        None => crate::errors::discard_pending(&mut response),
+    }
     if head_from_get { strip_body(response) } else { response }
 }
 
@@ -508,4 +542,35 @@ fn strip_body(response: Response) -> Response {
         head.headers.entry(http::header::CONTENT_LENGTH).or_insert_with(|| HeaderValue::from(len));
     }
     Response::from_parts(head, Body::empty())
+}
+
+/// Every move of a request's future copies it whole (into hyper's slot for
+/// the connection's in-flight request, into each boxed layer), so its size
+/// is a cost paid per request. These ceilings catch a change that makes it
+/// grow again, such as a large value held across an `.await`.
+#[cfg(test)]
+mod future_sizes {
+    use std::mem::size_of_val;
+
+    use crate::middleware::Next;
+    use crate::request::Request;
+
+    fn request(service: &super::Service) -> Request {
+        Request::new(http::Request::new(crate::body::Body::empty()), None, service.0.clone())
+    }
+
+    #[test]
+    fn the_request_and_its_futures_stay_small() {
+        let service = super::App::new()
+            .middleware(|request: Request, next: Next| async move { next.run(request).await })
+            .build()
+            .expect("an app");
+        assert_eq!(std::mem::size_of::<Request>(), 8);
+        let call = service.call(http::Request::new(crate::body::Body::empty()), None);
+        assert!(size_of_val(&call) <= 512, "Service::call: {} bytes", size_of_val(&call));
+        let dispatch = super::dispatch(request(&service));
+        assert!(size_of_val(&dispatch) <= 192, "dispatch: {} bytes", size_of_val(&dispatch));
+        let next = Next::start().run(request(&service));
+        assert!(size_of_val(&next) <= 256, "Next::run: {} bytes", size_of_val(&next));
+    }
 }

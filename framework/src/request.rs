@@ -24,15 +24,20 @@ use crate::state::State;
 ///     format!("{} {} from {:?}", request.method(), request.uri(), request.client_addr())
 /// }
 /// ```
-pub struct Request {
+pub struct Request(Box<Inner>);
+
+// Boxed whole: a request is moved into every layer's future and every
+// boxed future on its way to the handler, and moving a pointer is cheaper
+// than copying several hundred bytes each time.
+struct Inner {
     head: http::request::Parts,
     body: Body,
     client: Option<SocketAddr>,
     params: PathParams,
     app: Arc<AppShared>,
-    /// What dependencies left on this request; boxed and created on first
-    /// use, so requests without dependencies stay small and allocate nothing.
-    dependencies: Option<Box<DependencyScope>>,
+    /// What dependencies left on this request, made on first use: most
+    /// requests never need one, and then dropping it costs a single check.
+    dependencies: Option<DependencyScope>,
 }
 
 #[derive(Default)]
@@ -84,7 +89,14 @@ impl PathParams {
 impl Request {
     pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppShared>) -> Self {
         let (head, body) = req.into_parts();
-        Request { head, body, client, params: PathParams::default(), app, dependencies: None }
+        Request(Box::new(Inner {
+            head,
+            body,
+            client,
+            params: PathParams::default(),
+            app,
+            dependencies: None,
+        }))
     }
 
     /// A copy of this request's method, URI, version, client address and
@@ -92,150 +104,155 @@ impl Request {
     /// the handler has consumed the request.
     pub(crate) fn head_copy(&self) -> Request {
         let (mut head, ()) = http::Request::new(()).into_parts();
-        head.method = self.head.method.clone();
-        head.uri = self.head.uri.clone();
-        head.version = self.head.version;
+        head.method = self.0.head.method.clone();
+        head.uri = self.0.head.uri.clone();
+        head.version = self.0.head.version;
         let mut copy =
-            Request::new(http::Request::from_parts(head, Body::empty()), self.client, self.app.clone());
-        copy.params = self.params.clone();
+            Request::new(http::Request::from_parts(head, Body::empty()), self.0.client, self.0.app.clone());
+        copy.0.params = self.0.params.clone();
         copy
     }
 
     pub(crate) fn set_params(&mut self, params: PathParams) {
-        self.params = params;
+        self.0.params = params;
     }
 
     pub(crate) fn app(&self) -> &Arc<AppShared> {
-        &self.app
+        &self.0.app
     }
 
     pub(crate) fn dependencies(&self) -> Option<&DependencyCache> {
-        self.dependencies.as_deref().map(|scope| &scope.cache)
+        self.0.dependencies.as_ref().map(|scope| &scope.cache)
+    }
+
+    fn scope(&mut self) -> &mut DependencyScope {
+        self.0.dependencies.get_or_insert_with(DependencyScope::default)
     }
 
     pub(crate) fn dependencies_mut(&mut self) -> &mut DependencyCache {
-        &mut self.dependencies.get_or_insert_with(Box::default).cache
+        &mut self.scope().cache
     }
 
     pub(crate) fn teardowns_mut(&mut self) -> &mut Vec<Teardown> {
-        &mut self.dependencies.get_or_insert_with(Box::default).teardowns
+        &mut self.scope().teardowns
     }
 
     /// The request's background tasks, created on first use and shared by
     /// every handle taken from this request.
     pub(crate) fn background_tasks(&mut self) -> BackgroundTasks {
-        if let Some(tasks) = self.dependencies.as_deref().and_then(|scope| scope.background.as_ref()) {
+        if let Some(tasks) = self.0.dependencies.as_ref().and_then(|scope| scope.background.as_ref()) {
             return tasks.clone();
         }
         let tasks = BackgroundTasks::new(self);
-        self.dependencies.get_or_insert_with(Box::default).background = Some(tasks.clone());
+        self.scope().background = Some(tasks.clone());
         tasks
     }
 
     pub(crate) fn take_background_tasks(&mut self) -> Option<BackgroundTasks> {
-        self.dependencies.as_deref_mut().and_then(|scope| scope.background.take())
+        self.0.dependencies.as_mut().and_then(|scope| scope.background.take())
     }
 
     pub(crate) fn take_teardowns(&mut self) -> Vec<Teardown> {
-        self.dependencies.as_deref_mut().map(|scope| std::mem::take(&mut scope.teardowns)).unwrap_or_default()
+        self.0.dependencies.as_mut().map(|scope| std::mem::take(&mut scope.teardowns)).unwrap_or_default()
     }
 
     /// The HTTP method.
     pub fn method(&self) -> &Method {
-        &self.head.method
+        &self.0.head.method
     }
 
     /// The request target as sent by the client.
     pub fn uri(&self) -> &Uri {
-        &self.head.uri
+        &self.0.head.uri
     }
 
     /// The path part of the URI, still percent-encoded.
     pub fn path(&self) -> &str {
-        self.head.uri.path()
+        self.0.head.uri.path()
     }
 
     /// The raw query string, without the `?`.
     pub fn query_string(&self) -> Option<&str> {
-        self.head.uri.query()
+        self.0.head.uri.query()
     }
 
     /// The HTTP version the client spoke.
     pub fn version(&self) -> Version {
-        self.head.version
+        self.0.head.version
     }
 
     /// All request headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.head.headers
+        &self.0.head.headers
     }
 
     /// Mutable access to the headers (for middleware that rewrites them).
     pub fn headers_mut(&mut self) -> &mut HeaderMap {
-        &mut self.head.headers
+        &mut self.0.head.headers
     }
 
     /// Typed values attached to this request by the server or by middleware.
     pub fn extensions(&self) -> &http::Extensions {
-        &self.head.extensions
+        &self.0.head.extensions
     }
 
     /// Mutable access to the request's extensions.
     pub fn extensions_mut(&mut self) -> &mut http::Extensions {
-        &mut self.head.extensions
+        &mut self.0.head.extensions
     }
 
     /// The address of the peer that opened the connection.
     pub fn client_addr(&self) -> Option<SocketAddr> {
-        self.client
+        self.0.client
     }
 
     /// A path parameter by its name in the route template, percent-decoded.
     ///
     /// `None` when the template has no such variable.
     pub fn path_param(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
-        let route = self.params.route?;
-        let index = self.app.param_names(route).iter().position(|n| n == name)?;
+        let route = self.0.params.route?;
+        let index = self.0.app.param_names(route).iter().position(|n| n == name)?;
         self.path_param_at(index)
     }
 
     /// The path parameter at `index` in template order, percent-decoded.
     #[doc(hidden)]
     pub fn path_param_at(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
-        let (start, end) = self.params.get(index)?;
-        let raw = self.head.uri.path().get(start..end)?;
+        let (start, end) = self.0.params.get(index)?;
+        let raw = self.0.head.uri.path().get(start..end)?;
         Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy())
     }
 
     /// The app state of type `T`, as registered with [`App::state`](crate::App::state).
     pub fn state<T: Send + Sync + 'static>(&self) -> Option<State<T>> {
-        self.app.state.get::<T>()
+        self.0.app.state.get::<T>()
     }
 
     /// Takes the body out of the request, leaving an empty one.
     pub fn take_body(&mut self) -> Body {
-        std::mem::take(&mut self.body)
+        std::mem::take(&mut self.0.body)
     }
 
     /// Reads the whole body, within the app's body size limit.
     pub async fn bytes(&mut self) -> Result<bytes::Bytes, crate::body::BodyError> {
-        let limit = self.app.config.body_limit;
+        let limit = self.0.app.config.body_limit;
         self.take_body().collect_limited(limit).await
     }
 
     /// Converts into a plain `http::Request`, for code written against the `http` crate.
     pub fn into_http(self) -> http::Request<Body> {
-        http::Request::from_parts(self.head, self.body)
+        let Inner { head, body, .. } = *self.0;
+        http::Request::from_parts(head, body)
     }
 }
 
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Request")
-            .field("method", &self.head.method)
-            .field("uri", &self.head.uri)
-            .field("version", &self.head.version)
-            .field("client", &self.client)
+            .field("method", &self.0.head.method)
+            .field("uri", &self.0.head.uri)
+            .field("version", &self.0.head.version)
+            .field("client", &self.0.client)
             .finish_non_exhaustive()
     }
 }

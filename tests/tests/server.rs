@@ -833,6 +833,95 @@ async fn graceful_shutdown_drains_an_http1_request_in_flight() {
     .await;
 }
 
+/// The server tells HTTP/1.1 from HTTP/2 by the first bytes. A client whose
+/// first bytes could still begin the HTTP/2 preface ("P" of `POST`, or part
+/// of the preface itself) is served once the rest arrives, in either protocol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_whose_first_bytes_leave_the_protocol_open_is_served() {
+    let server = Server::start(hello::app()).await;
+
+    let body = br#"{"name": "split", "price": 2.5}"#;
+    let head = format!(
+        "OST /items HTTP/1.1\r\nHost: test\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(b"P").await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    raw.send(&[head.as_bytes(), body].concat()).await;
+    let response = raw.response(false).await;
+    assert_eq!(response.status, 201);
+    assert_eq!(response.json()["name"], "split");
+
+    let mut tcp = TcpStream::connect(server.addr).await.expect("connect");
+    let preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    within("write", tcp.write_all(&preface[..10])).await.expect("write half the preface");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The h2 client writes the whole preface; the first 10 bytes are already sent.
+    let tcp = SkipFirstWrites { inner: tcp, skip: 10 };
+    let (send, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
+    let connection = tokio::spawn(connection);
+    let mut send = within("a stream", send.ready()).await.expect("the connection takes a stream");
+    let request = brisk::http::Request::get(server.url("/plaintext")).body(()).expect("a request");
+    let (response, _) = send.send_request(request, true).expect("send GET /plaintext");
+    let response = within("the HTTP/2 response", response).await.expect("an HTTP/2 response");
+    assert_eq!(response.status(), 200);
+    let mut body = response.into_body();
+    let mut text = Vec::new();
+    while let Some(chunk) = within("the body", body.data()).await {
+        text.extend_from_slice(&chunk.expect("a body chunk"));
+    }
+    assert_eq!(text, b"Hello, World!");
+    drop(send);
+    connection.abort();
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+/// A socket that swallows the first `skip` bytes written to it.
+struct SkipFirstWrites {
+    inner: TcpStream,
+    skip: usize,
+}
+
+impl tokio::io::AsyncRead for SkipFirstWrites {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for SkipFirstWrites {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if self.skip > 0 {
+            let skipped = self.skip.min(buf.len());
+            self.skip -= skipped;
+            return std::task::Poll::Ready(Ok(skipped));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 /// Over HTTP/2 the server announces the shutdown with GOAWAY (last stream
 /// 2^31-1), a PING, then GOAWAY naming the last stream it took, and keeps
 /// that stream going. This uses the bare `h2` client: hyper's pooled client,

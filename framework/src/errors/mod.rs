@@ -53,12 +53,11 @@ where
 
 /// Without exception handlers, the error riding on a response only needs
 /// logging when it became a 500.
-pub(crate) fn discard_pending(mut response: Response) -> Response {
+pub(crate) fn discard_pending(response: &mut Response) {
     if response.extensions_mut().remove::<PendingError>().is_some()
         && response.status().is_server_error()
         && let Some(info) = response.extensions().get::<ErrorInfo>()
     {
         tracing::error!(target: "brisk::errors", error = info.message, error_type = info.type_name, "unhandled error");
     }
-    response
 }

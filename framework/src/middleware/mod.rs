@@ -90,14 +90,16 @@ impl Next {
             return crate::app::dispatch(request).await;
         };
         if request.app().handlers.is_empty() {
-            let response = layer.call(request, Next { index: self.index + 1 }).await;
-            return crate::errors::discard_pending(response);
+            let mut response = layer.call(request, Next { index: self.index + 1 }).await;
+            crate::errors::discard_pending(&mut response);
+            return response;
         }
         // An error this layer returns meets the exception handlers here, so the
-        // layers outside it see the handled response.
-        let head = Box::new(request.head_copy());
+        // layers outside it see the handled response. Boxed, so that apps
+        // without handlers don't carry the handlers' future in every layer.
+        let head = request.head_copy();
         let response = layer.call(request, Next { index: self.index + 1 }).await;
-        head.app().handlers.resolve(&head, response).await
+        Box::pin(head.app().handlers.resolve(&head, response)).await
     }
 }
 

@@ -1,4 +1,5 @@
 use http::{HeaderValue, Method};
+use rustc_hash::FxHashMap;
 
 use super::Route;
 use super::handler::ErasedEndpoint;
@@ -8,6 +9,11 @@ use crate::request::PathParams;
 /// The routing table, built once when the app starts.
 pub(crate) struct Router {
     matcher: matchit::Router<usize>,
+    /// Templates without variables, looked up by their exact text before the
+    /// tree is walked: most requests hit one, and a hash is cheaper than the
+    /// walk. matchit gives static segments priority too, so the answer is
+    /// the same.
+    statics: FxHashMap<&'static str, usize>,
     paths: Vec<PathEntry>,
     routes: Vec<Route>,
     param_names: Vec<Vec<String>>,
@@ -78,12 +84,22 @@ impl Router {
         for entry in &mut paths {
             entry.allow = allow_header(&entry.methods);
         }
-        Ok(Router { matcher, paths, routes, param_names })
+        let statics = (paths.iter().enumerate())
+            .filter(|(_, entry)| !entry.template.contains('{'))
+            .map(|(index, entry)| (entry.template, index))
+            .collect();
+        Ok(Router { matcher, statics, paths, routes, param_names })
     }
 
     pub(crate) fn lookup(&self, method: &Method, path: &str) -> Lookup<'_> {
-        let Ok(matched) = self.matcher.at(path) else { return Lookup::NotFound };
-        let entry = &self.paths[*matched.value];
+        let (index, matched) = match self.statics.get(path) {
+            Some(index) => (*index, None),
+            None => match self.matcher.at(path) {
+                Ok(matched) => (*matched.value, Some(matched.params)),
+                Err(_) => return Lookup::NotFound,
+            },
+        };
+        let entry = &self.paths[index];
         let find = |m: &Method| entry.methods.iter().find(|(method, _)| method == m).map(|(_, id)| *id);
         let (route, head_from_get) = match find(method) {
             Some(id) => (id, false),
@@ -95,7 +111,7 @@ impl Router {
         };
         let base = path.as_ptr() as usize;
         let mut params = PathParams::new(route);
-        for (_, value) in matched.params.iter() {
+        for (_, value) in matched.iter().flat_map(|params| params.iter()) {
             let start = value.as_ptr() as usize - base;
             params.push(start, start + value.len());
         }

@@ -1,20 +1,17 @@
 //! Sockets and connections: HTTP/1.1 and HTTP/2 on one port, graceful shutdown.
 
-use std::convert::Infallible;
+mod connection;
+
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::app::Service;
-use crate::body::Body;
 use crate::error::Error;
+use connection::Protocols;
 
 /// Accepts connections on `listener` until `shutdown` completes, then drains.
 pub(crate) async fn serve(
@@ -23,14 +20,15 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
     let config = service.0.config.clone();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(config.header_read_timeout).keep_alive(true);
-    builder.http2().timer(TokioTimer::new());
+    let protocols = Arc::new(Protocols::new(&config));
 
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(target: "brisk::server", %addr, "listening");
     }
     let graceful = GracefulShutdown::new();
+    // Connections still deciding their protocol are not yet watched by
+    // `graceful`; this tells them to close.
+    let (closing, closing_seen) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -45,47 +43,14 @@ pub(crate) async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = service.clone();
-                let got_request = Arc::new(AtomicBool::new(false));
-                let seen = got_request.clone();
-                let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
-                    let service = service.clone();
-                    seen.store(true, Ordering::Relaxed);
-                    async move {
-                        Ok::<_, Infallible>(service.call(request.map(Body::incoming), Some(client)).await)
-                    }
-                });
-                // Without upgrade support: hyper would prepare an upgrade channel
-                // for every request, and nothing upgrades yet.
-                let connection = builder
-                    .serve_connection(TokioIo::new(stream), hyper_service)
-                    .into_owned();
-                let connection = graceful.watch(connection);
-                let header_read_timeout = config.header_read_timeout;
-                tokio::spawn(async move {
-                    tokio::pin!(connection);
-                    // hyper times out HTTP/1 headers only once the protocol is
-                    // known, and never before the first byte: a client must
-                    // start its first request within the header read timeout.
-                    let ended = tokio::select! {
-                        ended = &mut connection => ended,
-                        () = tokio::time::sleep(header_read_timeout) => {
-                            if !got_request.load(Ordering::Relaxed) {
-                                tracing::debug!(target: "brisk::server", %client, "no request within the header read timeout; closing");
-                                return;
-                            }
-                            connection.await
-                        }
-                    };
-                    if let Err(err) = ended {
-                        tracing::debug!(target: "brisk::server", %client, error = %err, "connection ended with an error");
-                    }
-                });
+                let watch = (graceful.watcher(), closing_seen.clone());
+                tokio::spawn(connection::serve(stream, client, service.clone(), protocols.clone(), watch));
             }
             () = &mut shutdown => break,
         }
     }
     drop(listener);
+    let _ = closing.send(true);
     tracing::info!(target: "brisk::server", "shutting down: draining in-flight requests");
     let pending = service.0.pending.clone();
     let drain = async {

@@ -1,0 +1,152 @@
+//! One accepted connection: which protocol it speaks, then serving it
+//! until the client leaves or the server drains.
+
+use std::convert::Infallible;
+use std::fmt::Display;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use hyper::body::Incoming;
+use hyper::server::conn::{http1, http2};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::Watcher;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+
+use crate::app::{Config, Service};
+use crate::body::Body;
+
+/// What an HTTP/2 client with prior knowledge sends first.
+const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// The protocol settings every connection shares, built once per server.
+pub(crate) struct Protocols {
+    http1: http1::Builder,
+    http2: http2::Builder<TokioExecutor>,
+    /// For clients whose first bytes leave the protocol open (a split
+    /// HTTP/2 preface): hyper-util reads on until it knows.
+    either: auto::Builder<TokioExecutor>,
+    header_read_timeout: Duration,
+}
+
+impl Protocols {
+    pub(crate) fn new(config: &Config) -> Self {
+        let mut http1 = http1::Builder::new();
+        http1.timer(TokioTimer::new()).header_read_timeout(config.header_read_timeout).keep_alive(true);
+        let mut http2 = http2::Builder::new(TokioExecutor::new());
+        http2.timer(TokioTimer::new());
+        let mut either = auto::Builder::new(TokioExecutor::new());
+        either
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(config.header_read_timeout)
+            .keep_alive(true);
+        either.http2().timer(TokioTimer::new());
+        Protocols { http1, http2, either, header_read_timeout: config.header_read_timeout }
+    }
+}
+
+enum Protocol {
+    Http1,
+    Http2,
+    Undecided,
+}
+
+/// Looks at the first bytes without consuming them, so that the chosen
+/// protocol reads the socket directly: detecting the protocol while
+/// reading would put a rewind buffer in front of every later read.
+async fn sniff(stream: &TcpStream) -> std::io::Result<Option<Protocol>> {
+    let mut first = [0u8; H2_PREFACE.len()];
+    let read = stream.peek(&mut first).await?;
+    Ok(match read {
+        0 => None,
+        _ if first[..read] != H2_PREFACE[..read] => Some(Protocol::Http1),
+        _ if read == H2_PREFACE.len() => Some(Protocol::Http2),
+        _ => Some(Protocol::Undecided),
+    })
+}
+
+/// Serves one connection to its end.
+pub(crate) async fn serve(
+    stream: TcpStream,
+    client: SocketAddr,
+    service: Service,
+    protocols: Arc<Protocols>,
+    (watcher, mut closing): (Watcher, watch::Receiver<bool>),
+) {
+    let got_request = Arc::new(AtomicBool::new(false));
+    let seen = got_request.clone();
+    let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
+        seen.store(true, Ordering::Relaxed);
+        // Started here, not inside an async block: hyper then moves a
+        // future that holds a boxed request rather than the request's head,
+        // and the response passes through one layer fewer.
+        service.call(request.map(Body::incoming), Some(client)).map(Ok::<_, Infallible>)
+    });
+    let timeout = protocols.header_read_timeout;
+    let sniffed = tokio::select! {
+        sniffed = tokio::time::timeout(timeout, sniff(&stream)) => sniffed,
+        // The server is shutting down before this client said anything.
+        _ = closing.wait_for(|closing| *closing) => return,
+    };
+    let protocol = match sniffed {
+        Ok(Ok(Some(protocol))) => protocol,
+        Ok(Ok(None)) => return,
+        Ok(Err(err)) => return ended(client, Err(err)),
+        Err(_) => return no_request(client),
+    };
+    // Without upgrade support: hyper would prepare an upgrade channel for
+    // every request, and nothing upgrades yet.
+    let io = TokioIo::new(stream);
+    match protocol {
+        // From here hyper's own header read timeout covers every request.
+        Protocol::Http1 => {
+            ended(client, watcher.watch(protocols.http1.serve_connection(io, hyper_service)).await)
+        }
+        Protocol::Http2 => {
+            let connection = watcher.watch(protocols.http2.serve_connection(io, hyper_service));
+            guarded(connection, got_request, timeout, client).await
+        }
+        Protocol::Undecided => {
+            let connection = watcher.watch(protocols.either.serve_connection(io, hyper_service).into_owned());
+            guarded(connection, got_request, timeout, client).await
+        }
+    }
+}
+
+/// Runs `connection`, closing it if no request arrived within the header
+/// read timeout: hyper has no such limit for HTTP/2, nor for HTTP/1 before
+/// it knows the protocol.
+async fn guarded<E: Display>(
+    connection: impl Future<Output = Result<(), E>>,
+    got_request: Arc<AtomicBool>,
+    timeout: Duration,
+    client: SocketAddr,
+) {
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = &mut connection => result,
+        () = tokio::time::sleep(timeout) => {
+            if !got_request.load(Ordering::Relaxed) {
+                return no_request(client);
+            }
+            connection.await
+        }
+    };
+    ended(client, result)
+}
+
+fn no_request(client: SocketAddr) {
+    tracing::debug!(target: "brisk::server", %client, "no request within the header read timeout; closing");
+}
+
+fn ended<E: Display>(client: SocketAddr, result: Result<(), E>) {
+    if let Err(err) = result {
+        tracing::debug!(target: "brisk::server", %client, error = %err, "connection ended with an error");
+    }
+}
