@@ -2,9 +2,12 @@
 """Instructions per request, counted by callgrind: repeatable to about ±3 %
 on a noisy machine, where req/s and CPU time drift by ±20 % or more.
 
-    python3 benches/instructions.py [--requests N] [server] [path ...]
+    python3 benches/instructions.py [--requests N] [--servers S,S] [endpoint-or-path ...]
 
-Runs the release server under `valgrind --tool=callgrind`, sends a warm-up,
+An endpoint is one of benches/run.py's names (plaintext, json, items_get,
+items_post, orders_post: same method, body and headers as the load test);
+anything else is a GET path. With several servers it prints a table and
+brisk's ratios to each. Runs the release server under `valgrind --tool=callgrind`, sends a warm-up,
 then two batches of different sizes over one keep-alive connection, and
 reports the difference divided by the difference in requests, so startup
 and shutdown cancel out. Builds nothing: run benches/run.py (or cargo build
@@ -13,6 +16,7 @@ and shutdown cancel out. Builds nothing: run benches/run.py (or cargo build
 
 import argparse
 import http.client
+import json
 import os
 import re
 import socket
@@ -22,6 +26,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run  # noqa: E402  (the endpoints the load test sends)
 
 
 def free_port():
@@ -30,7 +36,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def total_instructions(server, path, requests):
+def request_for(name):
+    """(method, path, body bytes, headers) for an endpoint name or a GET path."""
+    for endpoint, method, path, body, headers, _status in run.ENDPOINTS:
+        if endpoint == name:
+            return method, path, json.dumps(body).encode() if body is not None else None, headers
+    return "GET", name, None, {}
+
+
+def total_instructions(server, request, requests):
+    method, path, body, headers = request
     port = free_port()
     out = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
     env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{port}")
@@ -51,11 +66,11 @@ def total_instructions(server, path, requests):
                 time.sleep(0.2)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for _ in range(requests):
-            connection.request("GET", path)
+            connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path}: {response.status}")
+            if response.status >= 300:
+                raise RuntimeError(f"{method} {path}: {response.status}")
         connection.close()
     finally:
         proc.terminate()
@@ -66,18 +81,27 @@ def total_instructions(server, path, requests):
     return int(re.search(r"^summary:\s+(\d+)", text, re.M).group(1))
 
 
+def per_request(server, request, small, large):
+    return (total_instructions(server, request, large) - total_instructions(server, request, small)) / (large - small)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("server", nargs="?", default="brisk")
-    parser.add_argument("paths", nargs="*", default=["/plaintext", "/deps/none", "/deps/chain", "/deps/yield"])
+    parser.add_argument("--servers", default="brisk", help="comma-separated, e.g. hyper,brisk,axum,actix")
+    parser.add_argument("endpoints", nargs="*", default=["/plaintext", "/deps/none", "/deps/chain", "/deps/yield"])
     args = parser.parse_args()
+    servers = args.servers.split(",")
     small, large = args.requests // 4, args.requests
-    print(f"{args.server}: instructions per request (callgrind, {large - small} requests measured)")
-    for path in args.paths:
-        per_request = (total_instructions(args.server, path, large)
-                       - total_instructions(args.server, path, small)) / (large - small)
-        print(f"  {path:20} {per_request:10.0f}")
+    print(f"instructions per request (callgrind, {large - small} requests measured)")
+    peers = [s for s in servers if s != "brisk"] if "brisk" in servers else []
+    print("| endpoint | " + " | ".join(servers) + "".join(f" | brisk/{p}" for p in peers) + " |")
+    print("|---|" + "---:|" * (len(servers) + len(peers)))
+    for name in args.endpoints:
+        request = request_for(name)
+        counts = {server: per_request(server, request, small, large) for server in servers}
+        cells = [f"{counts[s]:,.0f}" for s in servers] + [f"{counts['brisk'] / counts[p]:.2f}" for p in peers]
+        print(f"| {request[0]} {request[1]} | " + " | ".join(cells) + " |")
         sys.stdout.flush()
 
 

@@ -14,10 +14,9 @@ use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::Watcher;
 use tokio::net::TcpStream;
-use tokio::sync::watch;
 
+use super::drain::Drain;
 use crate::app::{Config, Service};
 use crate::body::Body;
 
@@ -77,7 +76,7 @@ pub(crate) async fn serve(
     client: SocketAddr,
     service: Service,
     protocols: Arc<Protocols>,
-    (watcher, mut closing): (Watcher, watch::Receiver<bool>),
+    drain: Drain,
 ) {
     let got_request = Arc::new(AtomicBool::new(false));
     let seen = got_request.clone();
@@ -92,7 +91,7 @@ pub(crate) async fn serve(
     let sniffed = tokio::select! {
         sniffed = tokio::time::timeout(timeout, sniff(&stream)) => sniffed,
         // The server is shutting down before this client said anything.
-        _ = closing.wait_for(|closing| *closing) => return,
+        () = drain.draining() => return,
     };
     let protocol = match sniffed {
         Ok(Ok(Some(protocol))) => protocol,
@@ -106,14 +105,14 @@ pub(crate) async fn serve(
     match protocol {
         // From here hyper's own header read timeout covers every request.
         Protocol::Http1 => {
-            ended(client, watcher.watch(protocols.http1.serve_connection(io, hyper_service)).await)
+            ended(client, drain.watch(protocols.http1.serve_connection(io, hyper_service)).await)
         }
         Protocol::Http2 => {
-            let connection = watcher.watch(protocols.http2.serve_connection(io, hyper_service));
+            let connection = drain.watch(protocols.http2.serve_connection(io, hyper_service));
             guarded(connection, got_request, timeout, client).await
         }
         Protocol::Undecided => {
-            let connection = watcher.watch(protocols.either.serve_connection(io, hyper_service).into_owned());
+            let connection = drain.watch(protocols.either.serve_connection(io, hyper_service).into_owned());
             guarded(connection, got_request, timeout, client).await
         }
     }

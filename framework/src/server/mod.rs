@@ -1,17 +1,18 @@
 //! Sockets and connections: HTTP/1.1 and HTTP/2 on one port, graceful shutdown.
 
 mod connection;
+mod drain;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::app::Service;
 use crate::error::Error;
 use connection::Protocols;
+use drain::Drain;
 
 /// Accepts connections on `listener` until `shutdown` completes, then drains.
 pub(crate) async fn serve(
@@ -25,10 +26,7 @@ pub(crate) async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(target: "brisk::server", %addr, "listening");
     }
-    let graceful = GracefulShutdown::new();
-    // Connections still deciding their protocol are not yet watched by
-    // `graceful`; this tells them to close.
-    let (closing, closing_seen) = tokio::sync::watch::channel(false);
+    let drain = Drain::default();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -43,22 +41,20 @@ pub(crate) async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let watch = (graceful.watcher(), closing_seen.clone());
-                tokio::spawn(connection::serve(stream, client, service.clone(), protocols.clone(), watch));
+                tokio::spawn(connection::serve(stream, client, service.clone(), protocols.clone(), drain.clone()));
             }
             () = &mut shutdown => break,
         }
     }
     drop(listener);
-    let _ = closing.send(true);
     tracing::info!(target: "brisk::server", "shutting down: draining in-flight requests");
     let pending = service.0.pending.clone();
-    let drain = async {
-        graceful.shutdown().await;
+    let drained = async {
+        drain.shutdown().await;
         // Then the work that outlives its response: background tasks, teardowns.
         pending.drained().await;
     };
-    if tokio::time::timeout(config.shutdown_grace, drain).await.is_err() {
+    if tokio::time::timeout(config.shutdown_grace, drained).await.is_err() {
         tracing::warn!(target: "brisk::server", grace = ?config.shutdown_grace, "grace period over; dropping the remaining connections and background work");
     }
     Ok(())

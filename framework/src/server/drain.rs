@@ -1,0 +1,139 @@
+//! Graceful shutdown of open connections: each is asked to finish the
+//! request it is serving and close, and the server waits until all have.
+//!
+//! hyper-util's `GracefulShutdown` polls a channel receiver every time a
+//! connection is polled, a cost paid on every request. Here a connection
+//! registers its task's waker once and then checks one flag per poll; the
+//! shutdown wakes every registered connection.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use hyper_util::server::graceful::GracefulConnection;
+use tokio::sync::Notify;
+
+/// The server's side: tells connections to drain and waits for them.
+#[derive(Clone, Default)]
+pub(crate) struct Drain(Arc<Shared>);
+
+#[derive(Default)]
+struct Shared {
+    draining: AtomicBool,
+    /// One slot per open connection: its task's waker, once polled.
+    open: Mutex<Slots>,
+    all_closed: Notify,
+}
+
+#[derive(Default)]
+struct Slots {
+    wakers: Vec<Option<Waker>>,
+    free: Vec<usize>,
+    count: usize,
+}
+
+impl Slots {
+    fn take_slot(&mut self) -> usize {
+        self.count += 1;
+        match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.wakers.push(None);
+                self.wakers.len() - 1
+            }
+        }
+    }
+}
+
+impl Drain {
+    /// Whether a shutdown has started: connections still deciding their
+    /// protocol check this and close.
+    pub(crate) fn is_draining(&self) -> bool {
+        self.0.draining.load(Ordering::SeqCst)
+    }
+
+    /// Wraps `connection` so that a shutdown reaches it.
+    pub(crate) fn watch<C: GracefulConnection>(&self, connection: C) -> Watched<C> {
+        let slot = self.0.open.lock().unwrap_or_else(PoisonError::into_inner).take_slot();
+        // Boxed once per connection, so that the wrapper needs no pin projection.
+        let connection = Box::pin(connection);
+        Watched { connection, shared: self.0.clone(), slot, registered: false, asked: false }
+    }
+
+    /// Completes once a shutdown has been asked for (for connections that
+    /// are not yet watched).
+    pub(crate) async fn draining(&self) {
+        loop {
+            let notified = self.0.all_closed.notified();
+            if self.is_draining() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Asks every open connection to close after its current request, then
+    /// waits until all have.
+    pub(crate) async fn shutdown(&self) {
+        self.0.draining.store(true, Ordering::SeqCst);
+        // Wakes the connections not yet watched, waiting in `draining`.
+        self.0.all_closed.notify_waiters();
+        let wakers: Vec<Waker> = {
+            let mut open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
+            open.wakers.iter_mut().filter_map(Option::take).collect()
+        };
+        wakers.into_iter().for_each(Waker::wake);
+        loop {
+            let notified = self.0.all_closed.notified();
+            if self.0.open.lock().unwrap_or_else(PoisonError::into_inner).count == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// A connection that a shutdown can reach.
+pub(crate) struct Watched<C> {
+    connection: Pin<Box<C>>,
+    shared: Arc<Shared>,
+    slot: usize,
+    registered: bool,
+    asked: bool,
+}
+
+impl<C: GracefulConnection> Future for Watched<C> {
+    type Output = C::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if !this.registered {
+            // The connection runs as its own task, whose waker stays the
+            // same: registering it once is enough.
+            let mut open = this.shared.open.lock().unwrap_or_else(PoisonError::into_inner);
+            open.wakers[this.slot] = Some(cx.waker().clone());
+            this.registered = true;
+        }
+        // Read after registering: a shutdown that starts later finds the waker.
+        if !this.asked && this.shared.draining.load(Ordering::SeqCst) {
+            this.asked = true;
+            this.connection.as_mut().graceful_shutdown();
+        }
+        this.connection.as_mut().poll(cx)
+    }
+}
+
+impl<C> Drop for Watched<C> {
+    fn drop(&mut self) {
+        let mut open = self.shared.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.wakers[self.slot] = None;
+        open.free.push(self.slot);
+        open.count -= 1;
+        if open.count == 0 {
+            drop(open);
+            self.shared.all_closed.notify_waiters();
+        }
+    }
+}
