@@ -279,9 +279,22 @@ async fn json_content_types_are_accepted_and_others_are_415() {
         .await;
     assert_eq!(ok.json::<Value>(), json!({"items": [1, 2]}));
 
+    // Media types are case-insensitive.
+    let upper = client
+        .post("/plain")
+        .header("content-type", "Application/JSON")
+        .body(r#"{"items":[3]}"#)
+        .send()
+        .await;
+    assert_eq!(upper.json::<Value>(), json!({"items": [3]}));
+
     let refused = client.post("/plain").header("content-type", "text/plain").body("{}").send().await;
     assert_eq!(refused.status(), 415);
     assert!(refused.json::<Value>()["detail"].as_str().unwrap().contains("application/json"));
+    for other in ["application/xml", "application/jsonp", "application/json-seq"] {
+        let refused = client.post("/plain").header("content-type", other).body("{}").send().await;
+        assert_eq!(refused.status(), 415, "{other}");
+    }
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
 
 use futures_util::FutureExt;
+use futures_util::future::Either;
 use http::StatusCode;
 
 use crate::background::{BackgroundTasks, Pending};
@@ -285,18 +286,22 @@ impl Teardowns {
 
     /// The handler never ran (a parameter or dependency failed): tear down
     /// with the failure as outcome, then answer with `response`.
-    pub async fn fail(self, response: Response) -> Response {
+    pub fn fail(self, response: Response) -> impl Future<Output = Response> + Send {
         let outcome = Outcome::Err(Failure {
             kind: "RequestFailed".into(),
             message: format!("the request was answered with {} before the handler ran", response.status()),
             status: response.status(),
         });
-        self.complete(response, outcome).await
+        self.complete(response, outcome)
     }
 
     /// Builds the handler's response and runs (or schedules) the teardowns
     /// with its outcome.
-    pub async fn finish<R: IntoResponse>(self, output: R, status: Option<StatusCode>) -> Response {
+    pub fn finish<R: IntoResponse>(
+        self,
+        output: R,
+        status: Option<StatusCode>,
+    ) -> impl Future<Output = Response> + Send {
         let failure = output.failure();
         let response = match status {
             Some(status) => output.into_response_with_status(status),
@@ -306,22 +311,27 @@ impl Teardowns {
             None => Outcome::Ok,
             Some((kind, message)) => Outcome::Err(Failure { kind, message, status: response.status() }),
         };
-        self.complete(response, outcome).await
+        self.complete(response, outcome)
     }
 
     /// Runs (or schedules) the teardowns for a response built elsewhere,
     /// reading the outcome from its status: 4xx and 5xx are failures.
-    pub(crate) async fn settle(self, response: Response) -> Response {
+    pub(crate) fn settle(self, response: Response) -> impl Future<Output = Response> + Send {
         let status = response.status();
         let outcome = if status.is_client_error() || status.is_server_error() {
             Outcome::Err(Failure { kind: "HttpStatus".into(), message: status.to_string(), status })
         } else {
             Outcome::Ok
         };
-        self.complete(response, outcome).await
+        self.complete(response, outcome)
     }
 
-    async fn complete(mut self, response: Response, outcome: Outcome) -> Response {
+    /// Only function-scoped teardowns are awaited here; request-scoped ones
+    /// ride on the body. Without function-scoped ones nothing is awaited,
+    /// so the future is ready at once and as small as the response: it sits
+    /// inside every generated handler's future, which is moved into a box
+    /// per request.
+    fn complete(mut self, response: Response, outcome: Outcome) -> impl Future<Output = Response> + Send {
         let list = std::mem::take(&mut self.list);
         let mut tasks = self.tasks.take();
         if outcome.is_err()
@@ -329,17 +339,24 @@ impl Teardowns {
         {
             tasks.discard();
         }
-        if list.is_empty() && tasks.is_none() {
-            return response;
-        }
         let (function, request): (Vec<_>, Vec<_>) =
             list.into_iter().partition(|t| t.scope == Scope::Function);
-        run_all(function, outcome.clone()).await;
-        if request.is_empty() && tasks.is_none() {
-            return response;
+        let pending = self.pending.take();
+        let attach = move |response: Response, outcome: Outcome| {
+            if request.is_empty() && tasks.is_none() {
+                return response;
+            }
+            let rest = Teardowns { list: request, tasks, pending };
+            response.map(|body| Body::with_teardowns(body, rest, outcome))
+        };
+        if function.is_empty() {
+            return Either::Left(std::future::ready(attach(response, outcome)));
         }
-        let rest = Teardowns { list: request, tasks, pending: self.pending.take() };
-        response.map(|body| Body::with_teardowns(body, rest, outcome))
+        let run_function_scoped: Pin<Box<dyn Future<Output = Response> + Send>> = Box::pin(async move {
+            run_all(function, outcome.clone()).await;
+            attach(response, outcome)
+        });
+        Either::Right(run_function_scoped)
     }
 
     /// Runs them now, on a task of their own, with `outcome`.

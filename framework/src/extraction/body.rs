@@ -38,6 +38,11 @@ pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut 
         errors.push(ErrorItem::missing(vec!["body".into()]));
         return None;
     }
+    // Most bodies are valid: parse them directly, and only parse a failing
+    // one again with the path tracking that locates its error.
+    if let Ok(value) = serde_json::from_slice(&bytes) {
+        return Some(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
     let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => value,
@@ -62,8 +67,12 @@ fn json_invalid(bytes: &[u8], err: &serde_json::Error) -> ErrorItem {
 
 fn is_json(content_type: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(content_type) else { return false };
-    let essence = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = text.split(';').next().unwrap_or("").trim().as_bytes();
+    let (application, json) = (b"application/".as_slice(), b"+json".as_slice());
+    essence.eq_ignore_ascii_case(b"application/json")
+        || (essence.len() > application.len() + json.len()
+            && essence[..application.len()].eq_ignore_ascii_case(application)
+            && essence[essence.len() - json.len()..].eq_ignore_ascii_case(json))
 }
 
 fn describe_json_error(bytes: &[u8], err: serde_path_to_error::Error<serde_json::Error>) -> ErrorItem {

@@ -52,14 +52,21 @@ impl<E: Endpoint> ErasedEndpoint for E {
 
 /// Turns a panic in a handler (or its extraction) into a logged 500, so the
 /// connection and the server carry on.
-pub(crate) async fn catch_panic(future: impl Future<Output = Response>, handler: &'static str) -> Response {
-    match AssertUnwindSafe(future).catch_unwind().await {
+///
+/// Combinators, not an `async fn`: an async fn would hold the future it is
+/// given and the wrapper around it as two separate fields, doubling the
+/// size of every handler's boxed future.
+pub(crate) fn catch_panic<F: Future<Output = Response>>(
+    future: F,
+    handler: &'static str,
+) -> impl Future<Output = Response> {
+    AssertUnwindSafe(future).catch_unwind().map(move |result| match result {
         Ok(response) => response,
         Err(panic) => {
             tracing::error!(target: "brisk::handler", handler, panic = panic_message(&panic), "handler panicked");
             crate::errors::internal_error_response()
         }
-    }
+    })
 }
 
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
