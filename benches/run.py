@@ -204,28 +204,35 @@ def wrk(url, script, duration, connections):
 
 
 def measure(args, endpoints, scripts):
+    """All servers stay up (idle ones cost nothing on CPU 0); each round
+    takes the endpoints in turn and, per endpoint, the servers back to back
+    in a rotating order, so that drift in the machine's speed over the run
+    reaches every server alike."""
     results = {(e[0], s): [] for e in endpoints for s in SERVERS}
-    missing = {}
-    for round_index in range(args.rounds):
-        order = SERVERS[round_index % len(SERVERS):] + SERVERS[: round_index % len(SERVERS)]
-        for name in order:
-            server = Server(name)
-            try:
-                if round_index == 0:
-                    missing[name] = check(server, endpoints)
-                for endpoint, *_ in endpoints:
+    servers = {}
+    try:
+        for name in SERVERS:
+            servers[name] = Server(name)
+        missing = {name: check(server, endpoints) for name, server in servers.items()}
+        for round_index in range(args.rounds):
+            for endpoint_index, (endpoint, _method, path, *_rest) in enumerate(endpoints):
+                turn = (round_index + endpoint_index) % len(SERVERS)
+                for name in SERVERS[turn:] + SERVERS[:turn]:
                     if endpoint in missing[name]:
                         continue
-                    url = server.url(next(e[2] for e in endpoints if e[0] == endpoint))
-                    wrk(url, scripts[endpoint], 1, args.connections)  # warm-up
+                    server = servers[name]
+                    url = server.url(path)
+                    if round_index == 0:
+                        wrk(url, scripts[endpoint], 1, args.connections)  # warm-up
                     before = server.cpu_seconds()
                     requests, rps, p50, p99 = wrk(url, scripts[endpoint], args.duration, args.connections)
                     cpu_us = (server.cpu_seconds() - before) / requests * 1e6
                     results[(endpoint, name)].append((rps, p50, p99, cpu_us))
                     print(f"round {round_index + 1} {name:6} {endpoint:12} {rps:10.0f} req/s "
                           f"p50 {p50:.3f} ms p99 {p99:.3f} ms cpu {cpu_us:.2f} us/req", flush=True)
-            finally:
-                server.stop()
+    finally:
+        for server in servers.values():
+            server.stop()
     return results
 
 
@@ -278,8 +285,8 @@ def table(results, endpoints, rss):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=2)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--endpoints", default=",".join(e[0] for e in ENDPOINTS))
     parser.add_argument("--servers", default=",".join(SERVERS), help="a subset, for profiling runs")

@@ -220,6 +220,9 @@ impl Request {
     pub fn path_param_at(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
         let (start, end) = self.0.params.get(index)?;
         let raw = self.0.head.uri.path().get(start..end)?;
+        if !raw.contains('%') {
+            return Some(std::borrow::Cow::Borrowed(raw));
+        }
         Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy())
     }
 

@@ -148,6 +148,15 @@ async fn repeated_query_values_fill_a_vec_and_aliases_rename() {
     assert_eq!(response.json::<Value>(), json!({"tag": [], "size": 20}));
 }
 
+/// Keys and values are form-decoded (`+` is a space, `%XX` a byte, `%2B`
+/// a plus), encoded keys match their decoded names, and empty pairs are skipped.
+#[tokio::test]
+async fn query_keys_and_values_are_form_decoded() {
+    let response =
+        client().get("/repeat?tag=hello+world&&tag=caf%C3%A9&t%61g=x&page%2Dsize=7&tag=a%2Bb").send().await;
+    assert_eq!(response.json::<Value>(), json!({"tag": ["hello world", "café", "x", "a+b"], "size": 7}));
+}
+
 #[tokio::test]
 async fn scalars_parse_like_fastapi() {
     let client = client();

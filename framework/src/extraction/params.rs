@@ -276,8 +276,9 @@ impl<T: ParamValue> Param<T> {
             }
             Source::Query => {
                 let query = request.query_string().unwrap_or("");
-                let values = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k == self.name);
-                for (index, (_, value)) in values.enumerate() {
+                let pairs = query.split('&').filter(|pair| !pair.is_empty());
+                let values = pairs.filter_map(|pair| query_value(pair, self.name));
+                for (index, value) in values.enumerate() {
                     if !visit(index, value) {
                         break;
                     }
@@ -285,7 +286,11 @@ impl<T: ParamValue> Param<T> {
             }
             Source::Header(name) => {
                 for (index, value) in request.headers().get_all(name).iter().enumerate() {
-                    if !visit(index, String::from_utf8_lossy(value.as_bytes())) {
+                    let bytes = value.as_bytes();
+                    // Checking for valid UTF-8 is cheaper than walking it chunk by chunk.
+                    let text = std::str::from_utf8(bytes)
+                        .map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed);
+                    if !visit(index, text) {
                         break;
                     }
                 }
@@ -307,6 +312,17 @@ impl<T: ParamValue> Param<T> {
         }
     }
 
+    /// Most parameters have no constraint: they skip the checks altogether.
+    fn has_constraints(&self) -> bool {
+        self.ge.is_some()
+            || self.gt.is_some()
+            || self.le.is_some()
+            || self.lt.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.pattern.is_some()
+    }
+
     fn loc(&self, index: Option<usize>) -> Vec<Loc> {
         let mut loc = vec![Loc::from(self.source.loc()), Loc::from(self.name)];
         loc.extend(index.map(Loc::Index));
@@ -326,6 +342,9 @@ impl<T: ParamValue> Param<T> {
                 return None;
             }
         };
+        if !self.has_constraints() {
+            return Some(value);
+        }
         let mut ok = true;
         let bounds = [
             (&self.ge, Ordering::Greater, "greater_than_equal", "greater than or equal to", "ge", true),
@@ -376,6 +395,20 @@ impl<T: ParamValue> Param<T> {
         }
         ok.then_some(value)
     }
+}
+
+/// The value of a `key=value` query pair when its key is `name`, decoded
+/// as `application/x-www-form-urlencoded` (`+` is a space, `%XX` a byte).
+/// Only pairs that need decoding are decoded: most keys and values are
+/// plain text, compared and borrowed as they are.
+fn query_value<'q>(pair: &'q str, name: &str) -> Option<Cow<'q, str>> {
+    let encoded = |text: &str| text.bytes().any(|b| b == b'%' || b == b'+');
+    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+    if encoded(key) || encoded(value) {
+        let (key, value) = form_urlencoded::parse(pair.as_bytes()).next()?;
+        return (key == name).then_some(value);
+    }
+    (key == name).then_some(Cow::Borrowed(value))
 }
 
 impl<T: PartialOrd + Display + Serialize> Bound<T> {
