@@ -277,6 +277,19 @@ def table(results, endpoints, rss):
         h, a, x = (medians[(endpoint, s)] for s in ("hyper", "axum", "actix"))
         ratios = [b[0] / h[0], b[3] / h[3], b[0] / a[0], b[3] / a[3], b[2] / a[2], b[0] / x[0], b[3] / x[3]]
         lines.append(f"| {endpoint} | " + " | ".join(fmt(r, ".2f") for r in ratios) + " |")
+    # Servers are measured back to back within a round, so the ratio taken
+    # round by round cancels most of the machine's drift; its median is the
+    # steadier figure on a noisy machine.
+    lines += ["", "Median of the per-round ratios (each round measures the servers back to back):", "",
+              "| endpoint | brisk/hyper req/s | brisk/hyper CPU | brisk/axum req/s | brisk/axum CPU | "
+              "brisk/actix req/s | brisk/actix CPU |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for endpoint, *_ in endpoints:
+        cells = []
+        for peer in ("hyper", "axum", "actix"):
+            pairs = list(zip(results[(endpoint, "brisk")], results[(endpoint, peer)]))
+            for i in (0, 3):
+                cells.append(statistics.median(b[i] / p[i] for b, p in pairs) if pairs else float("nan"))
+        lines.append(f"| {endpoint} | " + " | ".join(fmt(c, ".2f") for c in cells) + " |")
     if rss:
         lines += ["", "| server | peak RSS with 1,000 keep-alive connections |", "|---|---:|"]
         lines += [f"| {name} | {kib / 1024:.1f} MiB |" for name, kib in rss.items()]

@@ -87,16 +87,43 @@ impl Body {
     }
 
     /// Reads the whole body into one buffer, refusing to read more than `limit` bytes.
-    pub async fn collect_limited(self, limit: usize) -> Result<Bytes, BodyError> {
+    ///
+    /// A body that arrives in one piece (the usual case for a request with
+    /// a `Content-Length`) is returned as that piece, without copying.
+    pub async fn collect_limited(mut self, limit: usize) -> Result<Bytes, BodyError> {
         if let Inner::Full(bytes) = self.0 {
             let bytes = bytes.unwrap_or_default();
             return if bytes.len() > limit { Err(BodyError::TooLarge) } else { Ok(bytes) };
         }
-        match http_body_util::Limited::new(self, limit).collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(err) if err.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-            Err(err) => Err(BodyError::Read(err)),
+        // A declared length over the limit is refused before anything is read.
+        if http_body::Body::size_hint(&self).lower() > limit as u64 {
+            return Err(BodyError::TooLarge);
         }
+        let mut first: Option<Bytes> = None;
+        let mut joined: Option<bytes::BytesMut> = None;
+        let mut len = 0usize;
+        while let Some(frame) = self.frame().await {
+            // Trailers carry no body bytes.
+            let Ok(data) = frame.map_err(BodyError::Read)?.into_data() else { continue };
+            len += data.len();
+            if len > limit {
+                return Err(BodyError::TooLarge);
+            }
+            match (&first, &mut joined) {
+                (None, _) => first = Some(data),
+                (Some(_), Some(buffer)) => buffer.extend_from_slice(&data),
+                (Some(head), None) => {
+                    let mut buffer = bytes::BytesMut::with_capacity(len);
+                    buffer.extend_from_slice(head);
+                    buffer.extend_from_slice(&data);
+                    joined = Some(buffer);
+                }
+            }
+        }
+        Ok(match (joined, first) {
+            (Some(buffer), _) => buffer.freeze(),
+            (None, first) => first.unwrap_or_default(),
+        })
     }
 }
 

@@ -200,4 +200,4 @@ const CHAIN_EXTRA: f64 = 2.5;
 const YIELD_EXTRA: f64 = 9.5;
 const PLAINTEXT: f64 = 7.5;
 const ITEMS_GET: f64 = 10.5;
-const ITEMS_POST: f64 = 22.5;
+const ITEMS_POST: f64 = 14.5;

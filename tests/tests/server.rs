@@ -703,6 +703,22 @@ async fn oversized_body_is_413_and_the_server_keeps_serving() {
     raw.send(&request).await;
     assert_eq!(raw.response(false).await.status, 413);
 
+    // Chunks within the limit, arriving one by one, are joined in order.
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(b"POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .await;
+    let document = json_of_len(900);
+    for chunk in document.as_bytes().chunks(300) {
+        raw.send(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
+        raw.send(chunk).await;
+        raw.send(b"\r\n").await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    raw.send(b"0\r\n\r\n").await;
+    let response = raw.response(false).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.json(), serde_json::from_str::<Value>(&document).expect("the document is JSON"));
+
     // And over HTTP/2.
     let response = http2()
         .post(server.url("/echo"))
