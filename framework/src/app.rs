@@ -6,6 +6,8 @@ use std::ops::Not;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
 use http::{HeaderValue, StatusCode};
 
 use crate::background::Pending;
@@ -338,17 +340,17 @@ impl Service {
         let access = tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
             .then(|| Box::new(AccessLog::start(&request, client)));
         let request = Request::new(request, client, self.0.clone());
-        async move {
-            let response = if request.app().middleware.is_empty() {
-                dispatch(request).await
-            } else {
-                // A panicking middleware must not take the connection down either.
-                crate::routing::catch_panic(Next::start().run(request), "middleware").await
-            };
-            if let Some(access) = access {
-                access.finish(&response);
-            }
-            response
+        // Combinators rather than an async block: the response is handed
+        // straight through instead of being stored and moved once more.
+        let response = if request.app().middleware.is_empty() {
+            Either::Left(dispatch(request))
+        } else {
+            // A panicking middleware must not take the connection down either.
+            Either::Right(crate::routing::catch_panic(Next::start().run(request), "middleware"))
+        };
+        match access {
+            None => Either::Left(response),
+            Some(access) => Either::Right(response.inspect(move |response| access.finish(response))),
         }
     }
 

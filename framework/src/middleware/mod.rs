@@ -16,6 +16,9 @@ pub use trusted_host::TrustedHost;
 use std::future::Future;
 use std::pin::Pin;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
+
 use http::{HeaderMap, HeaderValue, header::VARY};
 
 use crate::request::Request;
@@ -84,22 +87,29 @@ impl Next {
 
     /// Passes the request to the next layer (or to routing, after the last
     /// one) and returns its response.
-    pub async fn run(self, request: Request) -> Response {
-        let layer = request.app().middleware.get(self.index).map(|layer| layer.layer);
-        let Some(layer) = layer else {
-            return crate::app::dispatch(request).await;
+    // Combinators rather than an `async fn`: the response is handed straight
+    // through instead of being stored and moved once more per layer.
+    pub fn run(self, request: Request) -> impl Future<Output = Response> + Send {
+        let app = request.app();
+        let Some(layer) = app.middleware.get(self.index).map(|layer| layer.layer) else {
+            return Either::Left(crate::app::dispatch(request));
         };
-        if request.app().handlers.is_empty() {
-            let mut response = layer.call(request, Next { index: self.index + 1 }).await;
-            crate::errors::discard_pending(&mut response);
-            return response;
+        let next = Next { index: self.index + 1 };
+        if app.handlers.is_empty() {
+            let response = layer.call(request, next).map(|mut response| {
+                crate::errors::discard_pending(&mut response);
+                response
+            });
+            return Either::Right(Either::Left(response));
         }
         // An error this layer returns meets the exception handlers here, so the
         // layers outside it see the handled response. Boxed, so that apps
         // without handlers don't carry the handlers' future in every layer.
         let head = request.head_copy();
-        let response = layer.call(request, Next { index: self.index + 1 }).await;
-        Box::pin(head.app().handlers.resolve(&head, response)).await
+        Either::Right(Either::Right(async move {
+            let response = layer.call(request, next).await;
+            Box::pin(head.app().handlers.resolve(&head, response)).await
+        }))
     }
 }
 
