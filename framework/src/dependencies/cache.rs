@@ -7,7 +7,7 @@ type Entry = (TypeId, Box<dyn Any + Send + Sync>);
 /// The values resolved so far in one request, one per dependency type.
 ///
 /// A request uses a handful of dependencies, so the first few live inline
-/// (the cache itself sits in the request, created on first use) and are scanned
+/// (the cache itself sits in a box created on first use) and are scanned
 /// linearly; only larger trees spill into a list.
 #[derive(Default)]
 pub(crate) struct DependencyCache {
