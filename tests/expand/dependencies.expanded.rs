@@ -65,7 +65,12 @@ impl ::brisk::__private::Dependency for get_current_user {
         errors: &mut ::brisk::__private::Errors,
     ) -> ::core::option::Option<Self::Output> {
         let handler = get_current_user;
-        let authorization = ::brisk::__private::Param::<String>::header("authorization")
+        let authorization = ::brisk::__private::Param::<
+            String,
+        >::header_named(
+                "authorization",
+                const { ::brisk::http::HeaderName::from_static("authorization") },
+            )
             .extract(request, errors);
         let db = ::brisk::__private::depend::<get_db, Session>(request, errors, true)
             .await;

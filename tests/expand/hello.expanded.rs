@@ -124,7 +124,10 @@ impl ::brisk::__private::Endpoint for search {
         let mut errors = ::brisk::__private::Errors::new();
         let user_agent = ::brisk::__private::Param::<
             Option<String>,
-        >::header("user-agent")
+        >::header_named(
+                "user-agent",
+                const { ::brisk::http::HeaderName::from_static("user-agent") },
+            )
             .extract(&request, &mut errors);
         let session = ::brisk::__private::Param::<String>::cookie("session-id")
             .extract(&request, &mut errors);

@@ -283,7 +283,10 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                         None => quote_spanned! {span=> path_named(#wire) },
                     }
                 }
-                Source::Header => quote_spanned! {span=> header(#wire) },
+                // Built once, at compile time, rather than parsed on every request.
+                Source::Header => quote_spanned! {span=>
+                    header_named(#wire, const { ::brisk::http::HeaderName::from_static(#wire) })
+                },
                 Source::Cookie => quote_spanned! {span=> cookie(#wire) },
                 _ => quote_spanned! {span=> query(#wire) },
             };

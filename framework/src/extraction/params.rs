@@ -150,6 +150,13 @@ impl<T: ParamValue> Param<T> {
         Param::new(name, Source::Header(HeaderName::from_static(name)))
     }
 
+    /// A header whose name was built at compile time (the macros write
+    /// `const { HeaderName::from_static(..) }`), so no request parses it.
+    #[doc(hidden)]
+    pub fn header_named(name: &'static str, header: HeaderName) -> Self {
+        Param::new(name, Source::Header(header))
+    }
+
     /// A cookie.
     pub fn cookie(name: &'static str) -> Self {
         Param::new(name, Source::Cookie)
