@@ -2,7 +2,7 @@
 """Instructions per request, counted by callgrind: repeatable to about ±3 %
 on a noisy machine, where req/s and CPU time drift by ±20 % or more.
 
-    python3 benches/instructions.py [--requests N] [--servers S,S] [endpoint-or-path ...]
+    python3 benches/instructions.py [--requests N] [--servers S,S] [--cache-sim] [endpoint-or-path ...]
 
 An endpoint is one of benches/run.py's names (plaintext, json, items_get,
 items_post, orders_post: same method, body and headers as the load test);
@@ -44,13 +44,15 @@ def request_for(name):
     return "GET", name, None, {}
 
 
-def total_instructions(server, request, requests):
+def total_events(server, request, requests, cache_sim):
+    """callgrind's totals for a run of `requests` requests: {event: count}."""
     method, path, body, headers = request
     port = free_port()
     out = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
     env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{port}")
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+         f"--cache-sim={'yes' if cache_sim else 'no'}",
          os.path.join(ROOT, "target", "release", server)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -78,11 +80,15 @@ def total_instructions(server, request, requests):
     with open(out) as f:
         text = f.read()
     os.unlink(out)
-    return int(re.search(r"^summary:\s+(\d+)", text, re.M).group(1))
+    events = re.search(r"^events:\s+(.*)$", text, re.M).group(1).split()
+    totals = re.search(r"^summary:\s+(.*)$", text, re.M).group(1).split()
+    return dict(zip(events, map(int, totals)))
 
 
-def per_request(server, request, small, large):
-    return (total_instructions(server, request, large) - total_instructions(server, request, small)) / (large - small)
+def per_request(server, request, small, large, cache_sim=False):
+    """{event: count per request}: the difference of two batches, so startup cancels out."""
+    few, many = (total_events(server, request, n, cache_sim) for n in (small, large))
+    return {event: (many[event] - few[event]) / (large - small) for event in many}
 
 
 def main():
@@ -90,6 +96,8 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--servers", default="brisk", help="comma-separated, e.g. hyper,brisk,axum,actix")
     parser.add_argument("endpoints", nargs="*", default=["/plaintext", "/deps/none", "/deps/chain", "/deps/yield"])
+    parser.add_argument("--cache-sim", action="store_true",
+                        help="also simulate the caches and report L1 misses per request (slower)")
     args = parser.parse_args()
     servers = args.servers.split(",")
     small, large = args.requests // 4, args.requests
@@ -97,12 +105,24 @@ def main():
     peers = [s for s in servers if s != "brisk"] if "brisk" in servers else []
     print("| endpoint | " + " | ".join(servers) + "".join(f" | brisk/{p}" for p in peers) + " |")
     print("|---|" + "---:|" * (len(servers) + len(peers)))
+    misses = []
     for name in args.endpoints:
         request = request_for(name)
-        counts = {server: per_request(server, request, small, large) for server in servers}
-        cells = [f"{counts[s]:,.0f}" for s in servers] + [f"{counts['brisk'] / counts[p]:.2f}" for p in peers]
+        counts = {server: per_request(server, request, small, large, args.cache_sim) for server in servers}
+        cells = [f"{counts[s]['Ir']:,.0f}" for s in servers]
+        cells += [f"{counts['brisk']['Ir'] / counts[p]['Ir']:.2f}" for p in peers]
         print(f"| {request[0]} {request[1]} | " + " | ".join(cells) + " |")
         sys.stdout.flush()
+        if args.cache_sim:
+            misses.append((request, counts))
+    if misses:
+        # Simulated caches: the counts move with the address layout from run to run.
+        print("\nL1 misses per request (simulated): instruction / data read + write")
+        print("| endpoint | " + " | ".join(servers) + " |")
+        print("|---|" + "---:|" * len(servers))
+        for request, counts in misses:
+            cells = [f"{c['I1mr']:,.0f} / {c['D1mr'] + c['D1mw']:,.0f}" for c in (counts[s] for s in servers)]
+            print(f"| {request[0]} {request[1]} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -113,9 +113,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def cpu_seconds(self):
+        """(user, system) CPU seconds the server has used so far."""
         with open(f"/proc/{self.proc.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+        return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK
 
     def peak_rss_kib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -226,10 +227,13 @@ def measure(args, endpoints, scripts):
                         wrk(url, scripts[endpoint], 1, args.connections)  # warm-up
                     before = server.cpu_seconds()
                     requests, rps, p50, p99 = wrk(url, scripts[endpoint], args.duration, args.connections)
-                    cpu_us = (server.cpu_seconds() - before) / requests * 1e6
-                    results[(endpoint, name)].append((rps, p50, p99, cpu_us))
+                    after = server.cpu_seconds()
+                    user_us = (after[0] - before[0]) / requests * 1e6
+                    cpu_us = user_us + (after[1] - before[1]) / requests * 1e6
+                    results[(endpoint, name)].append((rps, p50, p99, cpu_us, user_us))
                     print(f"round {round_index + 1} {name:6} {endpoint:12} {rps:10.0f} req/s "
-                          f"p50 {p50:.3f} ms p99 {p99:.3f} ms cpu {cpu_us:.2f} us/req", flush=True)
+                          f"p50 {p50:.3f} ms p99 {p99:.3f} ms cpu {cpu_us:.2f} us/req "
+                          f"(user {user_us:.2f})", flush=True)
     finally:
         for server in servers.values():
             server.stop()
@@ -257,17 +261,17 @@ def fmt(value, spec):
 
 def table(results, endpoints, rss):
     lines = []
-    header = "| endpoint | server | req/s (median) | p50 ms | p99 ms | CPU µs/req |"
-    lines += [header, "|---|---|---:|---:|---:|---:|"]
+    header = "| endpoint | server | req/s (median) | p50 ms | p99 ms | CPU µs/req | of which user |"
+    lines += [header, "|---|---|---:|---:|---:|---:|---:|"]
     medians = {}
     for endpoint, *_ in endpoints:
         for name in SERVERS:
             runs = results[(endpoint, name)]
             nan = float("nan")
-            m = tuple(statistics.median(r[i] for r in runs) if runs else nan for i in range(4))
+            m = tuple(statistics.median(r[i] for r in runs) if runs else nan for i in range(5))
             medians[(endpoint, name)] = m
             lines.append(f"| {endpoint} | {name} | {fmt(m[0], '.0f')} | {fmt(m[1], '.3f')} | "
-                         f"{fmt(m[2], '.3f')} | {fmt(m[3], '.2f')} |")
+                         f"{fmt(m[2], '.3f')} | {fmt(m[3], '.2f')} | {fmt(m[4], '.2f')} |")
     lines += ["", "| endpoint | brisk/hyper req/s | brisk/hyper CPU | brisk/axum req/s | brisk/axum CPU | "
               "brisk/axum p99 | brisk/actix req/s | brisk/actix CPU |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for endpoint, *_ in endpoints:
@@ -286,7 +290,7 @@ def table(results, endpoints, rss):
     for endpoint, *_ in endpoints:
         cells = []
         for peer in ("hyper", "axum", "actix"):
-            pairs = list(zip(results[(endpoint, "brisk")], results[(endpoint, peer)]))
+            pairs = list(zip(results.get((endpoint, "brisk"), []), results.get((endpoint, peer), [])))
             for i in (0, 3):
                 cells.append(statistics.median(b[i] / p[i] for b, p in pairs) if pairs else float("nan"))
         lines.append(f"| {endpoint} | " + " | ".join(fmt(c, ".2f") for c in cells) + " |")

@@ -147,7 +147,7 @@ impl<T: ParamValue> Param<T> {
 
     /// A header; `name` must be lowercase (the macros lower it at compile time).
     pub fn header(name: &'static str) -> Self {
-        Param::new(name, Source::Header(HeaderName::from_static(name)))
+        Param::header_named(name, HeaderName::from_static(name))
     }
 
     /// A header whose name was built at compile time (the macros write

@@ -31,12 +31,14 @@ struct Shared {
 struct Slots {
     wakers: Vec<Option<Waker>>,
     free: Vec<usize>,
-    count: usize,
 }
 
 impl Slots {
+    fn open(&self) -> usize {
+        self.wakers.len() - self.free.len()
+    }
+
     fn take_slot(&mut self) -> usize {
-        self.count += 1;
         match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -87,7 +89,7 @@ impl Drain {
         wakers.into_iter().for_each(Waker::wake);
         loop {
             let notified = self.0.all_closed.notified();
-            if self.0.open.lock().unwrap_or_else(PoisonError::into_inner).count == 0 {
+            if self.0.open.lock().unwrap_or_else(PoisonError::into_inner).open() == 0 {
                 return;
             }
             notified.await;
@@ -130,8 +132,7 @@ impl<C> Drop for Watched<C> {
         let mut open = self.shared.open.lock().unwrap_or_else(PoisonError::into_inner);
         open.wakers[self.slot] = None;
         open.free.push(self.slot);
-        open.count -= 1;
-        if open.count == 0 {
+        if open.open() == 0 {
             drop(open);
             self.shared.all_closed.notify_waiters();
         }
