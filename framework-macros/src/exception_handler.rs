@@ -6,20 +6,17 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::FnArg;
 
-use crate::route::Diagnostics;
+use crate::route::{Diagnostics, FreeFunction};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diagnostics = Diagnostics::default();
-    if !attr.is_empty() {
-        diagnostics.error_spanned(
-            &attr,
-            "`#[exception_handler]` takes no arguments: the error type of its second parameter chooses what it handles",
-        );
-    }
-    let function = match crate::route::parse_function(
-        item,
-        "`#[exception_handler]` applies to `async fn(request: &Request, err: YourError) -> Response`",
-    ) {
+    let checks = FreeFunction {
+        no_arguments: "`#[exception_handler]` takes no arguments: the error type of its second parameter chooses what it handles",
+        shape: "`#[exception_handler]` applies to `async fn(request: &Request, err: YourError) -> Response`",
+        receiver: "an exception handler is a free function: remove `self`",
+        generic: "an exception handler cannot be generic: its error type chooses it",
+    };
+    let function = match checks.parse(attr, item, &mut diagnostics) {
         Ok(function) => function,
         Err(out) => return out,
     };
@@ -27,21 +24,10 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     if sig.asyncness.is_none() {
         diagnostics.error(sig.fn_token, "an exception handler is an `async fn`");
     }
-    if !sig.generics.params.is_empty() {
-        diagnostics.error_spanned(
-            &sig.generics,
-            "an exception handler cannot be generic: its error type chooses it",
-        );
-    }
-    let typed: Vec<_> = sig
-        .inputs
-        .iter()
+    let typed: Vec<_> = (sig.inputs.iter())
         .filter_map(|input| match input {
             FnArg::Typed(typed) => Some(typed),
-            FnArg::Receiver(receiver) => {
-                diagnostics.error_spanned(receiver, "an exception handler is a free function: remove `self`");
-                None
-            }
+            FnArg::Receiver(_) => None,
         })
         .collect();
     if sig.inputs.len() != 2 {

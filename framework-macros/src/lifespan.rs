@@ -8,30 +8,22 @@ use quote::ToTokens;
 use syn::{ItemFn, ReturnType};
 
 use crate::depends::yields;
-use crate::route::Diagnostics;
 use crate::route::params::last_segment;
+use crate::route::{Diagnostics, FreeFunction};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diagnostics = Diagnostics::default();
-    if !attr.is_empty() {
-        diagnostics.error_spanned(&attr, "`#[lifespan]` takes no arguments");
-    }
-    let function = match crate::route::parse_function(
-        item,
-        "`#[lifespan]` applies to an `async fn` that yields the app state: `yield_!(AppState::new().with(pool))`",
-    ) {
+    let checks = FreeFunction {
+        no_arguments: "`#[lifespan]` takes no arguments",
+        shape: "`#[lifespan]` applies to an `async fn` that yields the app state: `yield_!(AppState::new().with(pool))`",
+        receiver: "a lifespan is a free function: remove `self`",
+        generic: "a lifespan cannot be generic",
+    };
+    let function = match checks.parse(attr, item, &mut diagnostics) {
         Ok(function) => function,
         Err(out) => return out,
     };
     let sig = &function.sig;
-    for input in &sig.inputs {
-        if let syn::FnArg::Receiver(receiver) = input {
-            diagnostics.error_spanned(receiver, "a lifespan is a free function: remove `self`");
-        }
-    }
-    if !sig.generics.params.is_empty() {
-        diagnostics.error_spanned(&sig.generics, "a lifespan cannot be generic");
-    }
     let yields = yields::check(&function.block, sig.asyncness.is_some(), &mut diagnostics);
     if !yields {
         diagnostics.error(

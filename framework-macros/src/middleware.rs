@@ -3,35 +3,25 @@
 //! `App::middleware` call. The function itself is left as it is: any such
 //! function is a middleware.
 
+use crate::route::{Diagnostics, FreeFunction};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::FnArg;
-
-use crate::route::Diagnostics;
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diagnostics = Diagnostics::default();
-    if !attr.is_empty() {
-        diagnostics.error_spanned(&attr, "`#[middleware]` takes no arguments");
-    }
-    let function = match crate::route::parse_function(
-        item,
-        "`#[middleware]` applies to `async fn(request: Request, next: Next) -> Response`",
-    ) {
+    let checks = FreeFunction {
+        no_arguments: "`#[middleware]` takes no arguments",
+        shape: "`#[middleware]` applies to `async fn(request: Request, next: Next) -> Response`",
+        receiver: "a middleware is a free function: remove `self`",
+        generic: "a middleware cannot be generic",
+    };
+    let function = match checks.parse(attr, item, &mut diagnostics) {
         Ok(function) => function,
         Err(out) => return out,
     };
     let sig = &function.sig;
     if sig.asyncness.is_none() {
         diagnostics.error(sig.fn_token, "a middleware is an `async fn`: it awaits `next.run(request)`");
-    }
-    if !sig.generics.params.is_empty() {
-        diagnostics.error_spanned(&sig.generics, "a middleware cannot be generic");
-    }
-    for input in &sig.inputs {
-        if let FnArg::Receiver(receiver) = input {
-            diagnostics.error_spanned(receiver, "a middleware is a free function: remove `self`");
-        }
     }
     if sig.inputs.len() != 2 {
         diagnostics.error_spanned(

@@ -45,6 +45,43 @@ pub(crate) fn parse_function(item: TokenStream, message: &str) -> Result<syn::It
     })
 }
 
+/// What `#[middleware]`, `#[exception_handler]` and `#[lifespan]` check
+/// alike on the plain function they annotate: no arguments, a function,
+/// no `self`, no generics. Each error is recorded in `diagnostics`.
+pub(crate) struct FreeFunction {
+    /// The attribute's error when given arguments.
+    pub(crate) no_arguments: &'static str,
+    /// The expected shape, reported when the item is not a function.
+    pub(crate) shape: &'static str,
+    /// The error on a `self` parameter.
+    pub(crate) receiver: &'static str,
+    /// The error on generic parameters.
+    pub(crate) generic: &'static str,
+}
+
+impl FreeFunction {
+    pub(crate) fn parse(
+        &self,
+        attr: TokenStream,
+        item: TokenStream,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<syn::ItemFn, TokenStream> {
+        if !attr.is_empty() {
+            diagnostics.error_spanned(&attr, self.no_arguments);
+        }
+        let function = parse_function(item, self.shape)?;
+        for input in &function.sig.inputs {
+            if let syn::FnArg::Receiver(receiver) = input {
+                diagnostics.error_spanned(receiver, self.receiver);
+            }
+        }
+        if !function.sig.generics.params.is_empty() {
+            diagnostics.error_spanned(&function.sig.generics, self.generic);
+        }
+        Ok(function)
+    }
+}
+
 /// The function as emitted next to its errors: a body that cannot compile
 /// yet becomes a stub, so its name and signature still resolve without a
 /// cascade of secondary errors.
