@@ -18,6 +18,9 @@
 //! }
 //! ```
 
+// `unsafe` lives in `recycle` alone, where it is argued line by line.
+#![deny(unsafe_code)]
+
 // One module per phase. A request meets them in this order: server →
 // app (the pipeline) → middleware → routing → extraction (`extract`) →
 // dependencies → the handler → response / errors → background; the
@@ -32,6 +35,7 @@ pub mod errors;
 pub mod extract;
 pub mod lifespan;
 pub mod middleware;
+mod recycle;
 mod request;
 mod response;
 pub mod routing;

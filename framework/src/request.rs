@@ -9,6 +9,7 @@ use crate::app::AppShared;
 use crate::background::BackgroundTasks;
 use crate::body::Body;
 use crate::dependencies::{DependencyCache, Teardown};
+use crate::recycle::Recycled;
 use crate::state::State;
 
 /// An incoming HTTP request with what brisk knows about it: the client's
@@ -24,11 +25,12 @@ use crate::state::State;
 ///     format!("{} {} from {:?}", request.method(), request.uri(), request.client_addr())
 /// }
 /// ```
-pub struct Request(Box<Inner>);
+pub struct Request(Recycled<Inner>);
 
-// Boxed whole: a request is moved into every layer's future and every
-// boxed future on its way to the handler, and moving a pointer is cheaper
-// than copying several hundred bytes each time.
+// On the heap whole: a request is moved into every layer's future and
+// every boxed future on its way to the handler, and moving a pointer is
+// cheaper than copying several hundred bytes each time. The block is
+// recycled, as every request needs one.
 struct Inner {
     head: http::request::Parts,
     body: Body,
@@ -90,7 +92,7 @@ impl PathParams {
 impl Request {
     pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppShared>) -> Self {
         let (head, body) = req.into_parts();
-        Request(Box::new(Inner {
+        Request(Recycled::new(Inner {
             head,
             body,
             client,
@@ -245,7 +247,7 @@ impl Request {
 
     /// Converts into a plain `http::Request`, for code written against the `http` crate.
     pub fn into_http(self) -> http::Request<Body> {
-        let Inner { head, body, .. } = *self.0;
+        let Inner { head, body, .. } = Recycled::into_inner(self.0);
         http::Request::from_parts(head, body)
     }
 }

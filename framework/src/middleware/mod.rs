@@ -14,13 +14,13 @@ pub use gzip::GZip;
 pub use trusted_host::TrustedHost;
 
 use std::future::Future;
-use std::pin::Pin;
 
 use futures_util::FutureExt;
 use futures_util::future::Either;
 
 use http::{HeaderMap, HeaderValue, header::VARY};
 
+use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
 
@@ -119,7 +119,7 @@ impl std::fmt::Debug for Next {
     }
 }
 
-type BoxFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+type BoxFuture = RecycledFuture<Response>;
 
 /// The object-safe face of a [`Middleware`], so one stack can hold them all.
 pub(crate) trait ErasedMiddleware: Send + Sync {
@@ -128,7 +128,7 @@ pub(crate) trait ErasedMiddleware: Send + Sync {
 
 impl<M: Middleware> ErasedMiddleware for M {
     fn call(&'static self, request: Request, next: Next) -> BoxFuture {
-        Box::pin(self.handle(request, next))
+        RecycledFuture::future(self.handle(request, next))
     }
 }
 

@@ -2,11 +2,11 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 
 use futures_util::FutureExt;
 use http::Method;
 
+use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::Response;
 
@@ -37,7 +37,7 @@ pub trait Endpoint: Send + Sync + 'static {
     fn call(&self, request: Request) -> impl Future<Output = Response> + Send;
 }
 
-pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+pub(crate) type BoxFuture = RecycledFuture<Response>;
 
 /// The object-safe face of an [`Endpoint`], so one router can hold them all.
 pub(crate) trait ErasedEndpoint: Send + Sync {
@@ -46,7 +46,7 @@ pub(crate) trait ErasedEndpoint: Send + Sync {
 
 impl<E: Endpoint> ErasedEndpoint for E {
     fn call(&'static self, request: Request) -> BoxFuture {
-        Box::pin(catch_panic(Endpoint::call(self, request), E::INFO.name))
+        RecycledFuture::future(catch_panic(Endpoint::call(self, request), E::INFO.name))
     }
 }
 
