@@ -22,9 +22,17 @@ pub(crate) struct Router {
 /// Every route sharing one path template.
 struct PathEntry {
     template: &'static str,
-    methods: Vec<(Method, usize)>,
+    methods: Vec<Target>,
     /// Precomputed `Allow` header for 405s.
     allow: HeaderValue,
+}
+
+/// One method's route, with its endpoint next to the method so a lookup
+/// reads one list and not the route table as well.
+struct Target {
+    method: Method,
+    route: usize,
+    endpoint: &'static dyn ErasedEndpoint,
 }
 
 pub(crate) enum Lookup<'a> {
@@ -42,15 +50,19 @@ impl Router {
             let info = &route.info;
             param_names.push(template_params(info.path));
             if let Some(entry) = paths.iter_mut().find(|p| p.template == info.path) {
-                if let Some((_, existing)) = entry.methods.iter().find(|(m, _)| *m == info.method) {
+                if let Some(existing) = entry.methods.iter().find(|t| t.method == info.method) {
                     return Err(Error::RouteConflict {
                         path: info.path.to_owned(),
-                        existing: routes[*existing].info.name.to_owned(),
+                        existing: routes[existing.route].info.name.to_owned(),
                         conflicting: info.name.to_owned(),
                         reason: format!("both serve {} {}", info.method, info.path),
                     });
                 }
-                entry.methods.push((info.method.clone(), id));
+                entry.methods.push(Target {
+                    method: info.method.clone(),
+                    route: id,
+                    endpoint: route.endpoint,
+                });
                 continue;
             }
             if let Err(err) = matcher.insert(info.path, paths.len()) {
@@ -60,7 +72,7 @@ impl Router {
                             .iter()
                             .find(|p| p.template == with.as_str())
                             .and_then(|p| p.methods.first())
-                            .map_or_else(|| with.clone(), |(_, r)| routes[*r].info.name.to_owned());
+                            .map_or_else(|| with.clone(), |t| routes[t.route].info.name.to_owned());
                         Error::RouteConflict {
                             path: info.path.to_owned(),
                             existing,
@@ -77,7 +89,7 @@ impl Router {
             }
             paths.push(PathEntry {
                 template: info.path,
-                methods: vec![(info.method.clone(), id)],
+                methods: vec![Target { method: info.method.clone(), route: id, endpoint: route.endpoint }],
                 allow: HeaderValue::from_static(""),
             });
         }
@@ -100,22 +112,22 @@ impl Router {
             },
         };
         let entry = &self.paths[index];
-        let find = |m: &Method| entry.methods.iter().find(|(method, _)| method == m).map(|(_, id)| *id);
-        let (route, head_from_get) = match find(method) {
-            Some(id) => (id, false),
+        let find = |m: &Method| entry.methods.iter().find(|target| target.method == *m);
+        let (target, head_from_get) = match find(method) {
+            Some(target) => (target, false),
             None if method == Method::HEAD => match find(&Method::GET) {
-                Some(id) => (id, true),
+                Some(target) => (target, true),
                 None => return Lookup::MethodNotAllowed(&entry.allow),
             },
             None => return Lookup::MethodNotAllowed(&entry.allow),
         };
         let base = path.as_ptr() as usize;
-        let mut params = PathParams::new(route);
+        let mut params = PathParams::new(target.route);
         for (_, value) in matched.iter().flat_map(|params| params.iter()) {
             let start = value.as_ptr() as usize - base;
             params.push(start, start + value.len());
         }
-        Lookup::Found { endpoint: self.routes[route].endpoint, params, head_from_get }
+        Lookup::Found { endpoint: target.endpoint, params, head_from_get }
     }
 
     pub(crate) fn param_names(&self, route: usize) -> &[String] {
@@ -143,8 +155,8 @@ fn template_params(template: &str) -> Vec<String> {
     names
 }
 
-fn allow_header(methods: &[(Method, usize)]) -> HeaderValue {
-    let mut names: Vec<&str> = methods.iter().map(|(m, _)| m.as_str()).collect();
+fn allow_header(methods: &[Target]) -> HeaderValue {
+    let mut names: Vec<&str> = methods.iter().map(|t| t.method.as_str()).collect();
     if names.contains(&"GET") && !names.contains(&"HEAD") {
         names.push("HEAD");
     }
