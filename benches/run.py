@@ -274,11 +274,9 @@ def table(results, endpoints, rss):
                          f"{fmt(m[2], '.3f')} | {fmt(m[3], '.2f')} | {fmt(m[4], '.2f')} |")
     lines += ["", "| endpoint | brisk/hyper req/s | brisk/hyper CPU | brisk/axum req/s | brisk/axum CPU | "
               "brisk/axum p99 | brisk/actix req/s | brisk/actix CPU |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    missing = (float("nan"),) * 5  # a server left out with --servers
     for endpoint, *_ in endpoints:
-        if any((endpoint, s) not in medians for s in ("brisk", "hyper", "axum", "actix")):
-            continue
-        b = medians[(endpoint, "brisk")]
-        h, a, x = (medians[(endpoint, s)] for s in ("hyper", "axum", "actix"))
+        b, h, a, x = (medians.get((endpoint, s), missing) for s in ("brisk", "hyper", "axum", "actix"))
         ratios = [b[0] / h[0], b[3] / h[3], b[0] / a[0], b[3] / a[3], b[2] / a[2], b[0] / x[0], b[3] / x[3]]
         lines.append(f"| {endpoint} | " + " | ".join(fmt(r, ".2f") for r in ratios) + " |")
     # Servers are measured back to back within a round, so the ratio taken
