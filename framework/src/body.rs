@@ -8,6 +8,7 @@ use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 
 use crate::dependencies::{Outcome, Teardowns};
+use crate::recycle::Recycled;
 
 type BoxBody = http_body_util::combinators::BoxBody<Bytes, BoxError>;
 
@@ -33,7 +34,7 @@ enum Inner {
     Boxed(BoxBody),
     /// A response body whose end starts the request's teardowns.
     // Boxed: rare, and it would otherwise double the size of every body.
-    Guarded(Box<(Body, TeardownGuard)>),
+    Guarded(Recycled<(Body, TeardownGuard)>),
 }
 
 impl Body {
@@ -54,7 +55,7 @@ impl Body {
     /// Runs `teardowns` with `outcome` once this body has been sent, or
     /// dropped unsent (the client went away).
     pub(crate) fn with_teardowns(body: Body, teardowns: Teardowns, outcome: Outcome) -> Self {
-        Body(Inner::Guarded(Box::new((body, TeardownGuard(Some((teardowns, outcome)))))))
+        Body(Inner::Guarded(Recycled::new((body, TeardownGuard(Some((teardowns, outcome)))))))
     }
 
     /// Separates the bytes from what runs when they have been sent (request
@@ -65,7 +66,7 @@ impl Body {
         let mut body = self;
         let mut guards = Vec::new();
         while let Inner::Guarded(guarded) = body.0 {
-            let (inner, guard) = *guarded;
+            let (inner, guard) = Recycled::into_inner(guarded);
             guards.push(guard);
             body = inner;
         }
@@ -74,7 +75,7 @@ impl Body {
 
     /// Puts back what [`Body::detach_end`] took off, innermost first.
     pub(crate) fn reattach(self, end: BodyEnd) -> Body {
-        end.0.into_iter().rev().fold(self, |body, guard| Body(Inner::Guarded(Box::new((body, guard)))))
+        end.0.into_iter().rev().fold(self, |body, guard| Body(Inner::Guarded(Recycled::new((body, guard)))))
     }
 
     pub(crate) fn incoming(body: hyper::body::Incoming) -> Self {

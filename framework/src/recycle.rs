@@ -1,7 +1,9 @@
 //! Heap blocks reused from one request to the next, on each thread.
 //!
 //! Every request needs the same few heap blocks: the request itself, the
-//! route's future and one future per middleware layer. The general
+//! route's future and one future per middleware layer; requests with
+//! dependencies add their cache and cached values, yield dependencies the
+//! rest of their body and the guard on the response body. The general
 //! allocator spends well over a hundred instructions on each malloc/free
 //! pair; here a freed block goes onto a short per-thread list, and the next
 //! request on that thread takes it back in a few. (actix-web pools its
@@ -75,6 +77,13 @@ pub(crate) type RecycledFuture<T> = Recycled<dyn Future<Output = T> + Send>;
 impl<T> RecycledFuture<T> {
     pub(crate) fn future<F: Future<Output = T> + Send + 'static>(future: F) -> Self {
         let this = ManuallyDrop::new(Recycled::new(future));
+        Recycled { ptr: this.ptr, owns: PhantomData }
+    }
+}
+
+impl Recycled<dyn std::any::Any + Send + Sync> {
+    pub(crate) fn any<T: std::any::Any + Send + Sync>(value: T) -> Self {
+        let this = ManuallyDrop::new(Recycled::new(value));
         Recycled { ptr: this.ptr, owns: PhantomData }
     }
 }
@@ -294,6 +303,16 @@ mod tests {
         SHELVES.with(|shelves| {
             assert_eq!(shelves[class_of(Layout::new::<[u32; 300]>()).unwrap()].len.get(), KEEP)
         });
+    }
+
+    #[test]
+    fn erased_values_downcast_and_drop() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let value = Recycled::any(Counted(drops.clone(), [9; 100]));
+        assert_eq!(value.downcast_ref::<Counted>().map(|c| c.1[0]), Some(9));
+        assert!(value.downcast_ref::<u32>().is_none());
+        drop(value);
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

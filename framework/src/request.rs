@@ -40,7 +40,7 @@ struct Inner {
     /// What dependencies left on this request, made on first use. Boxed:
     /// most requests never need one, and inline it would add three cache
     /// lines to every request's allocation.
-    dependencies: Option<Box<DependencyScope>>,
+    dependencies: Option<Recycled<DependencyScope>>,
 }
 
 #[derive(Default)]
@@ -129,7 +129,7 @@ impl Request {
     }
 
     fn scope(&mut self) -> &mut DependencyScope {
-        self.0.dependencies.get_or_insert_with(Box::default)
+        self.0.dependencies.get_or_insert_with(|| Recycled::new(DependencyScope::default()))
     }
 
     pub(crate) fn dependencies_mut(&mut self) -> &mut DependencyCache {

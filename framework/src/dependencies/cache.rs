@@ -1,8 +1,10 @@
 use std::any::{Any, TypeId};
 
 use super::Dependency;
+use crate::recycle::Recycled;
 
-type Entry = (TypeId, Box<dyn Any + Send + Sync>);
+// In recycled blocks: a cached dependency is stored on every request that uses it.
+type Entry = (TypeId, Recycled<dyn Any + Send + Sync>);
 
 /// The values resolved so far in one request, one per dependency type.
 ///
@@ -28,7 +30,7 @@ impl DependencyCache {
 
     pub(crate) fn insert<D: Dependency>(&mut self, value: D::Output) {
         let id = TypeId::of::<D>();
-        let value: Box<dyn Any + Send + Sync> = Box::new(value);
+        let value = Recycled::any(value);
         let existing = self.inline.iter_mut().flatten().chain(&mut self.overflow).find(|(t, _)| *t == id);
         if let Some(slot) = existing {
             slot.1 = value;

@@ -28,6 +28,7 @@ use http::StatusCode;
 use crate::background::{BackgroundTasks, Pending};
 use crate::body::Body;
 use crate::extract::Errors;
+use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
 
@@ -178,7 +179,7 @@ impl<T: Send> Resume for Slot<T> {
     }
 }
 
-type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+type BoxFuture = RecycledFuture<()>;
 
 /// One set-up yield dependency waiting for its teardown.
 pub(crate) struct Teardown {
@@ -223,8 +224,8 @@ where
         Finished(R),
     }
     let slot = Arc::new(Slot { state: Mutex::new(SlotState { value: None, outcome: None, waker: None }) });
-    let mut body = Box::pin(body(Yield { slot: slot.clone() }));
-    let first = poll_fn(|cx| match body.as_mut().poll(cx) {
+    let mut body = RecycledFuture::future(body(Yield { slot: slot.clone() }));
+    let first = poll_fn(|cx| match Pin::new(&mut body).poll(cx) {
         Poll::Ready(result) => Poll::Ready(First::Finished(result)),
         Poll::Pending => match slot.lock().value.take() {
             Some(value) => Poll::Ready(First::Provided(value)),
@@ -234,7 +235,7 @@ where
     .await;
     match first {
         First::Provided(value) => {
-            let rest: BoxFuture = Box::pin(async move {
+            let rest: BoxFuture = RecycledFuture::future(async move {
                 if let Err(err) = body.await {
                     tracing::error!(
                         target: "brisk::dependencies",
@@ -339,8 +340,11 @@ impl Teardowns {
         {
             tasks.discard();
         }
-        let (function, request): (Vec<_>, Vec<_>) =
-            list.into_iter().partition(|t| t.scope == Scope::Function);
+        // Most teardowns are request-scoped: split the list only when it must.
+        let (function, request): (Vec<_>, Vec<_>) = match list.iter().any(|t| t.scope == Scope::Function) {
+            true => list.into_iter().partition(|t| t.scope == Scope::Function),
+            false => (Vec::new(), list),
+        };
         let pending = self.pending.take();
         let attach = move |response: Response, outcome: Outcome| {
             if request.is_empty() && tasks.is_none() {
