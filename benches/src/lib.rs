@@ -1,7 +1,24 @@
-//! What every benchmark server shares: the fixed data of the realistic route.
+//! What every benchmark server shares: the fixed data of the realistic route,
+//! and the response shapes, so every server serializes the same types.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use serde::Serialize;
+
+/// `GET /json`'s answer.
+#[derive(Serialize)]
+pub struct Message {
+    pub message: &'static str,
+}
+
+/// `GET /items/{item_id}`'s answer.
+#[derive(Serialize)]
+pub struct ItemRead {
+    pub item_id: i64,
+    pub q: Option<String>,
+    pub limit: u32,
+}
 
 /// A user known to the fake database.
 #[derive(Clone, Debug)]

@@ -10,8 +10,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, Responder, get, post, web};
-use brisk_benches::{Db, Session, User, session};
-use serde::{Deserialize, Serialize};
+use brisk_benches::{Db, ItemRead, Message, Session, User, session};
+use serde::Deserialize;
 use serde_json::json;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -23,11 +23,6 @@ fn detail(status: StatusCode, message: &str) -> HttpResponse {
 #[get("/plaintext")]
 async fn plaintext() -> impl Responder {
     HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("Hello, World!")
-}
-
-#[derive(Serialize)]
-struct Message {
-    message: &'static str,
 }
 
 #[get("/json")]
@@ -47,7 +42,7 @@ async fn read_item(item_id: web::Path<i64>, query: web::Query<ItemQuery>) -> Htt
     if !(1..=100).contains(&limit) {
         return detail(StatusCode::UNPROCESSABLE_ENTITY, "limit");
     }
-    HttpResponse::Ok().json(json!({ "item_id": *item_id, "q": query.q, "limit": limit }))
+    HttpResponse::Ok().json(ItemRead { item_id: *item_id, q: query.into_inner().q, limit })
 }
 
 #[derive(Deserialize)]

@@ -11,8 +11,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use brisk_benches::{Db, Session, User, session};
-use serde::{Deserialize, Serialize};
+use brisk_benches::{Db, ItemRead, Message, Session, User, session};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -23,11 +23,6 @@ fn detail(status: StatusCode, message: &str) -> Response {
 
 async fn plaintext() -> &'static str {
     "Hello, World!"
-}
-
-#[derive(Serialize)]
-struct Message {
-    message: &'static str,
 }
 
 async fn json_message() -> Json<Message> {
@@ -45,7 +40,7 @@ async fn read_item(Path(item_id): Path<i64>, Query(query): Query<ItemQuery>) -> 
     if !(1..=100).contains(&limit) {
         return detail(StatusCode::UNPROCESSABLE_ENTITY, "limit");
     }
-    Json(json!({ "item_id": item_id, "q": query.q, "limit": limit })).into_response()
+    Json(ItemRead { item_id, q: query.q, limit }).into_response()
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use brisk::prelude::*;
+use brisk_benches::{ItemRead, Message};
 use serde_json::{Value, json};
 use validator::Validate;
 
@@ -13,21 +14,9 @@ async fn plaintext() -> &'static str {
     "Hello, World!"
 }
 
-#[derive(Serialize)]
-struct Message {
-    message: &'static str,
-}
-
 #[get("/json")]
 async fn json_message() -> Json<Message> {
     Json(Message { message: "Hello, World!" })
-}
-
-#[derive(Serialize)]
-struct ItemQuery {
-    item_id: i64,
-    q: Option<String>,
-    limit: u32,
 }
 
 #[get("/items/{item_id}")]
@@ -35,8 +24,8 @@ async fn read_item(
     item_id: i64,
     q: Option<String>,
     #[query(default = 10, ge = 1, le = 100)] limit: u32,
-) -> Json<ItemQuery> {
-    Json(ItemQuery { item_id, q, limit })
+) -> Json<ItemRead> {
+    Json(ItemRead { item_id, q, limit })
 }
 
 #[derive(Deserialize, Validate)]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use brisk_benches::{Db, session};
+use brisk_benches::{Db, ItemRead, Message, session};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -65,7 +65,7 @@ async fn route(request: Request<Incoming>, db: Arc<Db>) -> Response<Full<Bytes>>
     let path = request.uri().path();
     match (request.method(), path) {
         (&Method::GET, "/plaintext") => respond(StatusCode::OK, "text/plain; charset=utf-8", "Hello, World!"),
-        (&Method::GET, "/json") => json(StatusCode::OK, &json!({ "message": "Hello, World!" })),
+        (&Method::GET, "/json") => json(StatusCode::OK, &Message { message: "Hello, World!" }),
         (&Method::GET, _) if path.starts_with("/items/") => {
             let Ok(item_id) = path["/items/".len()..].parse::<i64>() else {
                 return detail(StatusCode::UNPROCESSABLE_ENTITY, "item_id");
@@ -82,7 +82,7 @@ async fn route(request: Request<Incoming>, db: Arc<Db>) -> Response<Full<Bytes>>
                     _ => {}
                 }
             }
-            json(StatusCode::OK, &json!({ "item_id": item_id, "q": q, "limit": limit }))
+            json(StatusCode::OK, &ItemRead { item_id, q, limit })
         }
         (&Method::POST, "/items") => {
             let item: ItemCreate = match read_json(request.into_body()).await {
