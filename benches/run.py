@@ -204,6 +204,23 @@ def wrk(url, script, duration, connections):
     return requests, rps, parse_latency(out, 50), parse_latency(out, 99)
 
 
+def server_core_ticks():
+    """(softirq, total) clock ticks of the server's CPU so far, from /proc/stat.
+
+    The kernel handles loopback packets (wrk's as well as the server's) in
+    softirq context, partly on the server's core, and charges that time to
+    the task it interrupted, mostly the server: it is part of the server's
+    CPU per request, and how much of it lands there moves from one
+    measurement to the next."""
+    with open("/proc/stat") as stat:
+        for line in stat:
+            fields = line.split()
+            if fields[0] == f"cpu{SERVER_CPU}":
+                ticks = [int(v) for v in fields[1:]]
+                return ticks[6], sum(ticks[:8])
+    return 0, 0
+
+
 def measure(args, endpoints, scripts):
     """All servers stay up (idle ones cost nothing on CPU 0); each round
     takes the endpoints in turn and, per endpoint, the servers back to back
@@ -225,15 +242,16 @@ def measure(args, endpoints, scripts):
                     url = server.url(path)
                     if round_index == 0:
                         wrk(url, scripts[endpoint], 1, args.connections)  # warm-up
-                    before = server.cpu_seconds()
+                    before, core_before = server.cpu_seconds(), server_core_ticks()
                     requests, rps, p50, p99 = wrk(url, scripts[endpoint], args.duration, args.connections)
-                    after = server.cpu_seconds()
+                    after, core_after = server.cpu_seconds(), server_core_ticks()
                     user_us = (after[0] - before[0]) / requests * 1e6
                     cpu_us = user_us + (after[1] - before[1]) / requests * 1e6
+                    softirq = (core_after[0] - core_before[0]) / max(core_after[1] - core_before[1], 1)
                     results[(endpoint, name)].append((rps, p50, p99, cpu_us, user_us))
                     print(f"round {round_index + 1} {name:6} {endpoint:12} {rps:10.0f} req/s "
                           f"p50 {p50:.3f} ms p99 {p99:.3f} ms cpu {cpu_us:.2f} us/req "
-                          f"(user {user_us:.2f})", flush=True)
+                          f"(user {user_us:.2f}) softirq on the server's core {softirq:.0%}", flush=True)
     finally:
         for server in servers.values():
             server.stop()
