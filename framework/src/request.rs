@@ -63,10 +63,6 @@ pub(crate) struct PathParams {
 }
 
 impl PathParams {
-    pub(crate) fn new(route: usize) -> Self {
-        PathParams { route: Some(route), ..PathParams::default() }
-    }
-
     pub(crate) fn push(&mut self, start: usize, end: usize) {
         // Paths longer than 4 GiB never get past hyper's limits.
         let span = (start as u32, end as u32);

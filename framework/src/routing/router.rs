@@ -104,11 +104,11 @@ impl Router {
     }
 
     pub(crate) fn lookup(&self, method: &Method, path: &str) -> Lookup<'_> {
-        let (index, matched) = match self.statics.get(path) {
-            Some(index) => (*index, None),
-            None => match self.matcher.at(path) {
-                Ok(matched) => (*matched.value, Some(matched.params)),
-                Err(_) => return Lookup::NotFound,
+        let (index, mut params) = match self.statics.get(path) {
+            Some(index) => (*index, PathParams::default()),
+            None => match self.match_template(path) {
+                Some(found) => found,
+                None => return Lookup::NotFound,
             },
         };
         let entry = &self.paths[index];
@@ -121,13 +121,23 @@ impl Router {
             },
             None => return Lookup::MethodNotAllowed(&entry.allow),
         };
+        params.route = Some(target.route);
+        Lookup::Found { endpoint: target.endpoint, params, head_from_get }
+    }
+
+    /// The tree walk for templates with variables, and where each variable
+    /// sits in `path`. Out of line: the static lookup before it is most
+    /// requests' whole routing, and its code stays compact without this.
+    #[inline(never)]
+    fn match_template(&self, path: &str) -> Option<(usize, PathParams)> {
+        let matched = self.matcher.at(path).ok()?;
         let base = path.as_ptr() as usize;
-        let mut params = PathParams::new(target.route);
-        for (_, value) in matched.iter().flat_map(|params| params.iter()) {
+        let mut params = PathParams::default();
+        for (_, value) in matched.params.iter() {
             let start = value.as_ptr() as usize - base;
             params.push(start, start + value.len());
         }
-        Lookup::Found { endpoint: target.endpoint, params, head_from_get }
+        Some((*matched.value, params))
     }
 
     pub(crate) fn param_names(&self, route: usize) -> &[String] {
