@@ -21,18 +21,16 @@ nothing, like instructions.py.
 import argparse
 import bisect
 import collections
-import http.client
 import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from instructions import free_port, request_for  # noqa: E402
+from instructions import request_for, under_valgrind  # noqa: E402
 
 SKIPPED = 20  # warm-up requests left out of the counts
 
@@ -65,39 +63,13 @@ def writer_addresses(pid):
 def trace(server, request, count):
     """(lackey trace file, {name: address} of libc's writers, the server's
     load address) for `count` requests."""
-    method, path, body, headers = request
-    port = free_port()
     out = tempfile.NamedTemporaryFile(suffix=".lackey", delete=False).name
-    env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{port}")
-    proc = subprocess.Popen(
-        ["valgrind", "--tool=lackey", "--trace-mem=yes", f"--log-file={out}",
-         os.path.join(ROOT, "target", "release", server)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    tool = ["--tool=lackey", "--trace-mem=yes", f"--log-file={out}"]
+    writers, base = under_valgrind(
+        server, tool, request, count,
+        lambda process: (writer_addresses(process.pid), load_address(process.pid, f"/target/release/{server}")[0]),
     )
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                connection.connect()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise RuntimeError(f"{server} did not start under valgrind")
-                time.sleep(0.2)
-        writers = writer_addresses(proc.pid)
-        binary_base, _ = load_address(proc.pid, f"/target/release/{server}")
-        for _ in range(count):
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status >= 300:
-                raise RuntimeError(f"{method} {path}: {response.status}")
-        connection.close()
-    finally:
-        proc.terminate()
-        proc.wait(120)
-    return out, writers, binary_base
+    return out, writers, base
 
 
 class Symbols:

@@ -44,20 +44,20 @@ def request_for(name):
     return "GET", name, None, {}
 
 
-def total_events(server, request, requests, cache_sim):
-    """callgrind's totals for a run of `requests` requests: {event: count}."""
+def under_valgrind(server, tool_args, request, requests, started=lambda process: None):
+    """Runs the release `server` under valgrind with `tool_args`, waits until
+    it listens, calls `started` with the process, sends `requests` requests
+    over one keep-alive connection and stops the server. Returns what
+    `started` returned."""
     method, path, body, headers = request
     port = free_port()
-    out = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
     env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{port}")
     proc = subprocess.Popen(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-         f"--cache-sim={'yes' if cache_sim else 'no'}",
-         os.path.join(ROOT, "target", "release", server)],
+        ["valgrind", *tool_args, os.path.join(ROOT, "target", "release", server)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.time() + 60
+        deadline = time.time() + 120
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -66,7 +66,8 @@ def total_events(server, request, requests, cache_sim):
                 if time.time() > deadline:
                     raise RuntimeError(f"{server} did not start under valgrind")
                 time.sleep(0.2)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        result = started(proc)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for _ in range(requests):
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -76,7 +77,15 @@ def total_events(server, request, requests, cache_sim):
         connection.close()
     finally:
         proc.terminate()
-        proc.wait(60)
+        proc.wait(120)
+    return result
+
+
+def total_events(server, request, requests, cache_sim):
+    """callgrind's totals for a run of `requests` requests: {event: count}."""
+    out = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
+    tool = ["--tool=callgrind", f"--callgrind-out-file={out}", f"--cache-sim={'yes' if cache_sim else 'no'}"]
+    under_valgrind(server, tool, request, requests)
     with open(out) as f:
         text = f.read()
     os.unlink(out)
