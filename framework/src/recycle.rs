@@ -305,6 +305,30 @@ mod tests {
         });
     }
 
+    /// Tokio moves requests between worker threads: a block made on one
+    /// thread is kept by the thread that frees it.
+    #[test]
+    fn blocks_freed_on_another_thread_are_kept_there() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let made = {
+            let drops = drops.clone();
+            std::thread::spawn(move || {
+                (0..KEEP + 5).map(|_| Recycled::new(Counted(drops.clone(), [3; 100]))).collect::<Vec<_>>()
+            })
+            .join()
+            .unwrap()
+        };
+        let class = class_of(Layout::new::<Counted>()).unwrap();
+        let kept_before = SHELVES.with(|shelves| shelves[class].len.get());
+        drop(made);
+        assert_eq!(drops.load(Ordering::SeqCst), (KEEP + 5) as usize);
+        SHELVES.with(|shelves| assert_eq!(shelves[class].len.get(), KEEP.min(kept_before + KEEP + 5)));
+        // And this thread hands them out again.
+        let reused = Recycled::new(Counted(drops.clone(), [4; 100]));
+        assert_eq!(reused.1[0], 4);
+        SHELVES.with(|shelves| assert_eq!(shelves[class].len.get(), KEEP - 1));
+    }
+
     #[test]
     fn erased_values_downcast_and_drop() {
         let drops = Arc::new(AtomicUsize::new(0));
