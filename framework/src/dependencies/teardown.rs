@@ -179,15 +179,13 @@ impl<T: Send> Resume for Slot<T> {
     }
 }
 
-type BoxFuture = RecycledFuture<()>;
-
 /// One set-up yield dependency waiting for its teardown.
 pub(crate) struct Teardown {
     name: &'static str,
     scope: Scope,
     slot: Arc<dyn Resume>,
     // Only ever polled through `&mut`, so it may sit in the (shared) request.
-    rest: sync_wrapper::SyncFuture<BoxFuture>,
+    rest: sync_wrapper::SyncFuture<RecycledFuture<()>>,
 }
 
 impl Teardown {
@@ -235,7 +233,7 @@ where
     .await;
     match first {
         First::Provided(value) => {
-            let rest: BoxFuture = RecycledFuture::future(async move {
+            let rest: RecycledFuture<()> = RecycledFuture::future(async move {
                 if let Err(err) = body.await {
                     tracing::error!(
                         target: "brisk::dependencies",

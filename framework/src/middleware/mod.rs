@@ -119,15 +119,13 @@ impl std::fmt::Debug for Next {
     }
 }
 
-type BoxFuture = RecycledFuture<Response>;
-
 /// The object-safe face of a [`Middleware`], so one stack can hold them all.
 pub(crate) trait ErasedMiddleware: Send + Sync {
-    fn call(&'static self, request: Request, next: Next) -> BoxFuture;
+    fn call(&'static self, request: Request, next: Next) -> RecycledFuture<Response>;
 }
 
 impl<M: Middleware> ErasedMiddleware for M {
-    fn call(&'static self, request: Request, next: Next) -> BoxFuture {
+    fn call(&'static self, request: Request, next: Next) -> RecycledFuture<Response> {
         RecycledFuture::future(self.handle(request, next))
     }
 }

@@ -37,15 +37,13 @@ pub trait Endpoint: Send + Sync + 'static {
     fn call(&self, request: Request) -> impl Future<Output = Response> + Send;
 }
 
-pub(crate) type BoxFuture = RecycledFuture<Response>;
-
 /// The object-safe face of an [`Endpoint`], so one router can hold them all.
 pub(crate) trait ErasedEndpoint: Send + Sync {
-    fn call(&'static self, request: Request) -> BoxFuture;
+    fn call(&'static self, request: Request) -> RecycledFuture<Response>;
 }
 
 impl<E: Endpoint> ErasedEndpoint for E {
-    fn call(&'static self, request: Request) -> BoxFuture {
+    fn call(&'static self, request: Request) -> RecycledFuture<Response> {
         RecycledFuture::future(catch_panic(Endpoint::call(self, request), E::INFO.name))
     }
 }
