@@ -2,7 +2,7 @@
 """Instructions per request, counted by callgrind: repeatable to about ±3 %
 on a noisy machine, where req/s and CPU time drift by ±20 % or more.
 
-    python3 benches/instructions.py [--requests N] [--servers S,S] [--cache-sim] [endpoint-or-path ...]
+    python3 benches/instructions.py [--requests N] [--servers S,S] [--cache-sim] [--keep DIR] [endpoint-or-path ...]
 
 An endpoint is one of benches/run.py's names (plaintext, json, items_get,
 items_post, orders_post: same method, body and headers as the load test);
@@ -81,22 +81,26 @@ def under_valgrind(server, tool_args, request, requests, started=lambda process:
     return result
 
 
-def total_events(server, request, requests, cache_sim):
-    """callgrind's totals for a run of `requests` requests: {event: count}."""
-    out = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
+def total_events(server, request, requests, cache_sim, keep=None):
+    """callgrind's totals for a run of `requests` requests: {event: count}.
+    With `keep`, the profile stays at that path for callgrind_annotate."""
+    out = keep or tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
     tool = ["--tool=callgrind", f"--callgrind-out-file={out}", f"--cache-sim={'yes' if cache_sim else 'no'}"]
     under_valgrind(server, tool, request, requests)
     with open(out) as f:
         text = f.read()
-    os.unlink(out)
+    if not keep:
+        os.unlink(out)
     events = re.search(r"^events:\s+(.*)$", text, re.M).group(1).split()
     totals = re.search(r"^summary:\s+(.*)$", text, re.M).group(1).split()
     return dict(zip(events, map(int, totals)))
 
 
-def per_request(server, request, small, large, cache_sim=False):
-    """{event: count per request}: the difference of two batches, so startup cancels out."""
-    few, many = (total_events(server, request, n, cache_sim) for n in (small, large))
+def per_request(server, request, small, large, cache_sim=False, keep=None):
+    """{event: count per request}: the difference of two batches, so startup
+    cancels out. With `keep`, the larger batch's profile stays at that path."""
+    few = total_events(server, request, small, cache_sim)
+    many = total_events(server, request, large, cache_sim, keep)
     return {event: (many[event] - few[event]) / (large - small) for event in many}
 
 
@@ -107,6 +111,8 @@ def main():
     parser.add_argument("endpoints", nargs="*", default=["/plaintext", "/deps/none", "/deps/chain", "/deps/yield"])
     parser.add_argument("--cache-sim", action="store_true",
                         help="also simulate the caches and report L1 misses per request (slower)")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="keep each server's profile of the larger batch in DIR, for callgrind_annotate")
     args = parser.parse_args()
     servers = args.servers.split(",")
     small, large = args.requests // 4, args.requests
@@ -117,7 +123,14 @@ def main():
     misses = []
     for name in args.endpoints:
         request = request_for(name)
-        counts = {server: per_request(server, request, small, large, args.cache_sim) for server in servers}
+        counts = {}
+        for server in servers:
+            keep = None
+            if args.keep:
+                os.makedirs(args.keep, exist_ok=True)
+                label = re.sub(r"[^A-Za-z0-9]+", "_", f"{request[0]} {request[1]}").strip("_")
+                keep = os.path.join(args.keep, f"{server}-{label}.callgrind")
+            counts[server] = per_request(server, request, small, large, args.cache_sim, keep)
         cells = [f"{counts[s]['Ir']:,.0f}" for s in servers]
         cells += [f"{counts['brisk']['Ir'] / counts[p]['Ir']:.2f}" for p in peers]
         print(f"| {request[0]} {request[1]} | " + " | ".join(cells) + " |")
