@@ -345,8 +345,7 @@ impl Service {
         let response = if request.app().middleware.is_empty() {
             Either::Left(dispatch(request))
         } else {
-            // A panicking middleware must not take the connection down either.
-            Either::Right(crate::routing::catch_panic(Next::start().run(request), "middleware"))
+            Either::Right(Next::start().run(request))
         };
         match access {
             None => Either::Left(response),
@@ -576,21 +575,10 @@ mod future_sizes {
         assert!(size_of_val(&next) <= 256, "Next::run: {} bytes", size_of_val(&next));
     }
 
-    /// Every generated handler's future is wrapped by `catch_panic` and
-    /// ends in `Teardowns::finish`; neither may add much to it.
+    /// Every generated handler's future ends in `Teardowns::finish`, which
+    /// may not add much to it.
     #[test]
-    fn the_wrappers_around_a_handler_stay_small() {
-        // Holds 256 bytes across an await, as handlers with extracted values do.
-        let handler = async {
-            let held = [7u8; 256];
-            std::future::ready(()).await;
-            crate::response::IntoResponse::into_response(
-                held.iter().map(|b| *b as usize).sum::<usize>().to_string(),
-            )
-        };
-        let inner = size_of_val(&handler);
-        let caught = crate::routing::catch_panic(handler, "handler");
-        assert!(size_of_val(&caught) <= inner + 32, "catch_panic: {} over {inner}", size_of_val(&caught));
+    fn the_teardown_wrapper_stays_small() {
         let finish = crate::dependencies::Teardowns::default().finish("ok", None);
         assert!(size_of_val(&finish) <= 256, "Teardowns::finish: {} bytes", size_of_val(&finish));
     }

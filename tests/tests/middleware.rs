@@ -179,6 +179,19 @@ async fn a_panicking_middleware_is_a_500_and_the_app_keeps_serving() {
     assert_eq!(client.get("/hello").send().await.status(), 500);
 }
 
+#[tokio::test]
+async fn the_layers_outside_a_panicking_one_see_its_500() {
+    let trace = Trace::default();
+    let client = TestClient::new(
+        App::new().state(trace.clone()).middleware(outer).middleware(explodes).routes(routes![hello]),
+    );
+    let response = client.get("/hello").send().await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.json::<Value>(), json!({"detail": "Internal Server Error"}));
+    assert_eq!(response.header("x-outer"), Some("yes"));
+    assert_eq!(*trace.lock().unwrap(), ["outer in", "outer out"]);
+}
+
 #[test]
 fn the_app_describes_its_onion() {
     let service =

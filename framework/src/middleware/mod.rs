@@ -23,6 +23,7 @@ use http::{HeaderMap, HeaderValue, header::VARY};
 use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
+use crate::routing::Caught;
 
 /// A layer around the app: sees each request, calls [`Next::run`] to pass
 /// it on, and may change the response on its way back.
@@ -121,12 +122,14 @@ impl std::fmt::Debug for Next {
 
 /// The object-safe face of a [`Middleware`], so one stack can hold them all.
 pub(crate) trait ErasedMiddleware: Send + Sync {
-    fn call(&'static self, request: Request, next: Next) -> RecycledFuture<Response>;
+    fn call(&'static self, request: Request, next: Next) -> Caught;
 }
 
 impl<M: Middleware> ErasedMiddleware for M {
-    fn call(&'static self, request: Request, next: Next) -> RecycledFuture<Response> {
-        RecycledFuture::future(self.handle(request, next))
+    fn call(&'static self, request: Request, next: Next) -> Caught {
+        // A panicking layer must not take the connection down either; the
+        // layers outside it see a 500.
+        Caught::new(RecycledFuture::future(self.handle(request, next)), self.name())
     }
 }
 

@@ -2,8 +2,9 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures_util::FutureExt;
 use http::Method;
 
 use crate::recycle::RecycledFuture;
@@ -39,32 +40,50 @@ pub trait Endpoint: Send + Sync + 'static {
 
 /// The object-safe face of an [`Endpoint`], so one router can hold them all.
 pub(crate) trait ErasedEndpoint: Send + Sync {
-    fn call(&'static self, request: Request) -> RecycledFuture<Response>;
+    fn call(&'static self, request: Request) -> Caught;
 }
 
 impl<E: Endpoint> ErasedEndpoint for E {
-    fn call(&'static self, request: Request) -> RecycledFuture<Response> {
-        RecycledFuture::future(catch_panic(Endpoint::call(self, request), E::INFO.name))
+    fn call(&'static self, request: Request) -> Caught {
+        Caught::new(RecycledFuture::future(Endpoint::call(self, request)), E::INFO.name)
     }
 }
 
-/// Turns a panic in a handler (or its extraction) into a logged 500, so the
-/// connection and the server carry on.
+/// A type-erased stage of the pipeline (a route, a middleware layer) that
+/// turns a panic inside it into a logged 500, so the connection and the
+/// server carry on.
 ///
-/// Combinators, not an `async fn`: an async fn would hold the future it is
-/// given and the wrapper around it as two separate fields, doubling the
-/// size of every handler's boxed future.
-pub(crate) fn catch_panic<F: Future<Output = Response>>(
-    future: F,
-    handler: &'static str,
-) -> impl Future<Output = Response> {
-    AssertUnwindSafe(future).catch_unwind().map(move |result| match result {
-        Ok(response) => response,
-        Err(panic) => {
-            tracing::error!(target: "brisk::handler", handler, panic = panic_message(&panic), "handler panicked");
-            crate::errors::internal_error_response()
+/// One concrete type for every stage: catching here, around the erased
+/// call, spares each handler and layer a wrapper of its own in its future.
+pub(crate) struct Caught {
+    future: RecycledFuture<Response>,
+    name: &'static str,
+}
+
+impl Caught {
+    pub(crate) fn new(future: RecycledFuture<Response>, name: &'static str) -> Self {
+        Caught { future, name }
+    }
+}
+
+impl Future for Caught {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let this = self.get_mut();
+        let future = &mut this.future;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(future).poll(cx))) {
+            Ok(poll) => poll,
+            // The stage is not polled again: its response is this 500.
+            Err(panic) => Poll::Ready(panicked(this.name, &*panic)),
         }
-    })
+    }
+}
+
+#[cold]
+fn panicked(handler: &'static str, panic: &(dyn std::any::Any + Send)) -> Response {
+    tracing::error!(target: "brisk::handler", handler, panic = panic_message(panic), "handler panicked");
+    crate::errors::internal_error_response()
 }
 
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {

@@ -3,8 +3,8 @@
 mod handler;
 pub(crate) mod router;
 
+pub(crate) use handler::{Caught, panic_message};
 pub use handler::{Endpoint, RouteInfo, run_blocking};
-pub(crate) use handler::{catch_panic, panic_message};
 pub(crate) use router::Router;
 
 pub(crate) use handler::ErasedEndpoint;
