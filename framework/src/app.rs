@@ -480,13 +480,13 @@ impl AccessLog {
 /// Routing and everything inside it: app-level dependencies, the route,
 /// HEAD handling, 404 and 405. The innermost layer of the middleware stack.
 pub(crate) async fn dispatch(mut request: Request) -> Response {
-    let found = match request.app().router.lookup(request.method(), request.path()) {
-        Lookup::Found { endpoint, params, head_from_get } => Ok((endpoint, params, head_from_get)),
+    let found = match request.route() {
+        Lookup::Found { endpoint, head_from_get } => Ok((endpoint, head_from_get)),
         Lookup::NotFound => Err(HttpError::not_found()),
         Lookup::MethodNotAllowed(allow) => Err(HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED)
             .with_header_value(http::header::ALLOW, allow.clone())),
     };
-    let (endpoint, params, head_from_get) = match found {
+    let (endpoint, head_from_get) = match found {
         Ok(found) => found,
         Err(error) => {
             let response = crate::errors::error_response(error);
@@ -499,7 +499,6 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
             return Box::pin(app.handlers.resolve(&request, response)).await;
         }
     };
-    request.set_params(params);
     // The handler may consume the request: exception handlers get a copy of its head.
     let head = request.app().handlers.is_empty().not().then(|| request.head_copy());
     let mut response = if request.app().dependencies.is_empty() {

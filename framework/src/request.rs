@@ -112,8 +112,10 @@ impl Request {
         copy
     }
 
-    pub(crate) fn set_params(&mut self, params: PathParams) {
-        self.0.params = params;
+    /// Routes this request, recording its route and path variables.
+    pub(crate) fn route(&mut self) -> crate::routing::router::Lookup<'_> {
+        let inner = &mut *self.0;
+        inner.app.router.lookup(&inner.head.method, inner.head.uri.path(), &mut inner.params)
     }
 
     pub(crate) fn app(&self) -> &Arc<AppShared> {

@@ -36,7 +36,7 @@ struct Target {
 }
 
 pub(crate) enum Lookup<'a> {
-    Found { endpoint: &'static dyn ErasedEndpoint, params: PathParams, head_from_get: bool },
+    Found { endpoint: &'static dyn ErasedEndpoint, head_from_get: bool },
     NotFound,
     MethodNotAllowed(&'a HeaderValue),
 }
@@ -103,11 +103,14 @@ impl Router {
         Ok(Router { matcher, statics, paths, routes, param_names })
     }
 
-    pub(crate) fn lookup(&self, method: &Method, path: &str) -> Lookup<'_> {
-        let (index, mut params) = match self.statics.get(path) {
-            Some(index) => (*index, PathParams::default()),
-            None => match self.match_template(path) {
-                Some(found) => found,
+    /// Finds the route for `method` and `path`, writing where the path's
+    /// variables sit into `params` (in place: most routes have none, and
+    /// the spans would otherwise be copied out and in again).
+    pub(crate) fn lookup(&self, method: &Method, path: &str, params: &mut PathParams) -> Lookup<'_> {
+        let index = match self.statics.get(path) {
+            Some(index) => *index,
+            None => match self.match_template(path, params) {
+                Some(index) => index,
                 None => return Lookup::NotFound,
             },
         };
@@ -122,22 +125,21 @@ impl Router {
             None => return Lookup::MethodNotAllowed(&entry.allow),
         };
         params.route = Some(target.route);
-        Lookup::Found { endpoint: target.endpoint, params, head_from_get }
+        Lookup::Found { endpoint: target.endpoint, head_from_get }
     }
 
     /// The tree walk for templates with variables, and where each variable
     /// sits in `path`. Out of line: the static lookup before it is most
     /// requests' whole routing, and its code stays compact without this.
     #[inline(never)]
-    fn match_template(&self, path: &str) -> Option<(usize, PathParams)> {
+    fn match_template(&self, path: &str, params: &mut PathParams) -> Option<usize> {
         let matched = self.matcher.at(path).ok()?;
         let base = path.as_ptr() as usize;
-        let mut params = PathParams::default();
         for (_, value) in matched.params.iter() {
             let start = value.as_ptr() as usize - base;
             params.push(start, start + value.len());
         }
-        Some((*matched.value, params))
+        Some(*matched.value)
     }
 
     pub(crate) fn param_names(&self, route: usize) -> &[String] {
