@@ -337,6 +337,18 @@ impl Service {
         request: http::Request<Body>,
         client: Option<SocketAddr>,
     ) -> impl std::future::Future<Output = Response> + Send + use<> {
+        self.answer(request, client, std::convert::identity)
+    }
+
+    /// [`Service::call`], with `finish` applied to the response as it
+    /// leaves: the server wraps it in the `Result` hyper wants in the same
+    /// step, rather than in one more layer that moves it again.
+    pub(crate) fn answer<T>(
+        &self,
+        request: http::Request<Body>,
+        client: Option<SocketAddr>,
+        finish: fn(Response) -> T,
+    ) -> impl std::future::Future<Output = T> + Send + use<T> {
         let access = tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
             .then(|| Box::new(AccessLog::start(&request, client)));
         let request = Request::new(request, client, self.0.clone());
@@ -347,10 +359,15 @@ impl Service {
         } else {
             Either::Right(Next::start().run(request))
         };
-        match access {
-            None => Either::Left(response),
-            Some(access) => Either::Right(response.inspect(move |response| access.finish(response))),
-        }
+        response.map(move |mut response| {
+            // Without exception handlers, an error nobody handled is logged
+            // here, once, whichever layer returned it.
+            crate::errors::discard_pending(&mut response);
+            if let Some(access) = access {
+                access.finish(&response);
+            }
+            finish(response)
+        })
     }
 
     /// Every registered route, in registration order.
@@ -508,9 +525,10 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         // and every move of it, apps without app-level dependencies included.
         Box::pin(with_app_dependencies(request, endpoint)).await
     };
-    match &head {
-        Some(head) => response = Box::pin(head.app().handlers.resolve(head, response)).await,
-        None => crate::errors::discard_pending(&mut response),
+    // Without handlers, an error riding on the response is logged where the
+    // response leaves the stack (`Service::call`).
+    if let Some(head) = &head {
+        response = Box::pin(head.app().handlers.resolve(head, response)).await;
     }
     if head_from_get { strip_body(response) } else { response }
 }

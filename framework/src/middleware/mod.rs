@@ -15,7 +15,6 @@ pub use trusted_host::TrustedHost;
 
 use std::future::Future;
 
-use futures_util::FutureExt;
 use futures_util::future::Either;
 
 use http::{HeaderMap, HeaderValue, header::VARY};
@@ -97,11 +96,9 @@ impl Next {
         };
         let next = Next { index: self.index + 1 };
         if app.handlers.is_empty() {
-            let response = layer.call(request, next).map(|mut response| {
-                crate::errors::discard_pending(&mut response);
-                response
-            });
-            return Either::Right(Either::Left(response));
+            // An error this layer returns is logged once, where the response
+            // leaves the stack (`Service::call`).
+            return Either::Right(Either::Left(layer.call(request, next)));
         }
         // An error this layer returns meets the exception handlers here, so the
         // layers outside it see the handled response. Boxed, so that apps

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -85,7 +84,7 @@ pub(crate) async fn serve(
         // Started here, not inside an async block: hyper then moves a
         // future that holds a boxed request rather than the request's head,
         // and the response passes through one layer fewer.
-        service.call(request.map(Body::incoming), Some(client)).map(Ok::<_, Infallible>)
+        service.answer(request.map(Body::incoming), Some(client), Ok::<_, Infallible>)
     });
     let timeout = protocols.header_read_timeout;
     let sniffed = tokio::select! {

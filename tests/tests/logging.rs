@@ -1,0 +1,140 @@
+//! What brisk logs, through a real `tracing` subscriber: one
+//! `brisk::access` event per request, and one event for each error or
+//! panic nobody handled, whichever layer it came from.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use brisk::middleware::Next;
+use brisk::prelude::*;
+use brisk::testing::TestClient;
+
+/// Collects everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn lines_of(&self, target: &str) -> Vec<String> {
+        let bytes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let text = String::from_utf8(bytes).expect("the log is text");
+        text.lines().filter(|line| line.contains(target)).map(str::to_owned).collect()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+/// Makes `captured` this thread's subscriber until the guard drops. The
+/// tests run on a current-thread runtime, so the app logs on this thread.
+fn capture(captured: &Captured) -> tracing::subscriber::DefaultGuard {
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    tracing::subscriber::set_default(subscriber)
+}
+
+#[tokio::test]
+async fn every_request_is_logged_with_its_method_path_status_and_duration() {
+    let captured = Captured::default();
+    let _default = capture(&captured);
+
+    let client = TestClient::new(hello::app());
+    assert_eq!(client.get("/items/5?q=x").send().await.status(), 200);
+    assert_eq!(client.post("/nowhere").send().await.status(), 404);
+
+    let lines = captured.lines_of("brisk::access");
+    assert_eq!(lines.len(), 2, "one line per request: {lines:?}");
+    for (line, method, path, status) in
+        [(&lines[0], "GET", "/items/5", "200"), (&lines[1], "POST", "/nowhere", "404")]
+    {
+        assert!(line.contains(&format!("method={method}")), "{line}");
+        assert!(line.contains("path=") && line.contains(path) && !line.contains("q=x"), "{line}");
+        assert!(line.contains(&format!("status={status}")), "{line}");
+        assert!(line.contains("duration_us="), "{line}");
+    }
+}
+
+#[derive(Debug)]
+struct LedgerDown;
+
+#[get("/fails")]
+async fn fails() -> Result<String, LedgerDown> {
+    Err(LedgerDown)
+}
+
+#[get("/refused")]
+async fn refused() -> Result<String, HttpError> {
+    Err(HttpError::forbidden("no"))
+}
+
+#[get("/panics")]
+async fn panics() -> String {
+    panic!("out of ink")
+}
+
+#[get("/fine")]
+async fn fine() -> &'static str {
+    "fine"
+}
+
+#[middleware]
+async fn passes(request: Request, next: Next) -> Response {
+    next.run(request).await
+}
+
+#[middleware]
+async fn checks_tokens(request: Request, next: Next) -> Result<Response, LedgerDown> {
+    match request.headers().contains_key("x-token") {
+        true => Ok(next.run(request).await),
+        false => Err(LedgerDown),
+    }
+}
+
+#[tokio::test]
+async fn an_unhandled_error_or_panic_is_logged_once_however_many_layers_it_crosses() {
+    let captured = Captured::default();
+    let _default = capture(&captured);
+    let app = App::new()
+        .middleware(passes)
+        .middleware(checks_tokens)
+        .middleware(passes)
+        .routes(routes![fails, refused, panics, fine]);
+    let client = TestClient::new(app);
+
+    let with_token = |path: &'static str| client.get(path).header("x-token", "t");
+    assert_eq!(with_token("/fails").send().await.status(), 500);
+    let errors = captured.lines_of("brisk::errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("unhandled error") && errors[0].contains("LedgerDown"), "{}", errors[0]);
+
+    assert_eq!(client.get("/fine").send().await.status(), 500, "the middleware's own error");
+    assert_eq!(captured.lines_of("brisk::errors").len(), 2);
+
+    assert_eq!(with_token("/panics").send().await.status(), 500);
+    let panics = captured.lines_of("brisk::handler");
+    assert_eq!(panics.len(), 1, "{panics:?}");
+    assert!(panics[0].contains("handler=\"panics\"") && panics[0].contains("out of ink"), "{}", panics[0]);
+
+    // A client error is the client's: answered, not logged as a failure.
+    assert_eq!(with_token("/refused").send().await.status(), 403);
+    assert_eq!(with_token("/fine").send().await.status(), 200);
+    assert_eq!(captured.lines_of("brisk::errors").len(), 2);
+}
