@@ -65,11 +65,22 @@ impl FromText for std::sync::Arc<str> {
     }
 }
 
+/// `text` without surrounding whitespace, as `str::trim` has it. Most
+/// values have none: when both ends are visible ASCII, the Unicode-aware
+/// walk is skipped.
+fn trimmed(text: &str) -> &str {
+    let visible = |byte: Option<&u8>| byte.is_some_and(u8::is_ascii_graphic);
+    match visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        true => text,
+        false => text.trim(),
+    }
+}
+
 macro_rules! integers {
     ($($ty:ty),*) => {$(
         impl FromText for $ty {
             fn from_text(text: &str) -> Result<Self, TextError> {
-                text.trim().parse().map_err(|_| TextError::new(
+                trimmed(text).parse().map_err(|_| TextError::new(
                     "int_parsing",
                     "Input should be a valid integer, unable to parse string as an integer",
                 ))
@@ -84,7 +95,7 @@ macro_rules! floats {
     ($($ty:ty),*) => {$(
         impl FromText for $ty {
             fn from_text(text: &str) -> Result<Self, TextError> {
-                text.trim().parse().map_err(|_| TextError::new(
+                trimmed(text).parse().map_err(|_| TextError::new(
                     "float_parsing",
                     "Input should be a valid number, unable to parse string as a number",
                 ))
@@ -100,7 +111,7 @@ impl FromText for bool {
     fn from_text(text: &str) -> Result<Self, TextError> {
         const TRUE: [&str; 6] = ["true", "1", "yes", "on", "t", "y"];
         const FALSE: [&str; 6] = ["false", "0", "no", "off", "f", "n"];
-        let text = text.trim();
+        let text = trimmed(text);
         if TRUE.iter().any(|t| t.eq_ignore_ascii_case(text)) {
             Ok(true)
         } else if FALSE.iter().any(|f| f.eq_ignore_ascii_case(text)) {
@@ -117,6 +128,18 @@ impl FromText for char {
         match (chars.next(), chars.next()) {
             (Some(c), None) => Ok(c),
             _ => Err(TextError::new("string_type", "Input should be a single character")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trimmed;
+
+    #[test]
+    fn trimmed_agrees_with_str_trim() {
+        for text in ["", " ", "5", " 5", "5 ", "\t42\n", "\u{a0}7\u{2003}", "a b", "é", " é "] {
+            assert_eq!(trimmed(text), text.trim(), "{text:?}");
         }
     }
 }
