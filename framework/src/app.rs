@@ -584,6 +584,10 @@ mod future_sizes {
             .build()
             .expect("an app");
         assert_eq!(std::mem::size_of::<Request>(), 8);
+        // Moved through every layer: at 128 bytes or less it is copied
+        // inline rather than by a call to `memcpy`.
+        assert!(std::mem::size_of::<crate::response::Response>() <= 128);
+        assert_eq!(std::mem::size_of::<crate::body::Body>(), 8);
         let call = service.call(http::Request::new(crate::body::Body::empty()), None);
         assert!(size_of_val(&call) <= 512, "Service::call: {} bytes", size_of_val(&call));
         let dispatch = super::dispatch(request(&service));
