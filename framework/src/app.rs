@@ -343,12 +343,12 @@ impl Service {
     /// [`Service::call`], with `finish` applied to the response as it
     /// leaves: the server wraps it in the `Result` hyper wants in the same
     /// step, rather than in one more layer that moves it again.
-    pub(crate) fn answer<T>(
+    pub(crate) fn answer<T, F: FnOnce(Response) -> T + Send>(
         &self,
         request: http::Request<Body>,
         client: Option<SocketAddr>,
-        finish: fn(Response) -> T,
-    ) -> impl std::future::Future<Output = T> + Send + use<T> {
+        finish: F,
+    ) -> impl std::future::Future<Output = T> + Send + use<T, F> {
         let access = tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
             .then(|| Box::new(AccessLog::start(&request, client)));
         let request = Request::new(request, client, self.0.clone());
