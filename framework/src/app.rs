@@ -521,9 +521,11 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
     let mut response = if request.app().dependencies.is_empty() {
         endpoint.call(request).await
     } else {
-        // Boxed: its state would otherwise enlarge every request's future,
-        // and every move of it, apps without app-level dependencies included.
-        Box::pin(with_app_dependencies(request, endpoint)).await
+        // In its own block: its state would otherwise enlarge every request's
+        // future, apps without app-level dependencies included. Caught like a
+        // route: the dependencies are the app's code too.
+        let future = crate::recycle::RecycledFuture::future(with_app_dependencies(request, endpoint));
+        crate::routing::Caught::new(future, "app-level dependencies").await
     };
     // Without handlers, an error riding on the response is logged where the
     // response leaves the stack (`Service::call`).

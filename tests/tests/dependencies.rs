@@ -309,3 +309,26 @@ async fn the_app_describes_each_route_with_its_dependency_tree() {
     assert!(mermaid.starts_with("flowchart LR"));
     assert!(mermaid.contains("get_current_user[\"get_current_user\"] --> get_db[\"get_db\"]"));
 }
+
+#[depends]
+async fn fragile(#[header] x_break: Option<String>) {
+    if x_break.is_some() {
+        panic!("the app-level dependency broke");
+    }
+}
+
+#[get("/steady")]
+async fn steady() -> &'static str {
+    "steady"
+}
+
+#[tokio::test]
+async fn a_panicking_app_level_dependency_is_a_500_and_the_app_keeps_serving() {
+    let client = TestClient::new(App::new().dependency::<fragile>().routes(routes![steady]));
+    let broken = client.get("/steady").header("x-break", "1").send().await;
+    assert_eq!(broken.status(), 500);
+    assert_eq!(broken.json::<Value>(), json!({"detail": "Internal Server Error"}));
+    let fine = client.get("/steady").send().await;
+    assert_eq!(fine.status(), 200);
+    assert_eq!(fine.text(), "steady");
+}

@@ -189,3 +189,34 @@ fn the_app_lists_its_exception_handlers() {
     let service = app().build().unwrap();
     assert!(service.describe().contains("exception handlers for: exception_handlers::InsufficientFunds\n"));
 }
+
+#[derive(Debug)]
+struct Unlucky;
+
+#[exception_handler]
+async fn panicking_handler(_request: &Request, _err: Unlucky) -> Response {
+    panic!("the exception handler broke")
+}
+
+#[get("/unlucky")]
+async fn unlucky() -> Result<String, Unlucky> {
+    Err(Unlucky)
+}
+
+#[tokio::test]
+async fn a_panicking_exception_handler_is_a_500_and_the_app_keeps_serving() {
+    for app in [
+        App::new().exception_handler(panicking_handler).routes(routes![unlucky, show_wallet]),
+        App::new()
+            .middleware(decorate)
+            .exception_handler(panicking_handler)
+            .routes(routes![unlucky, show_wallet]),
+    ] {
+        let client = TestClient::new(app);
+        let response = client.get("/unlucky").send().await;
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.json::<Value>(), json!({"detail": "Internal Server Error"}));
+        let fine = client.get("/wallet").header("x-wallet", "w1").send().await;
+        assert_eq!(fine.status(), 200);
+    }
+}

@@ -5,9 +5,11 @@
 use std::any::{Any, TypeId};
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
+use futures_util::FutureExt;
 use http::StatusCode;
 
 use super::HttpError;
@@ -126,13 +128,13 @@ impl Handlers {
         let info = response.extensions().get::<ErrorInfo>().cloned();
         let id = (*error).type_id();
         let handled = match self.by_type.iter().find(|(t, _, _)| *t == id) {
-            Some((_, _, handler)) => handler.call(request, error).await,
+            Some((_, name, handler)) => guarded(handler.call(request, error), name).await,
             None => {
                 let status = response.status();
                 match self.by_status.iter().find(|(s, _)| *s == status) {
                     Some((_, handler)) => {
                         let detail = error_detail(&error, status);
-                        handler.call(request, Box::new(detail)).await
+                        guarded(handler.call(request, Box::new(detail)), "status exception handler").await
                     }
                     None => {
                         if status.is_server_error() {
@@ -150,6 +152,16 @@ impl Handlers {
             }
         };
         keep_info(handled, info)
+    }
+}
+
+/// Runs an exception handler. A panic in it becomes a logged 500, as one in
+/// a route does: the handler may run outside every route and layer (for a
+/// 404, or for an error the outermost layer returned).
+async fn guarded(handler: BoxFuture<'_>, name: &'static str) -> Response {
+    match AssertUnwindSafe(handler).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => crate::routing::panicked(name, &*panic),
     }
 }
 

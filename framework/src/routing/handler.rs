@@ -81,7 +81,7 @@ impl Future for Caught {
 }
 
 #[cold]
-fn panicked(handler: &'static str, panic: &(dyn std::any::Any + Send)) -> Response {
+pub(crate) fn panicked(handler: &'static str, panic: &(dyn std::any::Any + Send)) -> Response {
     tracing::error!(target: "brisk::handler", handler, panic = panic_message(panic), "handler panicked");
     crate::errors::internal_error_response()
 }

@@ -3,7 +3,7 @@
 mod handler;
 pub(crate) mod router;
 
-pub(crate) use handler::{Caught, panic_message};
+pub(crate) use handler::{Caught, panic_message, panicked};
 pub use handler::{Endpoint, RouteInfo, run_blocking};
 pub(crate) use router::Router;
 
