@@ -91,7 +91,7 @@ impl Next {
     // through instead of being stored and moved once more per layer.
     pub fn run(self, request: Request) -> impl Future<Output = Response> + Send {
         let app = request.app();
-        let Some(layer) = app.middleware.get(self.index).map(|layer| layer.layer) else {
+        let Some(layer) = app.middleware.get(self.index).copied() else {
             return Either::Left(crate::app::dispatch(request));
         };
         let next = Next { index: self.index + 1 };
@@ -119,18 +119,17 @@ impl std::fmt::Debug for Next {
 
 /// The object-safe face of a [`Middleware`], so one stack can hold them all.
 pub(crate) trait ErasedMiddleware: Send + Sync {
-    fn call(&'static self, request: Request, next: Next) -> Caught;
+    fn call(&'static self, request: Request, next: Next) -> RecycledFuture<Response>;
 }
 
 impl<M: Middleware> ErasedMiddleware for M {
-    fn call(&'static self, request: Request, next: Next) -> Caught {
-        // A panicking layer must not take the connection down either; the
-        // layers outside it see a 500.
-        Caught::new(RecycledFuture::future(self.handle(request, next)), self.name())
+    fn call(&'static self, request: Request, next: Next) -> RecycledFuture<Response> {
+        RecycledFuture::future(self.handle(request, next))
     }
 }
 
 /// One registered layer.
+#[derive(Clone, Copy)]
 pub(crate) struct Layer {
     pub(crate) name: &'static str,
     pub(crate) layer: &'static dyn ErasedMiddleware,
@@ -142,6 +141,12 @@ impl Layer {
         // Registered once per app, like routes; leaking spares a reference
         // count per request and layer.
         Layer { name, layer: Box::leak(Box::new(middleware)) }
+    }
+
+    /// Runs this layer for one request. A panic in it must not take the
+    /// connection down either: the layers outside it see a 500.
+    fn call(self, request: Request, next: Next) -> Caught {
+        Caught::new(self.layer.call(request, next), self.name)
     }
 }
 
