@@ -108,6 +108,14 @@ async fn checks_tokens(request: Request, next: Next) -> Result<Response, LedgerD
     }
 }
 
+#[middleware]
+async fn cracks(request: Request, next: Next) -> Response {
+    if request.headers().contains_key("x-crack") {
+        panic!("the layer cracked");
+    }
+    next.run(request).await
+}
+
 #[tokio::test]
 async fn an_unhandled_error_or_panic_is_logged_once_however_many_layers_it_crosses() {
     let captured = Captured::default();
@@ -116,6 +124,7 @@ async fn an_unhandled_error_or_panic_is_logged_once_however_many_layers_it_cross
         .middleware(passes)
         .middleware(checks_tokens)
         .middleware(passes)
+        .middleware(cracks)
         .routes(routes![fails, refused, panics, fine]);
     let client = TestClient::new(app);
 
@@ -129,9 +138,15 @@ async fn an_unhandled_error_or_panic_is_logged_once_however_many_layers_it_cross
     assert_eq!(captured.lines_of("brisk::errors").len(), 2);
 
     assert_eq!(with_token("/panics").send().await.status(), 500);
-    let panics = captured.lines_of("brisk::handler");
+    let panics = captured.lines_of("brisk::panic");
     assert_eq!(panics.len(), 1, "{panics:?}");
-    assert!(panics[0].contains("handler=\"panics\"") && panics[0].contains("out of ink"), "{}", panics[0]);
+    assert!(panics[0].contains("stage=\"panics\"") && panics[0].contains("out of ink"), "{}", panics[0]);
+
+    // A panicking layer is named by its registered name.
+    assert_eq!(with_token("/fine").header("x-crack", "1").send().await.status(), 500);
+    let panics = captured.lines_of("brisk::panic");
+    assert_eq!(panics.len(), 2, "{panics:?}");
+    assert!(panics[1].contains("cracks") && panics[1].contains("the layer cracked"), "{}", panics[1]);
 
     // A client error is the client's: answered, not logged as a failure.
     assert_eq!(with_token("/refused").send().await.status(), 403);

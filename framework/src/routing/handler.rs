@@ -80,9 +80,11 @@ impl Future for Caught {
     }
 }
 
+/// Logs a panic in `stage` (a route, a middleware layer, an exception
+/// handler, the app-level dependencies) and answers for it with a 500.
 #[cold]
-pub(crate) fn panicked(handler: &'static str, panic: &(dyn std::any::Any + Send)) -> Response {
-    tracing::error!(target: "brisk::handler", handler, panic = panic_message(panic), "handler panicked");
+pub(crate) fn panicked(stage: &'static str, panic: &(dyn std::any::Any + Send)) -> Response {
+    tracing::error!(target: "brisk::panic", stage, panic = panic_message(panic), "panicked");
     crate::errors::internal_error_response()
 }
 
@@ -102,13 +104,11 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    tokio::task::spawn_blocking(call).await.map_err(|err| {
-        match err.try_into_panic() {
-            Ok(panic) => {
-                tracing::error!(target: "brisk::handler", handler, panic = panic_message(&*panic), "handler panicked")
-            }
-            Err(err) => tracing::error!(target: "brisk::handler", handler, error = %err, "blocking handler was cancelled"),
+    tokio::task::spawn_blocking(call).await.map_err(|err| match err.try_into_panic() {
+        Ok(panic) => panicked(handler, &*panic),
+        Err(err) => {
+            tracing::error!(target: "brisk::panic", stage = handler, error = %err, "blocking handler was cancelled");
+            crate::errors::internal_error_response()
         }
-        crate::errors::internal_error_response()
     })
 }
