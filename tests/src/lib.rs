@@ -1,5 +1,7 @@
 //! Shared helpers for brisk's integration tests.
 
+pub mod process;
+
 use std::sync::Mutex;
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! CORS as a real browser sees it: headless Chromium loads a page from one
 //! origin whose script fetches from apps on other ports, and the test reads
 //! what the script could see. Chromium comes from Debian's `chromium`
-//! package (`.ci/run` installs it).
+//! package, so the test is ignored by a plain `cargo test`; `.ci/run`
+//! installs the browser and runs it with `cargo test -- --ignored`.
 
 use std::process::Command;
 use std::time::Duration;
@@ -70,6 +71,7 @@ fn chromium() -> &'static str {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs headless Chromium: apt-get install chromium (.ci/run installs it)"]
 async fn a_browser_sees_what_cors_allows_and_nothing_else() {
     let browser = chromium();
     let (refused_port, stop_refused) = start(

@@ -153,3 +153,41 @@ async fn an_unhandled_error_or_panic_is_logged_once_however_many_layers_it_cross
     assert_eq!(with_token("/fine").send().await.status(), 200);
     assert_eq!(captured.lines_of("brisk::errors").len(), 2);
 }
+
+/// The hello binary as a user runs it: by default it logs startup and one
+/// access line per request; `RUST_LOG=warn` keeps startup quiet and drops
+/// the access log; `RUST_LOG=brisk::access=info` keeps only the access log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rust_log_decides_what_the_examples_print() {
+    use brisk_tests::process::{Example, build_example};
+
+    let executable = build_example("hello").await;
+    let run = |rust_log: Option<&'static str>| {
+        let executable = executable.clone();
+        async move {
+            let env: Vec<(&str, &str)> = rust_log.map(|filter| ("RUST_LOG", filter)).into_iter().collect();
+            let mut hello = Example::start(&executable, &env).await;
+            let response = reqwest::get(hello.url("/items/5?q=x")).await.expect("GET /items/5");
+            assert_eq!(response.status(), 200);
+            assert!(hello.terminate().await.success());
+            hello.output()
+        }
+    };
+    let access = |output: &str| output.lines().filter(|line| line.contains("brisk::access")).count();
+    let startup = |output: &str| {
+        output.lines().any(|line| line.contains("brisk::server") && line.contains("listening"))
+    };
+
+    let default = run(None).await;
+    assert_eq!(access(&default), 1, "one access line per request by default:\n{default}");
+    assert!(default.contains("/items/5"), "{default}");
+    assert!(startup(&default), "startup is logged by default:\n{default}");
+
+    let quiet = run(Some("warn")).await;
+    assert_eq!(access(&quiet), 0, "RUST_LOG=warn silences the access log:\n{quiet}");
+    assert!(!startup(&quiet), "{quiet}");
+
+    let only_access = run(Some("brisk::access=info")).await;
+    assert_eq!(access(&only_access), 1, "{only_access}");
+    assert!(!startup(&only_access), "{only_access}");
+}

@@ -1,18 +1,31 @@
 //! examples/orders end to end, in-process, each test on its own SQLite file.
+//! (tests/orders_processes.rs runs the binary, on SQLite and PostgreSQL.)
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use brisk::testing::TestClient;
+use orders::Settings;
 use serde_json::{Value, json};
 
-fn database() -> PathBuf {
+/// A database file of its own in the temp directory, not created yet.
+fn database_file() -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!("brisk-orders-{}-{}.db", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
     let path = std::env::temp_dir().join(name);
-    let _ = std::fs::remove_file(&path);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
     path
+}
+
+fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+fn database() -> Settings {
+    Settings::new(sqlite_url(&database_file()))
 }
 
 const ALICE: &str = "Bearer alice-token";
@@ -49,15 +62,28 @@ async fn orders_are_validated_stored_and_listed_for_their_owner() {
     assert_eq!(invalid.status(), 422);
 
     let created =
-        client.post("/users/1/orders?source=web").header("authorization", ALICE).json(&order).send().await;
+        client.post("/users/1/orders?source=mobile").header("authorization", ALICE).json(&order).send().await;
     assert_eq!(created.status(), 201);
     assert_eq!(
         created.json::<Value>(),
-        json!({"user_id": 1, "order": {"product_id": 7, "quantity": 2}, "ip": "127.0.0.1", "source": "web"})
+        json!({"user_id": 1, "order": {"product_id": 7, "quantity": 2}, "ip": "127.0.0.1", "source": "mobile"})
+    );
+    let defaulted = client.post("/users/1/orders").json(&order).send().await;
+    assert_eq!(defaulted.status(), 201);
+    assert_eq!(
+        defaulted.json::<Value>()["source"],
+        "web",
+        "source defaults to web, as in FastAPI's endpoint"
     );
 
     let listed = client.get("/orders").header("authorization", ALICE).send().await;
-    assert_eq!(listed.json::<Value>(), json!([{"id": 1, "product_id": 7, "quantity": 2, "source": "web"}]));
+    assert_eq!(
+        listed.json::<Value>(),
+        json!([
+            {"id": 1, "product_id": 7, "quantity": 2, "source": "mobile"},
+            {"id": 2, "product_id": 7, "quantity": 2, "source": "web"},
+        ])
+    );
     let bobs = client.get("/orders").header("authorization", BOB).send().await;
     assert_eq!(bobs.json::<Value>(), json!([]));
 }
@@ -163,53 +189,128 @@ async fn cors_headers_are_on_every_response_for_the_app_origin() {
     assert_eq!(elsewhere.header("access-control-allow-origin"), None);
 }
 
-/// The orders binary with a database it cannot create: startup fails, the
-/// process exits non-zero with the error, and nothing ever listens.
-#[test]
-fn a_failed_startup_exits_non_zero_without_binding() {
-    use std::process::{Command, Stdio};
+#[tokio::test]
+async fn the_root_lists_the_api() {
+    let client = TestClient::new(orders::app(database()));
+    let index = client.get("/").send().await;
+    assert_eq!(index.status(), 200);
+    let index = index.json::<Value>();
+    assert_eq!(index["name"], "orders");
+    for endpoint in
+        ["GET /users/{id}", "POST /users/{user_id}/orders", "GET /orders", "POST /purchase?item_id="]
+    {
+        assert!(index["endpoints"][endpoint].is_string(), "{endpoint} is listed: {index}");
+    }
+}
 
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-    let build = Command::new(env!("CARGO"))
-        .args(["build", "-p", "orders", "--bin", "orders", "--message-format=json"])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .stderr(Stdio::null())
-        .output()
-        .expect("cargo build -p orders ran");
-    assert!(build.status.success(), "cargo build -p orders failed");
-    let executable = String::from_utf8_lossy(&build.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "orders")
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .expect("cargo reported the orders executable");
+#[tokio::test]
+async fn an_unknown_user_and_a_taken_email_are_client_errors() {
+    let client = TestClient::new(orders::app(database()));
+    let order = json!({"product_id": 1, "quantity": 1});
+    let nobody = client.post("/users/99/orders").json(&order).send().await;
+    assert_eq!(nobody.status(), 404);
+    assert_eq!(nobody.json::<Value>(), json!({"detail": "User not found"}));
 
-    let port =
-        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a port").port();
-    let mut child = Command::new(executable)
-        .env("HOST", "127.0.0.1")
-        .env("PORT", port.to_string())
-        .env("DATABASE_URL", "/nonexistent-directory/for/brisk/orders.db")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the orders binary started");
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("poll the child") {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the orders binary did not exit after a failed startup");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
-        .expect("stderr read");
-    assert!(!status.success(), "exit status {status}");
-    assert!(stderr.contains("Startup") || stderr.contains("startup"), "{stderr}");
-    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "nothing listened on {port}");
+    let taken =
+        client.post("/users").json(&json!({"name": "alice2", "email": "alice@example.com"})).send().await;
+    assert_eq!(taken.status(), 409);
+    assert_eq!(taken.json::<Value>(), json!({"detail": "Email already registered"}));
+    assert_eq!(client.get("/users/3").send().await.status(), 404, "the failed insert was rolled back");
+}
+
+/// Fifteen purchases of a 10.0 item at once against a balance of 100.0:
+/// exactly ten go through, and the balance never goes below zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_purchases_never_spend_the_same_balance_twice() {
+    let client = TestClient::new(orders::app(database()));
+    let purchases = (0..15).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let response = client.post("/purchase?item_id=1").header("authorization", ALICE).send().await;
+            (response.status().as_u16(), response.json::<Value>())
+        })
+    });
+    let mut outcomes = Vec::new();
+    for purchase in purchases.collect::<Vec<_>>() {
+        outcomes.push(purchase.await.expect("the purchase task"));
+    }
+    let bought = outcomes.iter().filter(|(status, _)| *status == 200).count();
+    let refused = outcomes.iter().filter(|(status, _)| *status == 402).count();
+    assert_eq!((bought, refused), (10, 5), "{outcomes:?}");
+    let mut balances: Vec<f64> = outcomes
+        .iter()
+        .filter(|(status, _)| *status == 200)
+        .filter_map(|(_, body)| body["balance"].as_f64())
+        .collect();
+    balances.sort_by(f64::total_cmp);
+    assert_eq!(
+        balances,
+        [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0],
+        "each debit saw the last"
+    );
+    let after = client.post("/purchase?item_id=1").header("authorization", ALICE).send().await;
+    assert_eq!(
+        after.json::<Value>(),
+        json!({"error": "insufficient_funds", "balance": 0.0, "required": 10.0})
+    );
+}
+
+/// Twenty writers wait for SQLite's write lock, held from outside the app;
+/// meanwhile a read on the same app answers. The test runs on one thread:
+/// had a writer blocked the executor while it waited (a synchronous driver
+/// inside an `async fn`), the read could not have answered before the lock
+/// was released.
+#[tokio::test(flavor = "current_thread")]
+async fn a_read_answers_while_writers_wait_for_the_write_lock() {
+    use sqlx::Connection;
+
+    let path = database_file();
+    let mut settings = Settings::new(sqlite_url(&path));
+    settings.max_connections = 24; // room for every writer and the read
+    let entered = std::sync::Arc::new(brisk_tests::Events::default());
+    let seen = entered.clone();
+    let app =
+        orders::app(settings).middleware(move |request: brisk::Request, next: brisk::middleware::Next| {
+            let seen = seen.clone();
+            async move {
+                seen.push(format!("{} {}", request.method(), request.path()));
+                next.run(request).await
+            }
+        });
+    let client = TestClient::new(app);
+    assert_eq!(client.get("/users/1").send().await.status(), 200, "started and migrated");
+
+    let mut holder = sqlx::SqliteConnection::connect(&sqlite_url(&path)).await.expect("open the database");
+    sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut holder).await.expect("take the write lock");
+
+    let finished = std::sync::Arc::new(brisk_tests::Events::default());
+    let writers: Vec<_> = (0..20)
+        .map(|n| {
+            let (client, finished) = (client.clone(), finished.clone());
+            tokio::spawn(async move {
+                let order = json!({"product_id": n, "quantity": 1});
+                let status = client.post("/users/1/orders").json(&order).send().await.status();
+                finished.push(format!("writer {n}"));
+                status
+            })
+        })
+        .collect();
+    // All twenty are inside the app (the lock keeps every one from
+    // finishing), then give them a moment to reach the lock itself.
+    assert_eq!(entered.wait_for(21).await.len(), 21, "every writer reached the app");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let read = client.get("/users/2").send().await;
+    assert_eq!(read.json::<Value>(), json!({"id": 2, "name": "bob"}));
+    assert_eq!(finished.log(), Vec::<String>::new(), "no writer finished before the read");
+
+    sqlx::raw_sql("COMMIT").execute(&mut holder).await.expect("release the write lock");
+    for writer in writers {
+        assert_eq!(writer.await.expect("the writer task"), 201);
+    }
+    let listed = client.get("/orders").header("authorization", ALICE).send().await.json::<Value>();
+    let mut products: Vec<i64> =
+        listed.as_array().expect("a list").iter().filter_map(|o| o["product_id"].as_i64()).collect();
+    products.sort_unstable();
+    assert_eq!(products, (0..20).collect::<Vec<i64>>(), "each writer's order, once");
 }

@@ -8,12 +8,11 @@
 
 use std::io::ErrorKind;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use brisk::prelude::*;
+use brisk_tests::process::{Example, build_example};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -1055,109 +1054,11 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_header_read_timeout()
 // 10. The hello binary, as a user runs it
 // ---------------------------------------------------------------------------
 
-/// Kills the child if the test fails before it exits on its own.
-struct ChildGuard(Option<Child>);
-
-impl ChildGuard {
-    fn child(&mut self) -> &mut Child {
-        self.0.as_mut().expect("the child is still owned")
-    }
-}
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// Polls `child` until it exits or `deadline` passes.
-async fn wait_for_exit(child: &mut Child, deadline: Duration) -> Option<ExitStatus> {
-    let until = Instant::now() + deadline;
-    loop {
-        if let Some(status) = child.try_wait().expect("poll the child") {
-            return Some(status);
-        }
-        if Instant::now() >= until {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Builds the `hello` binary with the cargo running these tests and returns
-/// its path, as cargo reports it.
-async fn build_hello() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args(["build", "-p", "hello", "--bin", "hello", "--message-format=json-render-diagnostics"])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if !cfg!(debug_assertions) {
-        command.arg("--release");
-    }
-    let mut build = ChildGuard(Some(command.spawn().expect("spawn cargo build")));
-    // Drain both pipes on threads, so a chatty build never blocks on a full pipe.
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let stdout = drain(build.child().stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
-    let stderr = drain(build.child().stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
-    let status =
-        wait_for_exit(build.child(), Duration::from_secs(600)).await.expect("cargo build -p hello finished");
-    let (stdout, stderr) = (stdout.join().expect("stdout"), stderr.join().expect("stderr"));
-    assert!(status.success(), "cargo build -p hello failed:\n{stderr}");
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == "hello")
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .unwrap_or_else(|| panic!("cargo reported no hello executable:\n{stdout}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_hello_binary_serves_and_exits_cleanly_on_sigterm() {
-    let executable = build_hello().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Command::new(&executable)
-        .env("HOST", "127.0.0.1")
-        .env("PORT", port.to_string())
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|err| panic!("run {}: {err}", executable.display()));
-    let mut hello = ChildGuard(Some(child));
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-
-    within("the hello binary to accept connections", async {
-        loop {
-            if TcpStream::connect(addr).await.is_ok() {
-                return;
-            }
-            if let Some(status) = hello.child().try_wait().expect("poll hello") {
-                panic!("hello exited before serving: {status}");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await;
+    let executable = build_example("hello").await;
+    let mut hello = Example::start(&executable, &[]).await;
+    let addr = hello.addr;
 
     let response = get(&http1(), format!("http://{addr}/")).await;
     assert_eq!(response.status(), 200);
@@ -1166,10 +1067,7 @@ async fn the_hello_binary_serves_and_exits_cleanly_on_sigterm() {
     assert_eq!(response.version(), reqwest::Version::HTTP_2);
     assert_eq!(json_of(response).await, json!({"item_id": 5, "q": "x", "limit": 10}));
 
-    let pid = hello.child().id().to_string();
-    let kill = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
-    assert!(kill.success(), "kill -TERM {pid}");
-    let status = wait_for_exit(hello.child(), WAIT).await.expect("hello exits within 10 s of SIGTERM");
+    let status = hello.terminate().await;
     assert!(status.success(), "hello exited with {status}");
 
     let refused = TcpStream::connect(addr).await.expect_err("nothing listens after hello exits");

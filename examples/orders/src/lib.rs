@@ -1,97 +1,168 @@
-//! The orders app: every phase of brisk around a real SQLite database.
+//! The orders app: every phase of brisk around a real database, SQLite by
+//! default or PostgreSQL, through one async pool.
 //!
-//! - lifespan: opens the database, creates the tables, seeds two users;
+//! - lifespan: opens the pool, applies the migrations under `migrations/`,
+//!   and closes the pool after the last request;
 //! - middleware: CORS for https://yourapp.com, then a timing layer;
-//! - dependencies: `get_db` (one connection and transaction per request,
-//!   committed or rolled back by its teardown when the handler returns) and
-//!   `get_current_user`;
+//! - dependencies: `get_db` (one pooled connection and one transaction per
+//!   request, committed or rolled back by its teardown when the handler
+//!   returns) and `get_current_user`;
 //! - a background task writes the welcome email after `POST /users`;
 //! - an exception handler answers `InsufficientFunds` with a 402.
+//!
+//! Every query is `async` (sqlx): no handler or dependency blocks the
+//! executor while the database works or waits for a lock.
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use brisk::Cors;
 use brisk::middleware::Next;
 use brisk::prelude::*;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use tokio::sync::{Mutex, MutexGuard};
 use validator::Validate;
 
-/// Where the database lives; handlers open connections from it.
-pub struct Database {
-    path: PathBuf,
+/// The same schema for each backend; the queries below run on both.
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// How the app reaches its database.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `sqlite://orders.db?mode=rwc` (the file is created if missing) or
+    /// `postgres://user:password@host/database`.
+    pub database_url: String,
+    /// The pool's size: at most this many requests hold a connection at once;
+    /// the others wait for one (asynchronously).
+    pub max_connections: u32,
 }
 
-impl Database {
-    fn connect(&self) -> rusqlite::Result<Connection> {
-        let connection = Connection::open(&self.path)?;
-        // Concurrent requests wait for the writer instead of failing.
-        connection.busy_timeout(std::time::Duration::from_secs(10))?;
-        Ok(connection)
+impl Settings {
+    /// The default database: `orders.db` in the working directory.
+    pub const DEFAULT_DATABASE_URL: &str = "sqlite://orders.db?mode=rwc";
+
+    /// `database_url` with a pool of 10 connections.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Settings { database_url: database_url.into(), max_connections: 10 }
+    }
+
+    /// `DATABASE_URL` (default [`Settings::DEFAULT_DATABASE_URL`]) and
+    /// `DATABASE_MAX_CONNECTIONS` (default 10).
+    pub fn from_env() -> Self {
+        let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| Self::DEFAULT_DATABASE_URL.to_owned());
+        let mut settings = Settings::new(url);
+        if let Some(max) = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|max| max.parse().ok()) {
+            settings.max_connections = max;
+        }
+        settings
     }
 }
 
-fn database_error(err: rusqlite::Error) -> HttpError {
+/// The pool, shared by every request of this process.
+#[derive(Clone)]
+pub struct Database {
+    pool: AnyPool,
+    sqlite: bool,
+}
+
+impl Database {
+    /// Connects and brings the schema up to date. Several processes may
+    /// start at once against one PostgreSQL: sqlx's migrator takes a lock,
+    /// so each migration is applied exactly once.
+    async fn open(settings: &Settings) -> Result<Database, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let sqlite = settings.database_url.starts_with("sqlite:");
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        // A writer waits up to 30 s for the write lock (on
+                        // sqlx's worker thread, not the executor) instead
+                        // of failing at sqlx's default of 5 s.
+                        sqlx::query("PRAGMA busy_timeout = 30000").execute(&mut *connection).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&settings.database_url)
+            .await?;
+        if sqlite {
+            // Readers never wait for the writer; the setting is kept in the file.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+        } else {
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+        }
+        Ok(Database { pool, sqlite })
+    }
+
+    /// A transaction. On SQLite, one that may write takes the write lock up
+    /// front (`BEGIN IMMEDIATE`), so concurrent writers queue for it instead
+    /// of failing when a read inside the transaction would have to be
+    /// upgraded; a read-only one starts a plain snapshot and never waits.
+    async fn begin(&self, read_only: bool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        if self.sqlite && !read_only {
+            self.pool.begin_with("BEGIN IMMEDIATE").await
+        } else {
+            self.pool.begin().await
+        }
+    }
+}
+
+fn database_error(err: sqlx::Error) -> HttpError {
     tracing::error!(error = %err, "database error");
     HttpError::internal()
 }
 
-/// Opens the database, creates the tables if missing and seeds the users
-/// (idempotently, so the data survives restarts).
-fn prepare(path: &std::path::Path) -> rusqlite::Result<Database> {
-    let database = Database { path: path.to_path_buf() };
-    let connection = database.connect()?;
-    connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.execute_batch(
-        "CREATE TABLE IF NOT EXISTS users (
-             id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE,
-             token TEXT UNIQUE, balance REAL NOT NULL DEFAULT 0);
-         CREATE TABLE IF NOT EXISTS orders (
-             id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, product_id INTEGER NOT NULL,
-             quantity INTEGER NOT NULL, source TEXT);
-         CREATE TABLE IF NOT EXISTS outbox (
-             id INTEGER PRIMARY KEY, email TEXT NOT NULL, subject TEXT NOT NULL);
-         INSERT OR IGNORE INTO users (id, name, email, token, balance)
-             VALUES (1, 'alice', 'alice@example.com', 'alice-token', 100.0),
-                    (2, 'bob', 'bob@example.com', 'bob-token', 5.0);",
-    )?;
-    Ok(database)
-}
-
-/// One connection and one transaction for the whole request, shared by
-/// every dependency and the handler.
+/// One pooled connection and one transaction for the whole request, shared
+/// by every dependency and the handler (FastAPI's per-request cache hands
+/// each the same `Session`).
 #[derive(Clone)]
-pub struct Session(Arc<Mutex<Connection>>);
+pub struct Session(Arc<Mutex<Option<Transaction<'static, Any>>>>);
 
 impl Session {
-    fn run<T>(&self, query: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, HttpError> {
-        let connection = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        query(&connection).map_err(database_error)
+    /// The transaction's connection, to run queries on (`&mut *connection`).
+    async fn connection(&self) -> Result<tokio::sync::MappedMutexGuard<'_, AnyConnection>, HttpError> {
+        MutexGuard::try_map(self.0.lock().await, |transaction| transaction.as_deref_mut()).map_err(|_| {
+            tracing::error!("the request's transaction has already ended");
+            HttpError::internal()
+        })
     }
+}
+
+/// Whether the request only reads: `GET` and `HEAD` are safe methods (RFC 9110).
+#[depends]
+async fn read_only(request: &Request) -> bool {
+    matches!(*request.method(), Method::GET | Method::HEAD)
 }
 
 /// Function scope: the transaction commits (or rolls back) as soon as the
 /// handler returns, before the response goes out, so a client that reads
-/// right after a write sees it, and the write lock is never held while a
-/// response is still on the wire.
+/// right after a write sees it, and no lock is held while a response is
+/// still on the wire.
 #[depends(scope = "function")]
-async fn get_db(database: State<Database>) -> Result<Session, HttpError> {
-    let connection = database.connect().map_err(database_error)?;
-    // IMMEDIATE takes the write lock up front, so concurrent writers queue
-    // (busy_timeout) instead of failing halfway.
-    connection.execute_batch("BEGIN IMMEDIATE").map_err(database_error)?;
-    let session = Session(Arc::new(Mutex::new(connection)));
+async fn get_db(
+    database: State<Database>,
+    #[depends(read_only)] read_only: bool,
+) -> Result<Session, HttpError> {
+    let transaction = database.begin(read_only).await.map_err(database_error)?;
+    let session = Session(Arc::new(Mutex::new(Some(transaction))));
     let outcome = yield_!(session.clone());
-    let end = if outcome.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    session.run(|connection| connection.execute_batch(end))
+    let Some(transaction) = session.0.lock().await.take() else {
+        return Ok(());
+    };
+    let end = if outcome.is_ok() { transaction.commit().await } else { transaction.rollback().await };
+    end.map_err(database_error)
 }
 
 #[derive(Clone, Debug)]
 struct User {
     id: i64,
-    balance: f64,
 }
 
 fn invalid_credentials() -> HttpError {
@@ -109,14 +180,28 @@ async fn get_current_user(
         .ok_or_else(invalid_credentials)?
         .trim()
         .to_owned();
-    let user = db.run(|connection| {
-        connection
-            .query_row("SELECT id, balance FROM users WHERE token = ?1", params![token], |row| {
-                Ok(User { id: row.get(0)?, balance: row.get(1)? })
-            })
-            .optional()
-    })?;
-    user.ok_or_else(invalid_credentials)
+    let user: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&mut *db.connection().await?)
+        .await
+        .map_err(database_error)?;
+    user.map(|(id,)| User { id }).ok_or_else(invalid_credentials)
+}
+
+/// A short index of the API.
+#[get("/")]
+async fn index() -> Json<Value> {
+    Json(json!({
+        "name": "orders",
+        "endpoints": {
+            "GET /users/{id}": "a user's public profile",
+            "POST /users": "create a user: {name, email}; a welcome email follows",
+            "POST /users/{user_id}/orders": "place an order: {product_id, quantity}, ?source= (default web)",
+            "GET /orders": "the caller's orders (Authorization: Bearer <token>)",
+            "POST /purchase?item_id=": "buy item 1 or 2 from the caller's balance",
+            "GET /outbox": "the emails sent so far",
+        },
+    }))
 }
 
 #[derive(Serialize)]
@@ -132,19 +217,16 @@ async fn list_orders(
     #[depends(get_current_user)] user: User,
     #[depends(get_db)] db: Session,
 ) -> Result<Json<Vec<OrderOut>>, HttpError> {
-    let orders = db.run(|connection| {
-        let mut statement = connection
-            .prepare("SELECT id, product_id, quantity, source FROM orders WHERE user_id = ?1 ORDER BY id")?;
-        let rows = statement.query_map(params![user.id], |row| {
-            Ok(OrderOut {
-                id: row.get(0)?,
-                product_id: row.get(1)?,
-                quantity: row.get(2)?,
-                source: row.get(3)?,
-            })
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-    })?;
+    let rows: Vec<(i64, i64, i64, Option<String>)> =
+        sqlx::query_as("SELECT id, product_id, quantity, source FROM orders WHERE user_id = $1 ORDER BY id")
+            .bind(user.id)
+            .fetch_all(&mut *db.connection().await?)
+            .await
+            .map_err(database_error)?;
+    let orders = rows
+        .into_iter()
+        .map(|(id, product_id, quantity, source)| OrderOut { id, product_id, quantity, source })
+        .collect();
     Ok(Json(orders))
 }
 
@@ -155,23 +237,31 @@ struct OrderCreate {
     quantity: u32,
 }
 
+fn user_not_found() -> HttpError {
+    HttpError::new(StatusCode::NOT_FOUND, "User not found")
+}
+
 /// Places an order for the user in the path (no credentials needed: the
 /// path names the user; `GET /orders` is where credentials matter).
 #[post("/users/{user_id}/orders", status_code = 201)]
 async fn create_order(
     user_id: i64,
-    source: Option<String>,
+    #[query(default = "web")] source: String,
     #[body] order: OrderCreate,
     #[depends(get_db)] db: Session,
     request: Request,
 ) -> Result<Json<Value>, HttpError> {
-    let (product_id, quantity) = (order.product_id, order.quantity);
-    db.run(|connection| {
-        connection.execute(
-            "INSERT INTO orders (user_id, product_id, quantity, source) VALUES (?1, ?2, ?3, ?4)",
-            params![user_id, product_id, quantity, source],
-        )
-    })?;
+    sqlx::query("INSERT INTO orders (user_id, product_id, quantity, source) VALUES ($1, $2, $3, $4)")
+        .bind(user_id)
+        .bind(order.product_id)
+        .bind(i64::from(order.quantity))
+        .bind(&source)
+        .execute(&mut *db.connection().await?)
+        .await
+        .map_err(|err| match err.as_database_error() {
+            Some(db) if db.is_foreign_key_violation() => user_not_found(),
+            _ => database_error(err),
+        })?;
     let ip = request.client_addr().map(|addr| addr.ip().to_string());
     Ok(Json(json!({ "user_id": user_id, "order": order, "ip": ip, "source": source })))
 }
@@ -185,14 +275,12 @@ struct UserOut {
 
 #[get("/users/{id}")]
 async fn get_user(id: i64, #[depends(get_db)] db: Session) -> Result<Json<UserOut>, HttpError> {
-    let user = db.run(|connection| {
-        connection
-            .query_row("SELECT id, name FROM users WHERE id = ?1", params![id], |row| {
-                Ok(UserOut { id: row.get(0)?, name: row.get(1)? })
-            })
-            .optional()
-    })?;
-    user.map(Json).ok_or_else(|| HttpError::new(StatusCode::NOT_FOUND, "User not found"))
+    let user: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *db.connection().await?)
+        .await
+        .map_err(database_error)?;
+    user.map(|(id, name)| Json(UserOut { id, name })).ok_or_else(user_not_found)
 }
 
 #[derive(Deserialize, Validate)]
@@ -211,15 +299,26 @@ async fn create_user(
     tasks: BackgroundTasks,
 ) -> Result<Json<UserOut>, HttpError> {
     let (name, email) = (user.name, user.email);
-    let id = db.run(|connection| {
-        connection.execute("INSERT INTO users (name, email) VALUES (?1, ?2)", params![name, email])?;
-        Ok(connection.last_insert_rowid())
-    })?;
+    let (id,): (i64,) = sqlx::query_as("INSERT INTO users (name, email) VALUES ($1, $2) RETURNING id")
+        .bind(&name)
+        .bind(&email)
+        .fetch_one(&mut *db.connection().await?)
+        .await
+        .map_err(|err| match err.as_database_error() {
+            Some(db) if db.is_unique_violation() => {
+                HttpError::new(StatusCode::CONFLICT, "Email already registered")
+            }
+            _ => database_error(err),
+        })?;
     let subject = format!("Welcome, {name}!");
+    let pool = database.pool.clone();
     // After the response, and after this request's transaction has committed.
-    tasks.add_blocking(move || {
-        let connection = database.connect()?;
-        connection.execute("INSERT INTO outbox (email, subject) VALUES (?1, ?2)", params![email, subject])
+    tasks.add_task(async move {
+        sqlx::query("INSERT INTO outbox (email, subject) VALUES ($1, $2)")
+            .bind(email)
+            .bind(subject)
+            .execute(&pool)
+            .await
     });
     Ok(Json(UserOut { id, name }))
 }
@@ -232,12 +331,11 @@ struct Mail {
 
 #[get("/outbox")]
 async fn outbox(#[depends(get_db)] db: Session) -> Result<Json<Vec<Mail>>, HttpError> {
-    let mails = db.run(|connection| {
-        let mut statement = connection.prepare("SELECT email, subject FROM outbox ORDER BY id")?;
-        let rows = statement.query_map([], |row| Ok(Mail { email: row.get(0)?, subject: row.get(1)? }))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-    })?;
-    Ok(Json(mails))
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT email, subject FROM outbox ORDER BY id")
+        .fetch_all(&mut *db.connection().await?)
+        .await
+        .map_err(database_error)?;
+    Ok(Json(rows.into_iter().map(|(email, subject)| Mail { email, subject }).collect()))
 }
 
 /// Raised when a purchase costs more than the balance; answered by its own handler.
@@ -251,6 +349,12 @@ pub struct InsufficientFunds {
 enum PurchaseError {
     Funds(InsufficientFunds),
     Http(HttpError),
+}
+
+impl From<HttpError> for PurchaseError {
+    fn from(err: HttpError) -> Self {
+        PurchaseError::Http(err)
+    }
 }
 
 #[exception_handler]
@@ -275,18 +379,31 @@ async fn purchase(
     #[depends(get_current_user)] user: User,
     #[depends(get_db)] db: Session,
 ) -> Result<Json<Value>, PurchaseError> {
-    let Some((_, price)) = PRICES.iter().find(|(id, _)| *id == item_id) else {
-        return Err(PurchaseError::Http(HttpError::new(StatusCode::NOT_FOUND, "Item not found")));
+    let Some(&(_, price)) = PRICES.iter().find(|(id, _)| *id == item_id) else {
+        return Err(HttpError::new(StatusCode::NOT_FOUND, "Item not found").into());
     };
-    if user.balance < *price {
-        return Err(PurchaseError::Funds(InsufficientFunds { balance: user.balance, required: *price }));
+    // One statement checks and debits, so two purchases at once can never
+    // both spend the same balance (a read followed by a write could).
+    let mut connection = db.connection().await?;
+    let debited: Option<(f64,)> = sqlx::query_as(
+        "UPDATE users SET balance = balance - $1 WHERE id = $2 AND balance >= $1 RETURNING balance",
+    )
+    .bind(price)
+    .bind(user.id)
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(database_error)?;
+    match debited {
+        Some((balance,)) => Ok(Json(json!({ "balance": balance }))),
+        None => {
+            let (balance,): (f64,) = sqlx::query_as("SELECT balance FROM users WHERE id = $1")
+                .bind(user.id)
+                .fetch_one(&mut *connection)
+                .await
+                .map_err(database_error)?;
+            Err(PurchaseError::Funds(InsufficientFunds { balance, required: price }))
+        }
     }
-    let balance = user.balance - price;
-    db.run(|connection| {
-        connection.execute("UPDATE users SET balance = ?1 WHERE id = ?2", params![balance, user.id])
-    })
-    .map_err(PurchaseError::Http)?;
-    Ok(Json(json!({ "balance": balance })))
 }
 
 #[middleware]
@@ -300,22 +417,24 @@ async fn timing(request: Request, next: Next) -> Response {
     response
 }
 
-/// Opens (or creates) the database before the first request; nothing to
-/// close afterwards, as connections live per request.
+/// Opens the pool and migrates before the first request; closes it after
+/// the last one (and after pending background tasks).
 #[lifespan]
-async fn lifespan(path: PathBuf) -> Result<AppState, rusqlite::Error> {
-    let database = prepare(&path)?;
-    yield_!(AppState::new().with(database));
-    tracing::info!(path = %path.display(), "database closed");
+async fn lifespan(settings: Settings) -> Result<AppState, sqlx::Error> {
+    let database = Database::open(&settings).await?;
+    tracing::info!(sqlite = database.sqlite, max_connections = settings.max_connections, "database ready");
+    yield_!(AppState::new().with(database.clone()));
+    database.pool.close().await;
+    tracing::info!("database pool closed");
 }
 
-/// The app on the SQLite database at `path` (created if missing).
-pub fn app(path: impl Into<PathBuf>) -> App {
+/// The app on the database `settings` names.
+pub fn app(settings: Settings) -> App {
     App::new()
-        .lifespan(lifespan(path.into()))
+        .lifespan(lifespan(settings))
         .middleware(Cors::new().allow_origin("https://yourapp.com").allow_any_method().allow_any_header())
         .middleware(timing)
         .exception_handler(insufficient_funds)
         .exception_handler(purchase_errors)
-        .routes(routes![list_orders, create_order, get_user, create_user, outbox, purchase])
+        .routes(routes![index, list_orders, create_order, get_user, create_user, outbox, purchase])
 }

@@ -334,6 +334,14 @@ fn options(param: &Param, typed_default: bool) -> Vec<TokenStream> {
     if let Some(default) = &opts.default {
         let span = default.span();
         let ty = &param.ty;
+        // A string literal is written as FastAPI writes `source: str = "web"`:
+        // it converts into the parameter's type, so `String` takes one as is.
+        let default = match default {
+            Expr::Lit(ExprLit { lit: Lit::Str(_), .. }) => {
+                quote_spanned! {span=> ::core::convert::From::from(#default) }
+            }
+            other => quote! { #other },
+        };
         out.push(if typed_default {
             quote_spanned! {span=> .default(|| -> #ty { #default }) }
         } else {
