@@ -66,6 +66,7 @@ fn client(events: &Arc<Events>) -> TestClient {
         failing_user_route,
         ordered,
         panicking_teardown_route,
+        failing_commit_route,
         handler_panics,
         waits_forever,
     ]))
@@ -162,17 +163,66 @@ async fn panicking_teardown_route(
     #[depends(first)] _a: u8,
     #[depends(panicking_teardown)] _b: u8,
 ) -> &'static str {
-    "still answered"
+    "the handler's answer, replaced by the 500"
 }
 
+/// The response has not gone yet when a function-scoped teardown panics:
+/// the client gets a 500 rather than the handler's answer, and the next
+/// teardown still runs.
 #[tokio::test]
-async fn a_panicking_teardown_is_logged_and_the_next_one_still_runs() {
+async fn a_panicking_function_scoped_teardown_answers_500_and_the_next_one_still_runs() {
     let events = Arc::new(Events::default());
     let client = client(&events);
     let response = client.get("/panicking-teardown").send().await;
-    assert_eq!(response.text(), "still answered");
+    assert_eq!(response.status(), 500);
+    assert_eq!(response.json::<Value>(), json!({"detail": "Internal Server Error"}));
     assert_eq!(events.log(), ["setup first", "teardown about to panic", "teardown first"]);
     assert_eq!(client.get("/ordered").send().await.status(), 200);
+}
+
+/// A transaction whose commit fails in its function-scoped teardown.
+#[depends(scope = "function")]
+async fn failing_commit(events: State<Arc<Events>>) -> Result<Session, HttpError> {
+    let outcome = yield_!(Session { name: "commit" });
+    events.push(format!("commit sees: {}", describe(&outcome)));
+    Err(HttpError::new(StatusCode::SERVICE_UNAVAILABLE, "could not commit"))
+}
+
+#[get("/failing-commit")]
+async fn failing_commit_route(
+    #[depends(get_db)] _db: Session,
+    #[depends(get_tx)] _tx: Session,
+    #[depends(failing_commit)] _commit: Session,
+    events: State<Arc<Events>>,
+    tasks: BackgroundTasks,
+) -> (StatusCode, &'static str) {
+    let background = events.clone();
+    tasks.add_task(async move { background.push("background task") });
+    (StatusCode::CREATED, "created")
+}
+
+/// The client is never told "created" when the commit failed: the teardown's
+/// error answers instead. The teardowns after it (function- and
+/// request-scoped) see the failure, and the background task is dropped, as
+/// for any failed request.
+#[tokio::test]
+async fn a_failing_function_scoped_teardown_answers_with_its_error() {
+    let events = Arc::new(Events::default());
+    let client = client(&events);
+    let response = client.get("/failing-commit").send().await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.json::<Value>(), json!({"detail": "could not commit"}));
+    events.gate.notify_one();
+    assert_eq!(
+        events.wait_for(5).await,
+        [
+            "setup db",
+            "setup tx",
+            "commit sees: ok",
+            "teardown tx: err 503 TeardownFailed",
+            "teardown db: err 503 TeardownFailed",
+        ]
+    );
 }
 
 #[get("/handler-panics")]

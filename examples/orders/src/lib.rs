@@ -143,8 +143,10 @@ async fn read_only(request: &Request) -> bool {
 
 /// Function scope: the transaction commits (or rolls back) as soon as the
 /// handler returns, before the response goes out, so a client that reads
-/// right after a write sees it, and no lock is held while a response is
-/// still on the wire.
+/// right after a write sees it, no lock is held while a response is still
+/// on the wire, and a commit that fails answers 500 in place of the
+/// handler's response: a client is never told a write succeeded when it
+/// did not.
 #[depends(scope = "function")]
 async fn get_db(
     database: State<Database>,

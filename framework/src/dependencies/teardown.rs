@@ -4,7 +4,12 @@
 //!
 //! When a teardown runs:
 //! - `scope = "function"`: right after the handler returns, before the
-//!   response goes out;
+//!   response goes out. The response has not gone yet, so a teardown that
+//!   fails (returns `Err` or panics) answers the request in its place: the
+//!   error's response, as if a dependency had failed (an `HttpError` its
+//!   own status, anything else a 500), and the teardowns after it see that
+//!   failure as the outcome. A commit that fails is never reported as a
+//!   success.
 //! - the default, request scope: after the response body has been sent
 //!   (FastAPI's behaviour). Its errors are logged with the dependency's
 //!   name; the response has already gone and cannot change.
@@ -13,7 +18,7 @@
 //!   `Interrupted` outcome.
 //!
 //! Teardowns run in reverse order of setup, one after the other; a panic or
-//! error in one is logged and the next still runs.
+//! error in one never keeps the next from running.
 
 use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
@@ -185,16 +190,24 @@ pub(crate) struct Teardown {
     scope: Scope,
     slot: Arc<dyn Resume>,
     // Only ever polled through `&mut`, so it may sit in the (shared) request.
-    rest: sync_wrapper::SyncFuture<RecycledFuture<()>>,
+    // Resolves to the error response of a function-scoped teardown that
+    // failed, boxed so the common case carries one word, not a response.
+    rest: sync_wrapper::SyncFuture<RecycledFuture<Option<Box<Response>>>>,
 }
 
 impl Teardown {
-    async fn run(self, outcome: Outcome) {
+    /// Runs the rest of the body; a function-scoped one that fails returns
+    /// the response to answer with instead.
+    async fn run(self, outcome: Outcome) -> Option<Box<Response>> {
         self.slot.resume(outcome);
-        let name = self.name;
-        if let Err(panic) = AssertUnwindSafe(self.rest).catch_unwind().await {
-            let panic = crate::routing::panic_message(&*panic);
-            tracing::error!(target: "brisk::dependencies", dependency = name, panic, "teardown panicked");
+        let (name, scope) = (self.name, self.scope);
+        match AssertUnwindSafe(self.rest).catch_unwind().await {
+            Ok(failed) => failed,
+            Err(panic) => {
+                let panic = crate::routing::panic_message(&*panic);
+                tracing::error!(target: "brisk::dependencies", dependency = name, panic, "teardown panicked");
+                (scope == Scope::Function).then(|| Box::new(crate::errors::internal_error_response()))
+            }
         }
     }
 }
@@ -233,14 +246,22 @@ where
     .await;
     match first {
         First::Provided(value) => {
-            let rest: RecycledFuture<()> = RecycledFuture::future(async move {
-                if let Err(err) = body.await {
-                    tracing::error!(
-                        target: "brisk::dependencies",
-                        dependency = name,
-                        error = ?err,
-                        "teardown failed; the response was not changed"
-                    );
+            let rest: RecycledFuture<Option<Box<Response>>> = RecycledFuture::future(async move {
+                match body.await {
+                    Ok(()) => None,
+                    // Before the response: it answers instead (and is logged where it leaves the stack).
+                    Err(err) if scope == Scope::Function => {
+                        Some(Box::new(crate::errors::error_response(err)))
+                    }
+                    Err(err) => {
+                        tracing::error!(
+                            target: "brisk::dependencies",
+                            dependency = name,
+                            error = ?err,
+                            "teardown failed; the response was not changed"
+                        );
+                        None
+                    }
                 }
             });
             let rest = sync_wrapper::SyncFuture::new(rest);
@@ -332,12 +353,7 @@ impl Teardowns {
     /// per request.
     fn complete(mut self, response: Response, outcome: Outcome) -> impl Future<Output = Response> + Send {
         let list = std::mem::take(&mut self.list);
-        let mut tasks = self.tasks.take();
-        if outcome.is_err()
-            && let Some(tasks) = tasks.take()
-        {
-            tasks.discard();
-        }
+        let tasks = self.tasks.take();
         // Most teardowns are request-scoped: split the list only when it must.
         let (function, request): (Vec<_>, Vec<_>) = match list.iter().any(|t| t.scope == Scope::Function) {
             true => list.into_iter().partition(|t| t.scope == Scope::Function),
@@ -345,6 +361,13 @@ impl Teardowns {
         };
         let pending = self.pending.take();
         let attach = move |response: Response, outcome: Outcome| {
+            let tasks = match tasks {
+                Some(tasks) if outcome.is_err() => {
+                    tasks.discard();
+                    None
+                }
+                tasks => tasks,
+            };
             if request.is_empty() && tasks.is_none() {
                 return response;
             }
@@ -355,8 +378,10 @@ impl Teardowns {
             return Either::Left(std::future::ready(attach(response, outcome)));
         }
         let run_function_scoped: Pin<Box<dyn Future<Output = Response> + Send>> = Box::pin(async move {
-            run_all(function, outcome.clone()).await;
-            attach(response, outcome)
+            match run_all(function, outcome).await {
+                (Some(failed), outcome) => attach(*failed, outcome),
+                (None, outcome) => attach(response, outcome),
+            }
         });
         Either::Right(run_function_scoped)
     }
@@ -380,7 +405,8 @@ impl Teardowns {
             if let Some(tasks) = tasks {
                 tasks.run().await;
             }
-            run_all(list, outcome).await;
+            // Nobody is waiting for a response any more: a failure has nothing to answer.
+            let _ = run_all(list, outcome).await;
         };
         self.pending.take().unwrap_or_default().spawn(work);
     }
@@ -394,9 +420,23 @@ impl Drop for Teardowns {
     }
 }
 
-/// In reverse order of setup, one after the other.
-async fn run_all(list: Vec<Teardown>, outcome: Outcome) {
+/// In reverse order of setup, one after the other. Returns the response of
+/// the first function-scoped teardown that failed, and the outcome the last
+/// one saw: from that failure on, the outcome is the failure.
+async fn run_all(list: Vec<Teardown>, mut outcome: Outcome) -> (Option<Box<Response>>, Outcome) {
+    let mut failed = None;
     for teardown in list.into_iter().rev() {
-        teardown.run(outcome.clone()).await;
+        let name = teardown.name;
+        if let Some(response) = teardown.run(outcome.clone()).await
+            && failed.is_none()
+        {
+            outcome = Outcome::Err(Failure {
+                kind: "TeardownFailed".into(),
+                message: format!("the teardown of `{name}` failed"),
+                status: response.status(),
+            });
+            failed = Some(response);
+        }
     }
+    (failed, outcome)
 }
