@@ -13,16 +13,15 @@ use http::{HeaderValue, StatusCode};
 use crate::background::Pending;
 use crate::body::Body;
 use crate::dependencies::Yield;
-use crate::dependencies::{Dependency, DependencyInfo, Overrides, Teardowns};
+use crate::dependencies::{Dependency, Overrides, SideEffect};
 use crate::error::Error;
 use crate::errors::HttpError;
 use crate::errors::{ExceptionHandler, Handlers};
-use crate::extract::Errors;
 use crate::lifespan::{AppState, Lifespan, Running};
 use crate::middleware::{Layer, Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
-use crate::routing::{Route, Router, router::Lookup};
+use crate::routing::{Route, RouteTable, Router, table::Lookup};
 use crate::state::StateMap;
 
 /// Limits and timings of a running app.
@@ -61,20 +60,14 @@ pub struct App {
     routes: Vec<Route>,
     state: StateMap,
     config: Config,
-    dependencies: Vec<AppDependency>,
+    dependencies: Vec<SideEffect>,
     overrides: Overrides,
     middleware: Vec<Layer>,
     handlers: Handlers,
     lifespan: Option<Lifespan>,
+    /// What `build` will report: a router's bad prefix.
+    problems: Vec<Error>,
 }
-
-/// A dependency run for its side effects before every route's own.
-pub(crate) struct AppDependency {
-    info: &'static DependencyInfo,
-    run: for<'a> fn(&'a mut Request, &'a mut Errors) -> BoxFuture<'a, ()>,
-}
-
-type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 impl App {
     /// An app with no routes and the default limits (2 MiB bodies, 30 s to
@@ -92,6 +85,28 @@ impl App {
     /// Adds one route.
     pub fn route(mut self, route: Route) -> Self {
         self.routes.push(route);
+        self
+    }
+
+    /// Adds every route of `router` (and of the routers nested in it), each
+    /// under the routers' prefixes, with their tags, and behind their
+    /// dependencies (FastAPI's `include_router`). A bad prefix is reported
+    /// by [`build`](App::build).
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    /// use brisk::Router;
+    ///
+    /// #[get("/{item_id}")]
+    /// async fn read_item(item_id: u64) -> String { item_id.to_string() }
+    ///
+    /// let items = Router::new().prefix("/items").tags(["items"]).routes(routes![read_item]);
+    /// let service = App::new().include(items).build().unwrap();
+    /// assert_eq!(service.routes()[0].info().path, "/items/{item_id}");
+    /// assert_eq!(service.routes()[0].info().tags, ["items"]);
+    /// ```
+    pub fn include(mut self, router: Router) -> Self {
+        router.flatten(None, &mut self.routes, &mut self.problems);
         self
     }
 
@@ -189,14 +204,7 @@ impl App {
     /// # let _ = app;
     /// ```
     pub fn dependency<D: Dependency>(mut self) -> Self {
-        self.dependencies.push(AppDependency {
-            info: &D::INFO,
-            run: |request, errors| {
-                Box::pin(async move {
-                    crate::dependencies::resolve::<D>(request, errors, true).await;
-                })
-            },
-        });
+        self.dependencies.push(SideEffect::of::<D>());
         self
     }
 
@@ -240,8 +248,11 @@ impl App {
     }
 
     /// Checks the routes and freezes the app into a [`Service`].
-    pub fn build(self) -> Result<Service, Error> {
-        let router = Router::new(self.routes)?;
+    pub fn build(mut self) -> Result<Service, Error> {
+        if !self.problems.is_empty() {
+            return Err(self.problems.swap_remove(0));
+        }
+        let router = RouteTable::new(self.routes)?;
         Ok(Service(Arc::new(AppShared {
             state: self.state,
             config: self.config,
@@ -305,8 +316,8 @@ impl App {
 pub(crate) struct AppShared {
     pub(crate) state: StateMap,
     pub(crate) config: Config,
-    pub(crate) router: Router,
-    pub(crate) dependencies: Vec<AppDependency>,
+    pub(crate) router: RouteTable,
+    pub(crate) dependencies: Vec<SideEffect>,
     pub(crate) overrides: Overrides,
     pub(crate) middleware: Vec<Layer>,
     pub(crate) handlers: Handlers,
@@ -404,11 +415,35 @@ impl Service {
                 dependency.info.write_tree(&mut out, 1);
             }
         }
+        // Routers are shown as headers above their routes, nested by
+        // indentation; `open` is the chain of routers shown last.
+        let mut open: Vec<&Arc<crate::routing::Group>> = Vec::new();
         for route in self.routes() {
+            let mut chain = Vec::new();
+            let mut group = route.group();
+            while let Some(inner) = group {
+                chain.push(inner);
+                group = inner.parent.as_ref();
+            }
+            chain.reverse();
+            let kept = open.iter().zip(&chain).take_while(|(a, b)| Arc::ptr_eq(a, b)).count();
+            for group in &chain[kept..] {
+                out.push_str(&"    ".repeat(group.depth));
+                out.push_str(&format!("router {}", group.prefix));
+                if !group.own_tags().is_empty() {
+                    out.push_str(&format!(" (tags: {})", group.own_tags().join(", ")));
+                }
+                out.push('\n');
+                for dependency in group.own_dependencies() {
+                    dependency.write_tree(&mut out, group.depth + 1);
+                }
+            }
+            open = chain;
             let info = route.info();
+            out.push_str(&"    ".repeat(open.len()));
             out.push_str(&format!("{} {} → {}\n", info.method, info.path, info.name));
             for dependency in info.dependencies {
-                dependency.write_tree(&mut out, 1);
+                dependency.write_tree(&mut out, open.len() + 1);
             }
         }
         out
@@ -447,7 +482,8 @@ impl Service {
             let info = route.info();
             let label = format!("{} {}", info.method, info.path);
             let app_level = self.0.dependencies.iter().map(|d| d.info);
-            for dependency in app_level.chain(info.dependencies.iter().copied()) {
+            let router_level = route.group().into_iter().flat_map(|group| group.dependencies());
+            for dependency in app_level.chain(router_level).chain(info.dependencies.iter().copied()) {
                 add(label.clone(), dependency.name.to_owned());
                 dependency.edges(&mut |from, to| add(from.to_owned(), to.to_owned()));
             }
@@ -524,7 +560,10 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         // In its own block: its state would otherwise enlarge every request's
         // future, apps without app-level dependencies included. Caught like a
         // route: the dependencies are the app's code too.
-        let future = crate::recycle::RecycledFuture::future(with_app_dependencies(request, endpoint));
+        let app = request.app().clone();
+        let future = crate::recycle::RecycledFuture::future(async move {
+            crate::routing::with_dependencies(request, &app.dependencies, endpoint).await
+        });
         crate::routing::Caught::new(future, "app-level dependencies").await
     };
     // Without handlers, an error riding on the response is logged where the
@@ -533,26 +572,6 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         response = Box::pin(head.app().handlers.resolve(head, response)).await;
     }
     if head_from_get { strip_body(response) } else { response }
-}
-
-/// Runs the app-level dependencies, then the route. Their yield
-/// dependencies tear down around the whole route, with an outcome read
-/// from the response's status.
-async fn with_app_dependencies(
-    mut request: Request,
-    endpoint: &'static dyn crate::routing::ErasedEndpoint,
-) -> Response {
-    let app = request.app().clone();
-    let mut errors = Errors::new();
-    for dependency in &app.dependencies {
-        (dependency.run)(&mut request, &mut errors).await;
-    }
-    let teardowns = Teardowns::take(&mut request);
-    if !errors.is_empty() {
-        return teardowns.fail(errors.into_response()).await;
-    }
-    let response = endpoint.call(request).await;
-    teardowns.settle(response).await
 }
 
 /// A HEAD answer: the GET response's headers, its length, no body.

@@ -38,6 +38,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A [`Router`](crate::Router) prefix that is not a literal path
+    /// starting with `/` and not ending with one.
+    InvalidPrefix {
+        /// The prefix.
+        prefix: String,
+        /// What is wrong with it, and what to write instead.
+        reason: String,
+    },
     /// Binding the listening socket, or accepting on it, failed.
     Io(std::io::Error),
     /// The lifespan's startup failed; the server never bound its socket.
@@ -52,6 +60,9 @@ impl fmt::Display for Error {
             }
             Error::InvalidRoute { path, handler, reason } => {
                 write!(f, "invalid route `{path}` on `{handler}`: {reason}")
+            }
+            Error::InvalidPrefix { prefix, reason } => {
+                write!(f, "invalid router prefix `{prefix}`: {reason}")
             }
             Error::Io(err) => write!(f, "server I/O error: {err}"),
             Error::Startup(err) => write!(f, "startup failed: {err}"),

@@ -51,7 +51,7 @@ pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
 pub use middleware::{Cors, GZip, TrustedHost};
 pub use request::Request;
 pub use response::{Html, IntoResponse, Json, Response};
-pub use routing::{Route, RouteInfo};
+pub use routing::{Route, RouteInfo, Router};
 pub use state::State;
 
 pub use brisk_macros::{
@@ -66,8 +66,8 @@ pub mod prelude {
     pub use crate::lifespan::AppState;
     pub use crate::{
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
-        RequestValidationError, Response, Route, State, StatusCode, delete, depends, exception_handler, get,
-        head, lifespan, middleware, options, patch, post, put, routes, yield_,
+        RequestValidationError, Response, Route, Router, State, StatusCode, delete, depends,
+        exception_handler, get, head, lifespan, middleware, options, patch, post, put, routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};
 }

@@ -113,7 +113,7 @@ impl Request {
     }
 
     /// Routes this request, recording its route and path variables.
-    pub(crate) fn route(&mut self) -> crate::routing::router::Lookup<'_> {
+    pub(crate) fn route(&mut self) -> crate::routing::table::Lookup<'_> {
         let inner = &mut *self.0;
         inner.app.router.lookup(&inner.head.method, inner.head.uri.path(), &mut inner.params)
     }

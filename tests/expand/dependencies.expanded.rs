@@ -138,6 +138,7 @@ impl ::brisk::__private::Endpoint for create_order {
         method: ::brisk::__private::Method::POST,
         path: "/users/{user_id}/orders",
         name: "create_order",
+        tags: &[],
         dependencies: &[
             &<audit_log as ::brisk::__private::Dependency>::INFO,
             &<get_current_user as ::brisk::__private::Dependency>::INFO,

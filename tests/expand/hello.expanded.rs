@@ -10,6 +10,7 @@ impl ::brisk::__private::Endpoint for plaintext {
         method: ::brisk::__private::Method::GET,
         path: "/plaintext",
         name: "plaintext",
+        tags: &[],
         dependencies: &[],
     };
     async fn call(
@@ -32,6 +33,7 @@ impl ::brisk::__private::Endpoint for read_item {
         method: ::brisk::__private::Method::GET,
         path: "/items/{item_id}",
         name: "read_item",
+        tags: &[],
         dependencies: &[],
     };
     async fn call(
@@ -74,6 +76,7 @@ impl ::brisk::__private::Endpoint for create_item {
         method: ::brisk::__private::Method::POST,
         path: "/items",
         name: "create_item",
+        tags: &[],
         dependencies: &[],
     };
     async fn call(
@@ -112,6 +115,7 @@ impl ::brisk::__private::Endpoint for search {
         method: ::brisk::__private::Method::GET,
         path: "/search",
         name: "search",
+        tags: &[],
         dependencies: &[],
     };
     async fn call(

@@ -3,6 +3,7 @@
 //!
 //! - lifespan: opens the pool, applies the migrations under `migrations/`,
 //!   and closes the pool after the last request;
+//! - routers: `/users` and `/orders` (whose routes all need credentials);
 //! - middleware: CORS for https://yourapp.com, then a timing layer;
 //! - dependencies: `get_db` (one pooled connection and one transaction per
 //!   request, committed or rolled back by its teardown when the handler
@@ -214,7 +215,9 @@ struct OrderOut {
     source: Option<String>,
 }
 
-#[get("/orders")]
+/// Lists the caller's orders (the router checked the credentials already:
+/// the `User` here is the one it resolved, from the request's cache).
+#[get("/")]
 async fn list_orders(
     #[depends(get_current_user)] user: User,
     #[depends(get_db)] db: Session,
@@ -245,7 +248,7 @@ fn user_not_found() -> HttpError {
 
 /// Places an order for the user in the path (no credentials needed: the
 /// path names the user; `GET /orders` is where credentials matter).
-#[post("/users/{user_id}/orders", status_code = 201)]
+#[post("/{user_id}/orders", status_code = 201)]
 async fn create_order(
     user_id: i64,
     #[query(default = "web")] source: String,
@@ -275,7 +278,7 @@ struct UserOut {
     name: String,
 }
 
-#[get("/users/{id}")]
+#[get("/{id}")]
 async fn get_user(id: i64, #[depends(get_db)] db: Session) -> Result<Json<UserOut>, HttpError> {
     let user: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM users WHERE id = $1")
         .bind(id)
@@ -293,7 +296,7 @@ struct UserCreate {
     email: String,
 }
 
-#[post("/users", status_code = 201)]
+#[post("/", status_code = 201)]
 async fn create_user(
     #[body] user: UserCreate,
     #[depends(get_db)] db: Session,
@@ -430,6 +433,20 @@ async fn lifespan(settings: Settings) -> Result<AppState, sqlx::Error> {
     tracing::info!("database pool closed");
 }
 
+/// `/users`: profiles, sign-up, and placing an order for a user.
+fn users() -> Router {
+    Router::new().prefix("/users").tags(["users"]).routes(routes![get_user, create_user, create_order])
+}
+
+/// `/orders`: every route needs credentials, checked once for the router.
+fn orders() -> Router {
+    Router::new()
+        .prefix("/orders")
+        .tags(["orders"])
+        .dependency::<get_current_user>()
+        .routes(routes![list_orders])
+}
+
 /// The app on the database `settings` names.
 pub fn app(settings: Settings) -> App {
     App::new()
@@ -438,5 +455,7 @@ pub fn app(settings: Settings) -> App {
         .middleware(timing)
         .exception_handler(insufficient_funds)
         .exception_handler(purchase_errors)
-        .routes(routes![index, list_orders, create_order, get_user, create_user, outbox, purchase])
+        .routes(routes![index, outbox, purchase])
+        .include(users())
+        .include(orders())
 }

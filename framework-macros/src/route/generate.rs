@@ -133,6 +133,7 @@ pub(crate) fn generate(
     };
     let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
+    let tags = &args.tags;
     let doc = format!(
         " The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.",
         path.value()
@@ -150,6 +151,7 @@ pub(crate) fn generate(
                 method: ::brisk::__private::Method::#method,
                 path: #path,
                 name: #name_text,
+                tags: &[#(#tags),*],
                 dependencies: &[#(#infos),*],
             };
 

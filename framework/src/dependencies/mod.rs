@@ -128,6 +128,31 @@ where
     }
 }
 
+/// A dependency run for its side effects, with its type erased so the app
+/// and its routers can keep a list of them (`App::dependency::<D>()`,
+/// `Router::dependency::<D>()`).
+#[derive(Clone, Copy)]
+pub(crate) struct SideEffect {
+    pub(crate) info: &'static DependencyInfo,
+    pub(crate) run: for<'a> fn(&'a mut Request, &'a mut Errors) -> BoxFuture<'a, ()>,
+}
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+impl SideEffect {
+    /// `D`, resolved through the request's cache like any other use of it.
+    pub(crate) fn of<D: Dependency>() -> Self {
+        SideEffect {
+            info: &D::INFO,
+            run: |request, errors| {
+                Box::pin(async move {
+                    resolve::<D>(request, errors, true).await;
+                })
+            },
+        }
+    }
+}
+
 /// Names the `T` of a `Result<T, E>` return type at the type level.
 #[doc(hidden)]
 pub trait Fallible {

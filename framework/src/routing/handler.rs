@@ -20,6 +20,9 @@ pub struct RouteInfo {
     pub path: &'static str,
     /// The handler function's name.
     pub name: &'static str,
+    /// Its tags (for OpenAPI): its routers' tags, outermost first, then
+    /// the attribute's `tags = [...]`.
+    pub tags: &'static [&'static str],
     /// Route-level dependencies, then the parameters' dependencies, in order.
     pub dependencies: &'static [&'static crate::dependencies::DependencyInfo],
 }

@@ -1,11 +1,16 @@
 //! Path + method → route; 404, 405 with `Allow`, and HEAD for GET routes.
 
+mod dependencies;
 mod handler;
-pub(crate) mod router;
+mod router;
+pub(crate) mod table;
 
+pub(crate) use dependencies::with_dependencies;
 pub(crate) use handler::{Caught, panic_message, panicked};
 pub use handler::{Endpoint, RouteInfo, run_blocking};
-pub(crate) use router::Router;
+pub(crate) use router::Group;
+pub use router::{Prefix, Router};
+pub(crate) use table::RouteTable;
 
 pub(crate) use handler::ErasedEndpoint;
 
@@ -26,6 +31,8 @@ pub(crate) use handler::ErasedEndpoint;
 pub struct Route {
     info: RouteInfo,
     endpoint: &'static dyn ErasedEndpoint,
+    /// The router it was included through, if any.
+    group: Option<std::sync::Arc<router::Group>>,
 }
 
 impl Route {
@@ -34,12 +41,20 @@ impl Route {
         // Handlers are registered once per app and are usually zero-sized, so
         // leaking them costs nothing and spares a reference count per request.
         let endpoint: &'static E = Box::leak(Box::new(endpoint));
-        Route { info: E::INFO, endpoint }
+        Route { info: E::INFO, endpoint, group: None }
     }
 
-    /// The route's method, path template and handler name.
+    /// The route's method, path template (with its routers' prefixes),
+    /// handler name, tags and dependencies.
     pub fn info(&self) -> &RouteInfo {
         &self.info
+    }
+}
+
+impl Route {
+    /// The innermost router it came through.
+    pub(crate) fn group(&self) -> Option<&std::sync::Arc<router::Group>> {
+        self.group.as_ref()
     }
 }
 
