@@ -378,7 +378,7 @@ impl Teardowns {
             return Either::Left(std::future::ready(attach(response, outcome)));
         }
         let run_function_scoped: Pin<Box<dyn Future<Output = Response> + Send>> = Box::pin(async move {
-            match run_all(function, outcome).await {
+            match run_before_response(function, outcome).await {
                 (Some(failed), outcome) => attach(*failed, outcome),
                 (None, outcome) => attach(response, outcome),
             }
@@ -405,8 +405,7 @@ impl Teardowns {
             if let Some(tasks) = tasks {
                 tasks.run().await;
             }
-            // Nobody is waiting for a response any more: a failure has nothing to answer.
-            let _ = run_all(list, outcome).await;
+            run_all(list, outcome).await;
         };
         self.pending.take().unwrap_or_default().spawn(work);
     }
@@ -420,10 +419,18 @@ impl Drop for Teardowns {
     }
 }
 
-/// In reverse order of setup, one after the other. Returns the response of
-/// the first function-scoped teardown that failed, and the outcome the last
-/// one saw: from that failure on, the outcome is the failure.
-async fn run_all(list: Vec<Teardown>, mut outcome: Outcome) -> (Option<Box<Response>>, Outcome) {
+/// In reverse order of setup, one after the other, once nobody waits for
+/// the response any more: a failure has nothing left to answer.
+async fn run_all(list: Vec<Teardown>, outcome: Outcome) {
+    for teardown in list.into_iter().rev() {
+        let _ = teardown.run(outcome.clone()).await;
+    }
+}
+
+/// The function-scoped teardowns, in reverse order of setup, before the
+/// response goes out. Returns the response of the first one that failed,
+/// and the outcome the last one saw: from that failure on, the failure.
+async fn run_before_response(list: Vec<Teardown>, mut outcome: Outcome) -> (Option<Box<Response>>, Outcome) {
     let mut failed = None;
     for teardown in list.into_iter().rev() {
         let name = teardown.name;
