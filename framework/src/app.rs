@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::errors::HttpError;
 use crate::errors::{ExceptionHandler, Handlers};
 use crate::lifespan::{AppState, Lifespan, Running};
-use crate::middleware::{Layer, Middleware, Next};
+use crate::middleware::{HttpLayer, Layer, Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
 use crate::routing::{Route, RouteTable, Router, table::Lookup};
@@ -140,6 +140,56 @@ impl App {
     /// ```
     pub fn middleware<M: Middleware>(mut self, middleware: M) -> Self {
         self.middleware.push(Layer::new(middleware));
+        self
+    }
+
+    /// Adds a tower layer (tower-http's `TraceLayer`, `TimeoutLayer`,
+    /// `CompressionLayer`, `SetRequestIdLayer`, … unchanged) as one layer
+    /// of the onion, in registration order with [`App::middleware`]: the
+    /// first registered, of either kind, is the outermost.
+    ///
+    /// The layer wraps [`NextService`](crate::middleware::NextService), the
+    /// rest of the stack; its service must be `Clone + Send + Sync` and
+    /// answer `http::Response<B>` for any body `B` of [`Bytes`](bytes::Bytes).
+    /// An error it returns becomes a 500 (logged once, like any unhandled
+    /// error) that the layers outside it still see. Apps without tower
+    /// layers pay nothing for them.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    ///
+    /// // Any tower::Layer works; this one adds a header to every response.
+    /// #[derive(Clone)]
+    /// struct PoweredBy<S>(S);
+    ///
+    /// impl<S, B> tower_service::Service<http::Request<B>> for PoweredBy<S>
+    /// where
+    ///     S: tower_service::Service<http::Request<B>, Response = Response>,
+    ///     S::Future: Send + 'static,
+    /// {
+    ///     type Response = Response;
+    ///     type Error = S::Error;
+    ///     type Future = std::pin::Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+    ///
+    ///     fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
+    ///         self.0.poll_ready(cx)
+    ///     }
+    ///
+    ///     fn call(&mut self, request: http::Request<B>) -> Self::Future {
+    ///         let response = self.0.call(request);
+    ///         Box::pin(async move {
+    ///             let mut response = response.await?;
+    ///             response.headers_mut().insert("x-powered-by", HeaderValue::from_static("brisk"));
+    ///             Ok(response)
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// let app = App::new().layer(tower_layer::layer_fn(PoweredBy));
+    /// # let _ = app;
+    /// ```
+    pub fn layer<L: HttpLayer>(mut self, layer: L) -> Self {
+        self.middleware.push(Layer::new(layer.into_middleware()));
         self
     }
 
@@ -489,6 +539,41 @@ impl Service {
             }
         }
         edges
+    }
+}
+
+/// A built app is a tower `Service` for any request body of [`Bytes`](bytes::Bytes),
+/// so another server can serve it or another framework can nest it (an axum
+/// `Router::nest_service`, a hyper `service_fn`). It never fails: every
+/// error has become a response. The client's address is unknown this way
+/// (`Request::client_addr` is `None`).
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[get("/ping")]
+/// async fn ping() -> &'static str { "pong" }
+///
+/// fn assert_tower_service<S: tower_service::Service<http::Request<brisk::Body>>>(_: &S) {}
+/// let service = App::new().routes(routes![ping]).build().unwrap();
+/// assert_tower_service(&service);
+/// ```
+impl<B> tower_service::Service<http::Request<B>> for Service
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<crate::body::BoxError>,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let request = request.map(Body::from_http_body);
+        Box::pin(Service::call(self, request, None).map(Ok))
     }
 }
 

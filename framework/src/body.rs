@@ -57,6 +57,23 @@ impl Body {
         Body::new(Inner::Boxed(body.map_err(Into::into).boxed()))
     }
 
+    /// `body` as a brisk body: itself when it is one already (no extra
+    /// layer per frame), else wrapped like [`Body::from_stream`].
+    ///
+    /// `body` need not be `Sync` (axum's and hyper's bodies are not): it is
+    /// only ever polled through `&mut`.
+    pub(crate) fn from_http_body<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        let mut slot = Some(body);
+        match (&mut slot as &mut dyn std::any::Any).downcast_mut::<Option<Body>>() {
+            Some(own) => own.take().unwrap_or_default(),
+            None => slot.map_or_else(Body::empty, |body| Body::from_stream(SyncBody::new(body))),
+        }
+    }
+
     /// Runs `teardowns` with `outcome` once this body has been sent, or
     /// dropped unsent (the client went away).
     pub(crate) fn with_teardowns(body: Body, teardowns: Teardowns, outcome: Outcome) -> Self {
@@ -115,7 +132,7 @@ impl Body {
         let mut len = 0usize;
         while let Some(frame) = self.frame().await {
             // Trailers carry no body bytes.
-            let Ok(data) = frame.map_err(BodyError::Read)?.into_data() else { continue };
+            let Ok(data) = frame.map_err(read_error)?.into_data() else { continue };
             len += data.len();
             if len > limit {
                 return Err(BodyError::TooLarge);
@@ -177,6 +194,62 @@ impl TeardownGuard {
 impl Drop for TeardownGuard {
     fn drop(&mut self) {
         self.release();
+    }
+}
+
+/// A body limit applied by a layer outside brisk (tower-http's
+/// `RequestBodyLimitLayer`, `http_body_util::Limited`) is a body too large
+/// too: 413, not a read error.
+fn read_error(err: BoxError) -> BodyError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&*err);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return BodyError::TooLarge;
+        }
+        source = error.source();
+    }
+    BodyError::Read(err)
+}
+
+/// A body that is `Send` but not `Sync`, made `Sync` by never lending it
+/// out through `&`: the size hint it had when wrapped stands in for it (it
+/// serves length checks made before reading), and the end of the stream
+/// is remembered once seen.
+struct SyncBody<B> {
+    body: sync_wrapper::SyncWrapper<Pin<Box<B>>>,
+    hint: SizeHint,
+    ended: bool,
+}
+
+impl<B: http_body::Body> SyncBody<B> {
+    fn new(body: B) -> Self {
+        let (hint, ended) = (body.size_hint(), body.is_end_stream());
+        SyncBody { body: sync_wrapper::SyncWrapper::new(Box::pin(body)), hint, ended }
+    }
+}
+
+impl<B: http_body::Body> http_body::Body for SyncBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        let frame = this.body.get_mut().as_mut().poll_frame(cx);
+        if let Poll::Ready(None) = frame {
+            this.ended = true;
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.ended
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.hint
     }
 }
 

@@ -243,6 +243,14 @@ impl Request {
         self.take_body().collect_limited(limit).await
     }
 
+    /// Splits into the `http::Request` a tower layer sees and what brisk
+    /// keeps aside: the client's address and the app. Only before routing,
+    /// when there are no path parameters or dependencies yet.
+    pub(crate) fn into_http_parts(self) -> (http::Request<Body>, Option<SocketAddr>, Arc<AppShared>) {
+        let Inner { head, body, client, app, .. } = Recycled::into_inner(self.0);
+        (http::Request::from_parts(head, body), client, app)
+    }
+
     /// Converts into a plain `http::Request`, for code written against the `http` crate.
     pub fn into_http(self) -> http::Request<Body> {
         let Inner { head, body, .. } = Recycled::into_inner(self.0);

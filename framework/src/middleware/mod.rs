@@ -7,10 +7,12 @@
 
 mod cors;
 mod gzip;
+mod tower;
 mod trusted_host;
 
 pub use cors::Cors;
 pub use gzip::GZip;
+pub use tower::{HttpLayer, NextService};
 pub use trusted_host::TrustedHost;
 
 use std::future::Future;

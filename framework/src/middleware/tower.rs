@@ -1,0 +1,146 @@
+//! tower layers in the middleware onion: `App::layer(TraceLayer::new_for_http())`.
+//!
+//! A layer wraps [`NextService`], the rest of the stack seen as a tower
+//! `Service`; what it builds becomes one more layer of the onion, in
+//! registration order among the `#[middleware]` functions. The request
+//! crosses the layer as a plain `http::Request`; what brisk keeps about it
+//! (the client's address, the app) rides in its extensions and is picked
+//! up again on the other side.
+
+use std::convert::Infallible;
+use std::future::{Future, poll_fn};
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_util::FutureExt;
+use tower_service::Service;
+
+use super::{Middleware, Next};
+use crate::app::AppShared;
+use crate::body::{Body, BoxError};
+use crate::request::Request;
+use crate::response::Response;
+
+/// The rest of the middleware stack (and routing after it), as the tower
+/// `Service` that a layer given to [`App::layer`](crate::App::layer) wraps.
+///
+/// It takes requests with any body that yields [`Bytes`] (so layers that
+/// wrap the request body, such as tower-http's `RequestBodyLimitLayer`,
+/// fit) and never fails: errors have become responses already.
+#[derive(Clone, Copy, Debug)]
+pub struct NextService {
+    _private: (),
+}
+
+/// What brisk keeps about a request while a tower layer holds it.
+#[derive(Clone)]
+struct Carried {
+    app: Arc<AppShared>,
+    client: Option<SocketAddr>,
+    /// The layer after the tower layer's.
+    next: usize,
+}
+
+impl<B> Service<http::Request<B>> for NextService
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let (mut head, body) = request.into_parts();
+        let Some(Carried { app, client, next }) = head.extensions.remove::<Carried>() else {
+            // Only a layer that built a new request, dropping the original's
+            // extensions, gets here.
+            tracing::error!(
+                target: "brisk::middleware",
+                "a tower layer passed on a request without the original's extensions; answering 500"
+            );
+            return Box::pin(std::future::ready(Ok(crate::errors::internal_error_response())));
+        };
+        let request = Request::new(http::Request::from_parts(head, Body::from_http_body(body)), client, app);
+        Box::pin(Next { index: next }.run(request).map(Ok))
+    }
+}
+
+/// A tower layer that [`App::layer`](crate::App::layer) accepts: one whose
+/// service, wrapped around [`NextService`], speaks HTTP.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a tower layer over HTTP services",
+    label = "not a `tower::Layer<NextService>` whose service handles `http::Request<brisk::Body>`",
+    note = "`App::layer` takes a `tower::Layer` (such as tower-http's `TraceLayer` or `TimeoutLayer`) whose service takes `http::Request<brisk::Body>`, answers `http::Response<B>` with `B: http_body::Body<Data = Bytes> + Send`, and is `Clone + Send + Sync`",
+    note = "for brisk's own middleware, an `async fn(Request, Next) -> Response`, use `App::middleware`"
+)]
+pub trait HttpLayer: Send + Sync + 'static {
+    /// The layer as one layer of brisk's onion.
+    #[doc(hidden)]
+    fn into_middleware(self) -> impl Middleware;
+}
+
+impl<L, S, ResBody> HttpLayer for L
+where
+    L: tower_layer::Layer<NextService, Service = S> + Send + Sync + 'static,
+    S: Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+    ResBody: http_body::Body<Data = Bytes> + Send + 'static,
+    ResBody::Error: Into<BoxError>,
+{
+    fn into_middleware(self) -> impl Middleware {
+        Tower { service: self.layer(NextService { _private: () }), name: std::any::type_name::<L>() }
+    }
+}
+
+/// A tower layer's service, run as one layer of the onion.
+struct Tower<S> {
+    service: S,
+    name: &'static str,
+}
+
+impl<S, ResBody> Middleware for Tower<S>
+where
+    S: Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+    ResBody: http_body::Body<Data = Bytes> + Send + 'static,
+    ResBody::Error: Into<BoxError>,
+{
+    async fn handle(&self, request: Request, next: Next) -> Response {
+        let (mut request, client, app) = request.into_http_parts();
+        request.extensions_mut().insert(Carried { app, client, next: next.index });
+        // tower's contract: a clone per call, made ready before it is called.
+        let mut service = self.service.clone();
+        let answered = match poll_fn(|cx| service.poll_ready(cx)).await.map_err(Into::into) {
+            Ok(()) => service.call(request).await.map_err(Into::into),
+            Err(err) => Err(err),
+        };
+        match answered {
+            Ok(response) => response.map(Body::from_http_body),
+            // A 500 that carries the error, logged where it leaves the stack.
+            Err(err) => crate::errors::error_response(LayerError(err)),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+/// What a tower layer's service failed with.
+struct LayerError(BoxError);
+
+impl std::fmt::Debug for LayerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "tower layer failed: {}", self.0)
+    }
+}
