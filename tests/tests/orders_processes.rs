@@ -166,18 +166,30 @@ async fn two_processes_on_postgres_keep_every_order_exactly_once_across_restarts
     scale_out(&database.url, 2).await;
 }
 
-/// A database it cannot create: startup fails, the process exits non-zero
-/// with the error, and nothing ever listens.
+/// A database it cannot create, or a pool of no connections: startup
+/// fails, the process exits non-zero with the error, and nothing listens.
 #[tokio::test]
 async fn a_failed_startup_exits_non_zero_without_binding() {
     let executable = build_example("orders").await;
     let unreachable = "sqlite:///nonexistent-directory/for/brisk/orders.db?mode=rwc";
     assert!(!Path::new("/nonexistent-directory").exists());
-    let mut orders = Example::spawn(&executable, &[("DATABASE_URL", unreachable)]);
-    let status = orders.exit().await;
-    let output = orders.output();
-    assert!(!status.success(), "exit status {status}");
-    assert!(output.contains("Startup") || output.contains("startup"), "{output}");
-    let refused = tokio::net::TcpStream::connect(orders.addr).await;
-    assert!(refused.is_err(), "nothing listened on {}", orders.addr);
+    for (env, expected) in [
+        (vec![("DATABASE_URL", unreachable)], "unable to open database file"),
+        (
+            vec![("DATABASE_MAX_CONNECTIONS", "0")],
+            "DATABASE_MAX_CONNECTIONS must be a whole number from 1 up",
+        ),
+        (
+            vec![("DATABASE_MAX_CONNECTIONS", "ten")],
+            "DATABASE_MAX_CONNECTIONS must be a whole number from 1 up",
+        ),
+    ] {
+        let mut orders = Example::spawn(&executable, &env);
+        let status = orders.exit().await;
+        let output = orders.output();
+        assert!(!status.success(), "exit status {status}");
+        assert!(output.contains("tartup") && output.contains(expected), "{env:?}: {output}");
+        let refused = tokio::net::TcpStream::connect(orders.addr).await;
+        assert!(refused.is_err(), "nothing listened on {}", orders.addr);
+    }
 }

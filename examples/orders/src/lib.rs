@@ -52,14 +52,22 @@ impl Settings {
     }
 
     /// `DATABASE_URL` (default [`Settings::DEFAULT_DATABASE_URL`]) and
-    /// `DATABASE_MAX_CONNECTIONS` (default 10).
-    pub fn from_env() -> Self {
+    /// `DATABASE_MAX_CONNECTIONS` (default 10; a whole number from 1 up, or
+    /// an error that names the variable).
+    pub fn from_env() -> Result<Self, String> {
         let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| Self::DEFAULT_DATABASE_URL.to_owned());
         let mut settings = Settings::new(url);
-        if let Some(max) = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|max| max.parse().ok()) {
-            settings.max_connections = max;
+        if let Ok(max) = std::env::var("DATABASE_MAX_CONNECTIONS") {
+            settings.max_connections = match max.parse() {
+                Ok(max) if max >= 1 => max,
+                _ => {
+                    return Err(format!(
+                        "DATABASE_MAX_CONNECTIONS must be a whole number from 1 up, not {max:?}"
+                    ));
+                }
+            };
         }
-        settings
+        Ok(settings)
     }
 }
 
@@ -75,6 +83,9 @@ impl Database {
     /// start at once against one PostgreSQL: sqlx's migrator takes a lock,
     /// so each migration is applied exactly once.
     async fn open(settings: &Settings) -> Result<Database, sqlx::Error> {
+        if settings.max_connections == 0 {
+            return Err(sqlx::Error::Configuration("the pool needs at least one connection".into()));
+        }
         sqlx::any::install_default_drivers();
         let sqlite = settings.database_url.starts_with("sqlite:");
         let pool = AnyPoolOptions::new()
@@ -116,6 +127,13 @@ impl Database {
 }
 
 fn database_error(err: sqlx::Error) -> HttpError {
+    // SQLSTATE class 22, "data exception": input the database refuses to
+    // store (PostgreSQL takes no NUL in text). The client's mistake, not ours.
+    if let Some(code) = err.as_database_error().and_then(|db| db.code())
+        && code.starts_with("22")
+    {
+        return HttpError::bad_request("The database cannot store this input");
+    }
     tracing::error!(error = %err, "database error");
     HttpError::internal()
 }
@@ -128,6 +146,9 @@ pub struct Session(Arc<Mutex<Option<Transaction<'static, Any>>>>);
 
 impl Session {
     /// The transaction's connection, to run queries on (`&mut *connection`).
+    /// One holder at a time: keep the guard for a run of queries, and drop
+    /// it before asking again (a second call while holding it would wait
+    /// for itself).
     async fn connection(&self) -> Result<tokio::sync::MappedMutexGuard<'_, AnyConnection>, HttpError> {
         MutexGuard::try_map(self.0.lock().await, |transaction| transaction.as_deref_mut()).map_err(|_| {
             tracing::error!("the request's transaction has already ended");
@@ -177,12 +198,13 @@ async fn get_current_user(
     #[header] authorization: Option<String>,
     #[depends(get_db)] db: Session,
 ) -> Result<User, HttpError> {
+    // `Bearer <token>`; the scheme is case-insensitive (RFC 9110, 11.1).
     let token = authorization
         .as_deref()
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or_else(invalid_credentials)?
-        .trim()
-        .to_owned();
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned())
+        .ok_or_else(invalid_credentials)?;
     let user: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE token = $1")
         .bind(token)
         .fetch_optional(&mut *db.connection().await?)
@@ -251,7 +273,7 @@ fn user_not_found() -> HttpError {
 #[post("/{user_id}/orders", status_code = 201)]
 async fn create_order(
     user_id: i64,
-    #[query(default = "web")] source: String,
+    #[query(default = "web", max_length = 50, pattern = "^[^\\x00]*$")] source: String,
     #[body] order: OrderCreate,
     #[depends(get_db)] db: Session,
     request: Request,
@@ -290,10 +312,21 @@ async fn get_user(id: i64, #[depends(get_db)] db: Session) -> Result<Json<UserOu
 
 #[derive(Deserialize, Validate)]
 struct UserCreate {
-    #[validate(length(min = 1, max = 100))]
+    #[validate(length(min = 1, max = 100), custom(function = "no_nul"))]
     name: String,
     #[validate(email)]
     email: String,
+}
+
+/// Text PostgreSQL can store (SQLite could, but one app, one rule).
+fn no_nul(text: &str) -> Result<(), validator::ValidationError> {
+    match text.contains('\0') {
+        true => {
+            Err(validator::ValidationError::new("no_nul")
+                .with_message("must not contain NUL characters".into()))
+        }
+        false => Ok(()),
+    }
 }
 
 #[post("/", status_code = 201)]
@@ -304,10 +337,12 @@ async fn create_user(
     tasks: BackgroundTasks,
 ) -> Result<Json<UserOut>, HttpError> {
     let (name, email) = (user.name, user.email);
+    let subject = format!("Welcome, {name}!");
+    let mut connection = db.connection().await?;
     let (id,): (i64,) = sqlx::query_as("INSERT INTO users (name, email) VALUES ($1, $2) RETURNING id")
         .bind(&name)
         .bind(&email)
-        .fetch_one(&mut *db.connection().await?)
+        .fetch_one(&mut *connection)
         .await
         .map_err(|err| match err.as_database_error() {
             Some(db) if db.is_unique_violation() => {
@@ -315,15 +350,21 @@ async fn create_user(
             }
             _ => database_error(err),
         })?;
-    let subject = format!("Welcome, {name}!");
+    // The email is queued in the same transaction as the user: both are
+    // stored or neither is, whatever happens to this process afterwards.
+    let (mail,): (i64,) = sqlx::query_as("INSERT INTO outbox (email, subject) VALUES ($1, $2) RETURNING id")
+        .bind(&email)
+        .bind(&subject)
+        .fetch_one(&mut *connection)
+        .await
+        .map_err(database_error)?;
+    // Sending it is best-effort work for after the response (and after the
+    // commit). Lost if the process dies first: the row stays unsent, for a
+    // worker that retries unsent mail, which a real app would run.
     let pool = database.pool.clone();
-    // After the response, and after this request's transaction has committed.
     tasks.add_task(async move {
-        sqlx::query("INSERT INTO outbox (email, subject) VALUES ($1, $2)")
-            .bind(email)
-            .bind(subject)
-            .execute(&pool)
-            .await
+        tracing::info!(email, subject, "welcome email sent");
+        sqlx::query("UPDATE outbox SET sent = TRUE WHERE id = $1").bind(mail).execute(&pool).await
     });
     Ok(Json(UserOut { id, name }))
 }

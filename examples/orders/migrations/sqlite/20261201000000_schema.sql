@@ -22,7 +22,8 @@ CREATE INDEX orders_by_user ON orders (user_id, id);
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY,
     email TEXT NOT NULL,
-    subject TEXT NOT NULL
+    subject TEXT NOT NULL,
+    sent BOOLEAN NOT NULL DEFAULT FALSE
 );
 
 -- The two users the example starts with: alice (id 1) and bob (id 2).
