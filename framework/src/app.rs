@@ -21,7 +21,7 @@ use crate::lifespan::{AppState, Lifespan, Running};
 use crate::middleware::{HttpLayer, Layer, Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
-use crate::routing::{Route, RouteTable, Router, table::Lookup};
+use crate::routing::{Mount, Prefix, Route, RouteTable, Router, table::Lookup};
 use crate::state::StateMap;
 
 /// Limits and timings of a running app.
@@ -65,7 +65,8 @@ pub struct App {
     middleware: Vec<Layer>,
     handlers: Handlers,
     lifespan: Option<Lifespan>,
-    /// What `build` will report: a router's bad prefix.
+    mounts: Vec<Mount>,
+    /// What `build` will report: a router's or a mount's bad prefix.
     problems: Vec<Error>,
 }
 
@@ -107,6 +108,54 @@ impl App {
     /// ```
     pub fn include(mut self, router: Router) -> Self {
         router.flatten(None, &mut self.routes, &mut self.problems);
+        self
+    }
+
+    /// Hands every request under `prefix` (`/prefix` itself, `/prefix/`
+    /// and everything below, any method) to `service`, with the prefix
+    /// stripped from the path it sees (`/v2/items/5` arrives as
+    /// `/items/5`) and added to its [`RootPath`](crate::routing::RootPath):
+    /// Starlette's `Mount`.
+    ///
+    /// `service` is any tower `Service` over HTTP: another brisk app, built
+    /// (`app.build()?`; its lifespan does not run, as in Starlette), an
+    /// axum `Router`, a tower-http `ServeDir`. This app's middleware wraps
+    /// it; the prefix follows the [`Router`] rules, and a route that
+    /// claims a template the mount takes is a conflict `build` reports.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    ///
+    /// #[get("/items/{item_id}")]
+    /// async fn read_item(item_id: u64, request: Request) -> String {
+    ///     format!("{item_id} at {}", request.path())
+    /// }
+    ///
+    /// let v2 = App::new().routes(routes![read_item]).build().unwrap();
+    /// let app = App::new().mount("/v2", v2);
+    /// # let _ = app;
+    /// ```
+    pub fn mount<S, B>(mut self, prefix: impl Prefix, service: S) -> Self
+    where
+        S: tower_service::Service<http::Request<Body>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send,
+        S::Error: Into<crate::body::BoxError>,
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<crate::body::BoxError>,
+    {
+        let prefix = prefix.text();
+        match crate::routing::check_prefix(prefix) {
+            Ok(()) if prefix.is_empty() => self.problems.push(Error::InvalidPrefix {
+                prefix: String::new(),
+                reason: "a mount needs a prefix: routes of this app answer the other paths".to_owned(),
+            }),
+            Ok(()) => self.mounts.push(Mount::new(prefix, service)),
+            Err(reason) => self.problems.push(Error::InvalidPrefix { prefix: prefix.to_owned(), reason }),
+        }
         self
     }
 
@@ -302,7 +351,7 @@ impl App {
         if !self.problems.is_empty() {
             return Err(self.problems.swap_remove(0));
         }
-        let router = RouteTable::new(self.routes)?;
+        let router = RouteTable::new(self.routes, &self.mounts)?;
         Ok(Service(Arc::new(AppShared {
             state: self.state,
             config: self.config,
@@ -495,6 +544,9 @@ impl Service {
             for dependency in info.dependencies {
                 dependency.write_tree(&mut out, open.len() + 1);
             }
+        }
+        for (prefix, name) in self.0.router.mounts() {
+            out.push_str(&format!("mount {prefix} → {name}\n"));
         }
         out
     }

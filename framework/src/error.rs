@@ -38,8 +38,8 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// A [`Router`](crate::Router) prefix that is not a literal path
-    /// starting with `/` and not ending with one.
+    /// A [`Router`](crate::Router) or mount prefix that is not a literal
+    /// path starting with `/` and not ending with one.
     InvalidPrefix {
         /// The prefix.
         prefix: String,

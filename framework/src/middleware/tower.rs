@@ -8,7 +8,7 @@
 //! up again on the other side.
 
 use std::convert::Infallible;
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -118,29 +118,10 @@ where
     async fn handle(&self, request: Request, next: Next) -> Response {
         let (mut request, client, app) = request.into_http_parts();
         request.extensions_mut().insert(Carried { app, client, next: next.index });
-        // tower's contract: a clone per call, made ready before it is called.
-        let mut service = self.service.clone();
-        let answered = match poll_fn(|cx| service.poll_ready(cx)).await.map_err(Into::into) {
-            Ok(()) => service.call(request).await.map_err(Into::into),
-            Err(err) => Err(err),
-        };
-        match answered {
-            Ok(response) => response.map(Body::from_http_body),
-            // A 500 that carries the error, logged where it leaves the stack.
-            Err(err) => crate::errors::error_response(LayerError(err)),
-        }
+        crate::routing::call_service(&self.service, request).await
     }
 
     fn name(&self) -> &'static str {
         self.name
-    }
-}
-
-/// What a tower layer's service failed with.
-struct LayerError(BoxError);
-
-impl std::fmt::Debug for LayerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "tower layer failed: {}", self.0)
     }
 }

@@ -223,7 +223,8 @@ fn leak(text: String) -> &'static str {
     String::leak(text)
 }
 
-fn check_prefix(prefix: &str) -> Result<(), String> {
+/// Whether `prefix` may prefix route templates; the reason, if not.
+pub(crate) fn check_prefix(prefix: &str) -> Result<(), String> {
     if prefix.is_empty() {
         return Ok(());
     }

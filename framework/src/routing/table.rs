@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap;
 
 use super::Route;
 use super::handler::ErasedEndpoint;
+use super::mount::Mount;
 use crate::error::Error;
 use crate::request::PathParams;
 
@@ -20,14 +21,27 @@ pub(crate) struct RouteTable {
     paths: Vec<PathEntry>,
     routes: Vec<Route>,
     param_names: Vec<Vec<String>>,
+    /// Each mount's prefix and service name, in registration order.
+    mounts: Vec<(&'static str, &'static str)>,
 }
 
 /// Every route sharing one path template.
 struct PathEntry {
     template: &'static str,
     methods: Vec<Target>,
+    /// A mount's endpoint (and name), which takes every method: consulted
+    /// only when no route's method matches.
+    any: Option<(&'static str, &'static dyn ErasedEndpoint)>,
     /// Precomputed `Allow` header for 405s.
     allow: HeaderValue,
+}
+
+impl PathEntry {
+    /// The handler or mount that owns this template, for conflict reports.
+    fn owner(&self, routes: &[Route]) -> Option<&'static str> {
+        let route = self.methods.first().map(|target| routes[target.route].info.name);
+        route.or(self.any.map(|(name, _)| name))
+    }
 }
 
 /// One method's route, with its endpoint next to the method so a lookup
@@ -45,7 +59,7 @@ pub(crate) enum Lookup<'a> {
 }
 
 impl RouteTable {
-    pub(crate) fn new(routes: Vec<Route>) -> Result<Self, Error> {
+    pub(crate) fn new(routes: Vec<Route>, mounts: &[Mount]) -> Result<Self, Error> {
         let mut matcher = matchit::Router::new();
         let mut paths: Vec<PathEntry> = Vec::new();
         let mut param_names = Vec::with_capacity(routes.len());
@@ -69,32 +83,40 @@ impl RouteTable {
                 continue;
             }
             if let Err(err) = matcher.insert(info.path, paths.len()) {
-                return Err(match &err {
-                    matchit::InsertError::Conflict { with } => {
-                        let existing = paths
-                            .iter()
-                            .find(|p| p.template == with.as_str())
-                            .and_then(|p| p.methods.first())
-                            .map_or_else(|| with.clone(), |t| routes[t.route].info.name.to_owned());
-                        Error::RouteConflict {
-                            path: info.path.to_owned(),
-                            existing,
-                            conflicting: info.name.to_owned(),
-                            reason: format!("`{}` matches the same requests as `{with}`", info.path),
-                        }
-                    }
-                    _ => Error::InvalidRoute {
-                        path: info.path.to_owned(),
-                        handler: info.name.to_owned(),
-                        reason: err.to_string(),
-                    },
-                });
+                return Err(insert_error(err, info.path, info.name, &paths, &routes));
             }
             paths.push(PathEntry {
                 template: info.path,
                 methods: vec![Target { method: info.method.clone(), route: id, endpoint: route.endpoint }],
+                any: None,
                 allow: HeaderValue::from_static(""),
             });
+        }
+        for mount in mounts {
+            for template in mount.templates() {
+                // Kept for the app's life, like the routes' templates.
+                let template: &'static str = String::leak(template);
+                if let Some(existing) = paths.iter().find(|p| p.template == template) {
+                    return Err(Error::RouteConflict {
+                        path: template.to_owned(),
+                        existing: existing.owner(&routes).unwrap_or(template).to_owned(),
+                        conflicting: mount.name.to_owned(),
+                        reason: format!(
+                            "the mount at `{}` takes every request to `{template}`",
+                            mount.prefix
+                        ),
+                    });
+                }
+                if let Err(err) = matcher.insert(template, paths.len()) {
+                    return Err(insert_error(err, template, mount.name, &paths, &routes));
+                }
+                paths.push(PathEntry {
+                    template,
+                    methods: Vec::new(),
+                    any: Some((mount.name, mount.endpoint)),
+                    allow: HeaderValue::from_static(""),
+                });
+            }
         }
         for entry in &mut paths {
             entry.allow = allow_header(&entry.methods);
@@ -103,7 +125,8 @@ impl RouteTable {
             .filter(|(_, entry)| !entry.template.contains('{'))
             .map(|(index, entry)| (entry.template, index))
             .collect();
-        Ok(RouteTable { matcher, statics, paths, routes, param_names })
+        let mounts = mounts.iter().map(|mount| (mount.prefix, mount.name)).collect();
+        Ok(RouteTable { matcher, statics, paths, routes, param_names, mounts })
     }
 
     /// Finds the route for `method` and `path`, writing where the path's
@@ -123,9 +146,9 @@ impl RouteTable {
             Some(target) => (target, false),
             None if method == Method::HEAD => match find(&Method::GET) {
                 Some(target) => (target, true),
-                None => return Lookup::MethodNotAllowed(&entry.allow),
+                None => return entry.any_method(params),
             },
-            None => return Lookup::MethodNotAllowed(&entry.allow),
+            None => return entry.any_method(params),
         };
         params.route = Some(target.route);
         Lookup::Found { endpoint: target.endpoint, head_from_get }
@@ -145,12 +168,60 @@ impl RouteTable {
         Some(*matched.value)
     }
 
+    pub(crate) fn mounts(&self) -> &[(&'static str, &'static str)] {
+        &self.mounts
+    }
+
     pub(crate) fn param_names(&self, route: usize) -> &[String] {
         &self.param_names[route]
     }
 
     pub(crate) fn routes(&self) -> &[Route] {
         &self.routes
+    }
+}
+
+impl PathEntry {
+    /// No route takes this method: a mount takes any, else 405.
+    #[cold]
+    fn any_method(&self, params: &mut PathParams) -> Lookup<'_> {
+        match self.any {
+            Some((_, endpoint)) => {
+                // A mount reads no path parameters; its service routes again.
+                params.route = None;
+                Lookup::Found { endpoint, head_from_get: false }
+            }
+            None => Lookup::MethodNotAllowed(&self.allow),
+        }
+    }
+}
+
+/// A template matchit refused: a conflict with one already in (named by
+/// its handler or mount), or a template it cannot parse.
+fn insert_error(
+    err: matchit::InsertError,
+    template: &str,
+    name: &str,
+    paths: &[PathEntry],
+    routes: &[Route],
+) -> Error {
+    match &err {
+        matchit::InsertError::Conflict { with } => {
+            let existing = (paths.iter().find(|p| p.template == with.as_str()))
+                .and_then(|p| p.owner(routes))
+                .map_or_else(|| with.clone(), str::to_owned);
+            Error::RouteConflict {
+                path: template.to_owned(),
+                existing,
+                conflicting: name.to_owned(),
+                reason: format!("`{template}` matches the same requests as `{with}`"),
+            }
+        }
+        _ => Error::InvalidRoute {
+            path: template.to_owned(),
+            handler: name.to_owned(),
+            reason: err.to_string(),
+        },
     }
 }
 
