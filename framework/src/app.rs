@@ -21,7 +21,7 @@ use crate::lifespan::{AppState, Lifespan, Running};
 use crate::middleware::{HttpLayer, Layer, Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
-use crate::routing::{Mount, Prefix, Route, RouteTable, Router, table::Lookup};
+use crate::routing::{HttpService, Mount, Prefix, Route, RouteTable, Router, table::Lookup};
 use crate::state::StateMap;
 
 /// Limits and timings of a running app.
@@ -135,18 +135,7 @@ impl App {
     /// let app = App::new().mount("/v2", v2);
     /// # let _ = app;
     /// ```
-    pub fn mount<S, B>(mut self, prefix: impl Prefix, service: S) -> Self
-    where
-        S: tower_service::Service<http::Request<Body>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Future: Send,
-        S::Error: Into<crate::body::BoxError>,
-        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
-        B::Error: Into<crate::body::BoxError>,
-    {
+    pub fn mount(mut self, prefix: impl Prefix, service: impl HttpService) -> Self {
         let prefix = prefix.text();
         match crate::routing::check_prefix(prefix) {
             Ok(()) if prefix.is_empty() => self.problems.push(Error::InvalidPrefix {

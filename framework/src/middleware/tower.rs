@@ -23,6 +23,7 @@ use crate::app::AppShared;
 use crate::body::{Body, BoxError};
 use crate::request::Request;
 use crate::response::Response;
+use crate::routing::HttpService;
 
 /// The rest of the middleware stack (and routing after it), as the tower
 /// `Service` that a layer given to [`App::layer`](crate::App::layer) wraps.
@@ -87,14 +88,9 @@ pub trait HttpLayer: Send + Sync + 'static {
     fn into_middleware(self) -> impl Middleware;
 }
 
-impl<L, S, ResBody> HttpLayer for L
+impl<L> HttpLayer for L
 where
-    L: tower_layer::Layer<NextService, Service = S> + Send + Sync + 'static,
-    S: Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
-    S::Future: Send,
-    S::Error: Into<BoxError>,
-    ResBody: http_body::Body<Data = Bytes> + Send + 'static,
-    ResBody::Error: Into<BoxError>,
+    L: tower_layer::Layer<NextService, Service: HttpService> + Send + Sync + 'static,
 {
     fn into_middleware(self) -> impl Middleware {
         Tower { service: self.layer(NextService { _private: () }), name: std::any::type_name::<L>() }
@@ -107,14 +103,7 @@ struct Tower<S> {
     name: &'static str,
 }
 
-impl<S, ResBody> Middleware for Tower<S>
-where
-    S: Service<http::Request<Body>, Response = http::Response<ResBody>> + Clone + Send + Sync + 'static,
-    S::Future: Send,
-    S::Error: Into<BoxError>,
-    ResBody: http_body::Body<Data = Bytes> + Send + 'static,
-    ResBody::Error: Into<BoxError>,
-{
+impl<S: HttpService> Middleware for Tower<S> {
     async fn handle(&self, request: Request, next: Next) -> Response {
         let (mut request, client, app) = request.into_http_parts();
         request.extensions_mut().insert(Carried { app, client, next: next.index });

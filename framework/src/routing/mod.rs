@@ -9,7 +9,7 @@ pub(crate) mod table;
 pub(crate) use dependencies::with_dependencies;
 pub(crate) use handler::{Caught, panic_message, panicked};
 pub use handler::{Endpoint, RouteInfo, run_blocking};
-pub use mount::RootPath;
+pub use mount::{HttpService, RootPath};
 pub(crate) use mount::{Mount, call_service};
 pub(crate) use router::Group;
 pub(crate) use router::check_prefix;

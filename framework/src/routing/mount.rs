@@ -37,6 +37,40 @@ impl RootPath {
     }
 }
 
+/// A tower `Service` over HTTP, as brisk mounts and layers take it: it
+/// takes `http::Request<brisk::Body>`, answers `http::Response<B>` for a
+/// body `B` of [`Bytes`], and can be cloned and shared across threads.
+/// Implemented for every such service; the bounds live here once.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a tower service over HTTP",
+    note = "brisk takes a `tower::Service<http::Request<brisk::Body>>` that answers `http::Response<B>` with `B: http_body::Body<Data = Bytes> + Send`, and is `Clone + Send + Sync + 'static` (a built brisk app, an axum `Router`, tower-http's `ServeDir`, `tower::service_fn(...)`)"
+)]
+pub trait HttpService:
+    Service<
+        http::Request<Body>,
+        Response = http::Response<Self::ResponseBody>,
+        Future: Send,
+        Error: Into<BoxError>,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+    /// The body of its responses.
+    type ResponseBody: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + 'static;
+}
+
+impl<S, B> HttpService for S
+where
+    S: Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type ResponseBody = B;
+}
+
 /// One mounted service, as the route table holds it.
 pub(crate) struct Mount {
     pub(crate) prefix: &'static str,
@@ -45,14 +79,7 @@ pub(crate) struct Mount {
 }
 
 impl Mount {
-    pub(crate) fn new<S, B>(prefix: &'static str, service: S) -> Self
-    where
-        S: Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
-        S::Future: Send,
-        S::Error: Into<BoxError>,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<BoxError>,
-    {
+    pub(crate) fn new<S: HttpService>(prefix: &'static str, service: S) -> Self {
         let name = std::any::type_name::<S>();
         // Registered once per app, like routes.
         let endpoint = Box::leak(Box::new(Mounted { prefix, service, name }));
@@ -73,14 +100,7 @@ struct Mounted<S> {
     name: &'static str,
 }
 
-impl<S, B> ErasedEndpoint for Mounted<S>
-where
-    S: Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync + 'static,
-    S::Future: Send,
-    S::Error: Into<BoxError>,
-    B: http_body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
+impl<S: HttpService> ErasedEndpoint for Mounted<S> {
     fn call(&'static self, request: Request) -> Caught {
         let mut request = request.into_http();
         strip_prefix(&mut request, self.prefix);
@@ -114,14 +134,7 @@ fn strip_prefix(request: &mut http::Request<Body>, prefix: &str) {
 /// Calls a tower service the way tower expects (a clone per call, made
 /// ready first) and makes its answer a brisk response; an error becomes
 /// a 500 that carries it (logged where the response leaves the stack).
-pub(crate) async fn call_service<S, B>(service: &S, request: http::Request<Body>) -> Response
-where
-    S: Service<http::Request<Body>, Response = http::Response<B>> + Clone + Send + Sync,
-    S::Future: Send,
-    S::Error: Into<BoxError>,
-    B: http_body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
+pub(crate) async fn call_service<S: HttpService>(service: &S, request: http::Request<Body>) -> Response {
     let mut service = service.clone();
     let answered = match poll_fn(|cx| service.poll_ready(cx)).await.map_err(Into::into) {
         Ok(()) => service.call(request).await.map_err(Into::into),
