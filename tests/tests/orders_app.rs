@@ -185,6 +185,17 @@ async fn cors_headers_are_on_every_response_for_the_app_origin() {
 }
 
 #[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let client = TestClient::new(orders::app(database()));
+    let fresh = client.get("/users/1").send().await;
+    let id = fresh.header("x-request-id").expect("an x-request-id");
+    assert_eq!(id.len(), 36, "a new UUID: {id}");
+    let denied = client.get("/orders").header("x-request-id", "trace-me-7").send().await;
+    assert_eq!(denied.status(), 401);
+    assert_eq!(denied.header("x-request-id"), Some("trace-me-7"), "the client's own id, on an error too");
+}
+
+#[tokio::test]
 async fn the_root_lists_the_api() {
     let client = TestClient::new(orders::app(database()));
     let index = client.get("/").send().await;

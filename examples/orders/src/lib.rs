@@ -4,7 +4,8 @@
 //! - lifespan: opens the pool, applies the migrations under `migrations/`,
 //!   and closes the pool after the last request;
 //! - routers: `/users` and `/orders` (whose routes all need credentials);
-//! - middleware: CORS for https://yourapp.com, then a timing layer;
+//! - middleware: request ids (tower-http's layers, as they come), CORS for
+//!   https://yourapp.com, then a timing layer;
 //! - dependencies: `get_db` (one pooled connection and one transaction per
 //!   request, committed or rolled back by its teardown when the handler
 //!   returns) and `get_current_user`;
@@ -25,6 +26,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use validator::Validate;
 
 /// The same schema for each backend; the queries below run on both.
@@ -492,6 +494,10 @@ fn orders() -> Router {
 pub fn app(settings: Settings) -> App {
     App::new()
         .lifespan(lifespan(settings))
+        // Every request gets an `x-request-id` (the client's, or a new UUID),
+        // and its response carries it back: one id to find in both logs.
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
         .middleware(Cors::new().allow_origin("https://yourapp.com").allow_any_method().allow_any_header())
         .middleware(timing)
         .exception_handler(insufficient_funds)
