@@ -119,9 +119,13 @@ impl App {
     ///
     /// `service` is any tower `Service` over HTTP: another brisk app, built
     /// (`app.build()?`; its lifespan does not run, as in Starlette), an
-    /// axum `Router`, a tower-http `ServeDir`. This app's middleware wraps
-    /// it; the prefix follows the [`Router`] rules, and a route that
-    /// claims a template the mount takes is a conflict `build` reports.
+    /// axum `Router`, a tower-http `ServeDir` (give it
+    /// `redirect_path_prefix("/prefix")`, or its directory redirects lose
+    /// the prefix). This app's middleware wraps it; its limits (body size,
+    /// extractors) are the mounted service's own, not this app's. A mounted
+    /// brisk app sees the client's address, and the access log has one line
+    /// per request, from this app. The prefix follows the [`Router`] rules;
+    /// a route at or under the prefix is a conflict `build` reports.
     ///
     /// ```
     /// use brisk::prelude::*;
@@ -190,8 +194,17 @@ impl App {
     /// rest of the stack; its service must be `Clone + Send + Sync` and
     /// answer `http::Response<B>` for any body `B` of [`Bytes`](bytes::Bytes).
     /// An error it returns becomes a 500 (logged once, like any unhandled
-    /// error) that the layers outside it still see. Apps without tower
-    /// layers pay nothing for them.
+    /// error) that the layers outside it still see; to answer a layer's
+    /// error otherwise (tower's `LoadShed`, `Timeout`), put the layer in a
+    /// `ServiceBuilder` behind axum's `HandleErrorLayer` or tower's
+    /// `MapErr`. Each `layer` call wraps the rest of the onion afresh for
+    /// every request, so readiness does not pass from one call to the
+    /// next: layers that rely on `poll_ready` together (`LoadShed` over
+    /// `ConcurrencyLimit`) go in one `ServiceBuilder`. A layer that
+    /// transforms the response body (tower-http's `CompressionLayer`)
+    /// reads brisk's body to its end before it has sent its own last
+    /// bytes, so request-scoped teardowns may start slightly earlier than
+    /// with brisk's `GZip`. Apps without tower layers pay nothing for them.
     ///
     /// ```
     /// use brisk::prelude::*;
@@ -448,8 +461,10 @@ impl Service {
         client: Option<SocketAddr>,
         finish: F,
     ) -> impl std::future::Future<Output = T> + Send + use<T, F> {
-        let access = tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
-            .then(|| Box::new(AccessLog::start(&request, client)));
+        // A request a brisk mount forwarded was logged by the app it reached first.
+        let access = (tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
+            && request.extensions().get::<crate::routing::Forwarded>().is_none())
+        .then(|| Box::new(AccessLog::start(&request, client)));
         let request = Request::new(request, client, self.0.clone());
         // Combinators rather than an async block: the response is handed
         // straight through instead of being stored and moved once more.
@@ -517,7 +532,11 @@ impl Service {
             let kept = open.iter().zip(&chain).take_while(|(a, b)| Arc::ptr_eq(a, b)).count();
             for group in &chain[kept..] {
                 out.push_str(&"    ".repeat(group.depth));
-                out.push_str(&format!("router {}", group.prefix));
+                out.push_str(&match (group.prefix.as_str(), group.own_prefix) {
+                    ("", _) => "router (no prefix)".to_owned(),
+                    (prefix, "") => format!("router {prefix} (no prefix of its own)"),
+                    (prefix, _) => format!("router {prefix}"),
+                });
                 if !group.own_tags().is_empty() {
                     out.push_str(&format!(" (tags: {})", group.own_tags().join(", ")));
                 }
@@ -587,7 +606,8 @@ impl Service {
 /// so another server can serve it or another framework can nest it (an axum
 /// `Router::nest_service`, a hyper `service_fn`). It never fails: every
 /// error has become a response. The client's address is unknown this way
-/// (`Request::client_addr` is `None`).
+/// (`Request::client_addr` is `None`), except when it is mounted in another
+/// brisk app, which passes it on.
 ///
 /// ```
 /// use brisk::prelude::*;
@@ -614,7 +634,10 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let request = request.map(Body::from_http_body);
-        Box::pin(Service::call(self, request, None).map(Ok))
+        // Mounted in another brisk app, the client's address comes along.
+        let client =
+            request.extensions().get::<crate::routing::Forwarded>().and_then(|forwarded| forwarded.client);
+        Box::pin(Service::call(self, request, client).map(Ok))
     }
 }
 

@@ -80,6 +80,20 @@ impl Body {
         Body::new(Inner::Guarded(body, TeardownGuard(Some((teardowns, outcome)))))
     }
 
+    /// Takes off the teardowns a route attached to this body (its outermost
+    /// guard), so that dependencies set up around the route can join them
+    /// and tear down after them, with the route's outcome.
+    pub(crate) fn take_teardowns(mut self) -> (Body, Option<(Teardowns, Outcome)>) {
+        match self.0.take_if(|inner| matches!(**inner, Inner::Guarded(..))).map(Recycled::into_inner) {
+            Some(Inner::Guarded(body, mut guard)) => {
+                let taken = guard.0.take();
+                (body, taken)
+            }
+            Some(other) => (Body::new(other), None),
+            None => (self, None),
+        }
+    }
+
     /// Separates the bytes from what runs when they have been sent (request
     /// teardowns, background tasks), so a layer that replaces the bytes, such
     /// as compression, can put it back with [`Body::reattach`] and keep it

@@ -151,3 +151,52 @@ async fn a_mount_answers_on_a_real_socket() {
     let _ = stop.send(());
     server.await.expect("the server task").expect("serve_with returns Ok");
 }
+
+#[get("/client")]
+async fn client_of(request: Request) -> String {
+    format!("{:?}", request.client_addr())
+}
+
+/// A mounted brisk app sees the client the outer app saw, and the access
+/// log has one line for the request (the outer app's, with the full path).
+#[tokio::test]
+async fn a_mounted_brisk_app_sees_the_client_and_is_logged_once() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+
+    let inner = App::new().routes(routes![client_of]).build().expect("inner builds");
+    let client = TestClient::new(App::new().mount("/in", inner));
+    assert_eq!(client.get("/in/client").send().await.text(), "Some(127.0.0.1:50000)");
+    let log = String::from_utf8(captured.0.lock().unwrap_or_else(|p| p.into_inner()).clone()).expect("text");
+    let access: Vec<&str> = log.lines().filter(|line| line.contains("brisk::access")).collect();
+    assert_eq!(access.len(), 1, "{log}");
+    assert!(access[0].contains("path=\"/in/client\""), "{log}");
+}
+
+#[test]
+fn a_route_under_a_mount_prefix_is_a_conflict() {
+    #[get("/items")]
+    async fn items() -> &'static str {
+        "items"
+    }
+    let v2 = App::new().build().expect("v2 builds");
+    let shadowing = Router::new().prefix("/v2").routes(routes![items]);
+    let err = App::new().include(shadowing).mount("/v2", v2).build().map(|_| ()).expect_err("a conflict");
+    assert!(err.to_string().contains("/v2/items") && err.to_string().contains("items"), "{err}");
+}

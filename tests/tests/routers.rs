@@ -162,6 +162,9 @@ fn a_prefix_that_is_not_a_plain_path_is_reported_when_the_app_is_built() {
         ("/users/", "does not end with `/`"),
         ("/", "leave the prefix out"),
         ("/users/{user_id}", "a prefix is a literal path"),
+        ("/café", "never appears in a path as clients send it"),
+        ("/a b", "never appears in a path as clients send it"),
+        ("/a?b", "never appears in a path as clients send it"),
     ] {
         let err = App::new().include(Router::new().prefix(prefix).routes(routes![health])).build();
         let err = err.map(|_| ()).expect_err(prefix).to_string();
@@ -188,4 +191,44 @@ fn routes_of_two_routers_that_claim_the_same_requests_are_a_conflict_naming_both
     let err =
         App::new().include(first).include(second).build().map(|_| ()).expect_err("a conflict").to_string();
     assert!(err.contains("status_a") && err.contains("status_b") && err.contains("/admin/status"), "{err}");
+}
+
+#[depends]
+async fn session(events: State<Arc<Events>>) -> Result<(), HttpError> {
+    let outcome = yield_!(());
+    events.push(format!("session closed: {}", if outcome.is_ok() { "ok" } else { "err" }));
+    Ok(())
+}
+
+#[depends]
+async fn audit(events: State<Arc<Events>>) -> Result<(), HttpError> {
+    let outcome = yield_!(());
+    tokio::task::yield_now().await;
+    events.push(format!("route teardown: {}", if outcome.is_ok() { "ok" } else { "err" }));
+    Ok(())
+}
+
+#[get("/gone", dependencies = [audit])]
+async fn gone(events: State<Arc<Events>>, tasks: BackgroundTasks) -> (StatusCode, &'static str) {
+    let background = events.clone();
+    tasks.add_task(async move {
+        tokio::task::yield_now().await;
+        background.push("background task");
+    });
+    (StatusCode::NOT_FOUND, "gone, on purpose")
+}
+
+/// A router's yield dependency wraps the route's: the route's background
+/// tasks and teardowns first, then the router's, one after the other, and
+/// all see the same outcome (the handler returned a 404 as its success).
+#[tokio::test]
+async fn router_teardowns_run_after_the_routes_with_the_routes_outcome() {
+    let events = Arc::new(Events::default());
+    let app = App::new()
+        .state(events.clone())
+        .include(Router::new().prefix("/r").dependency::<session>().routes(routes![gone]));
+    let client = TestClient::new(app);
+    let response = client.get("/r/gone").send().await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(events.wait_for(3).await, ["background task", "route teardown: ok", "session closed: ok"]);
 }

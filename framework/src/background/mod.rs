@@ -100,6 +100,15 @@ impl BackgroundTasks {
         self.push(Task::Blocking(Box::new(move || task().failure())));
     }
 
+    /// Moves `other`'s waiting tasks after this one's.
+    pub(crate) fn append(&self, other: BackgroundTasks) {
+        if Arc::ptr_eq(&self.shared, &other.shared) {
+            return;
+        }
+        let moved = std::mem::take(&mut *other.shared.tasks.lock().unwrap_or_else(|p| p.into_inner()));
+        self.shared.tasks.lock().unwrap_or_else(|p| p.into_inner()).extend(moved);
+    }
+
     /// How many tasks are waiting.
     pub fn len(&self) -> usize {
         self.shared.tasks.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).len()

@@ -334,14 +334,39 @@ impl Teardowns {
         self.complete(response, outcome)
     }
 
-    /// Runs (or schedules) the teardowns for a response built elsewhere,
-    /// reading the outcome from its status: 4xx and 5xx are failures.
-    pub(crate) fn settle(self, response: Response) -> impl Future<Output = Response> + Send {
-        let status = response.status();
-        let outcome = if status.is_client_error() || status.is_server_error() {
-            Outcome::Err(Failure { kind: "HttpStatus".into(), message: status.to_string(), status })
-        } else {
-            Outcome::Ok
+    /// Runs (or schedules) these teardowns, set up around a route, for the
+    /// route's response. Those the route left on its body join ours: the
+    /// route's background tasks and teardowns first, then ours, one after
+    /// the other, all with the route's outcome. A route with none of its own
+    /// has its outcome read from the status: 4xx and 5xx are failures.
+    pub(crate) fn settle(mut self, response: Response) -> impl Future<Output = Response> + Send {
+        let (parts, body) = response.into_parts();
+        let (body, inner) = body.take_teardowns();
+        let response = Response::from_parts(parts, body);
+        let outcome = match inner {
+            Some((mut inner, outcome)) => {
+                // Set up before the route's, ours come first in the list,
+                // which runs in reverse.
+                let route = std::mem::take(&mut inner.list);
+                self.list.extend(route);
+                self.tasks = match (inner.tasks.take(), self.tasks.take()) {
+                    (Some(route), Some(ours)) => {
+                        route.append(ours);
+                        Some(route)
+                    }
+                    (route, ours) => route.or(ours),
+                };
+                self.pending = self.pending.take().or(inner.pending.take());
+                outcome
+            }
+            None => {
+                let status = response.status();
+                if status.is_client_error() || status.is_server_error() {
+                    Outcome::Err(Failure { kind: "HttpStatus".into(), message: status.to_string(), status })
+                } else {
+                    Outcome::Ok
+                }
+            }
         };
         self.complete(response, outcome)
     }

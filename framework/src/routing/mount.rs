@@ -43,7 +43,8 @@ impl RootPath {
 /// Implemented for every such service; the bounds live here once.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a tower service over HTTP",
-    note = "brisk takes a `tower::Service<http::Request<brisk::Body>>` that answers `http::Response<B>` with `B: http_body::Body<Data = Bytes> + Send`, and is `Clone + Send + Sync + 'static` (a built brisk app, an axum `Router`, tower-http's `ServeDir`, `tower::service_fn(...)`)"
+    note = "brisk takes a `tower::Service<http::Request<brisk::Body>>` that answers `http::Response<B>` with `B: http_body::Body<Data = Bytes> + Send`, and is `Clone + Send + Sync + 'static` (a built brisk app, an axum `Router`, tower-http's `ServeDir`, `tower::service_fn(...)`)",
+    note = "a brisk `App` is mounted built: `.mount(\"/v2\", v2.build()?)`"
 )]
 pub trait HttpService:
     Service<
@@ -69,6 +70,14 @@ where
     B::Error: Into<BoxError>,
 {
     type ResponseBody = B;
+}
+
+/// Marks a request that a brisk mount passed on: a mounted brisk app takes
+/// the client's address from it, and leaves the access log to the app
+/// that received the request (one line per request, with the full path).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Forwarded {
+    pub(crate) client: Option<std::net::SocketAddr>,
 }
 
 /// One mounted service, as the route table holds it.
@@ -102,7 +111,9 @@ struct Mounted<S> {
 
 impl<S: HttpService> ErasedEndpoint for Mounted<S> {
     fn call(&'static self, request: Request) -> Caught {
+        let client = request.client_addr();
         let mut request = request.into_http();
+        request.extensions_mut().insert(Forwarded { client });
         strip_prefix(&mut request, self.prefix);
         Caught::new(RecycledFuture::future(call_service(&self.service, request)), self.name)
     }

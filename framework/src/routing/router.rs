@@ -139,6 +139,7 @@ impl Router {
         }
         let group = Arc::new(Group {
             prefix: format!("{}{}", outer.map_or("", |outer| &outer.prefix), self.prefix),
+            own_prefix: self.prefix,
             tags: outer
                 .map_or_else(Vec::new, |outer| outer.tags.clone())
                 .into_iter()
@@ -164,6 +165,8 @@ impl Router {
 pub(crate) struct Group {
     /// The full prefix: the outer routers' prefixes, then this one's.
     pub(crate) prefix: String,
+    /// This router's own part of it.
+    pub(crate) own_prefix: &'static str,
     tags: Vec<&'static str>,
     /// Every router's dependencies from the outermost in, this one's last.
     dependencies: Vec<SideEffect>,
@@ -238,6 +241,11 @@ pub(crate) fn check_prefix(prefix: &str) -> Result<(), String> {
         return Err(format!(
             "a prefix does not end with `/` (the routes' templates start with one): write `{}`",
             prefix.trim_end_matches('/')
+        ));
+    }
+    if let Some(bad) = prefix.chars().find(|c| !c.is_ascii_graphic() || matches!(c, '?' | '#' | '%')) {
+        return Err(format!(
+            "{bad:?} never appears in a path as clients send it (they percent-encode it), so this prefix could not match: use ASCII letters, digits and `-._~!$&'()*+,;=:@/`"
         ));
     }
     if prefix.contains(['{', '}']) {

@@ -93,6 +93,19 @@ impl RouteTable {
             });
         }
         for mount in mounts {
+            // A route inside the mount's prefix would shadow part of it
+            // (and answer 405 for the mount's other methods).
+            let inside = |path: &str| {
+                path.strip_prefix(mount.prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            };
+            if let Some(route) = routes.iter().find(|route| inside(route.info.path)) {
+                return Err(Error::RouteConflict {
+                    path: route.info.path.to_owned(),
+                    existing: route.info.name.to_owned(),
+                    conflicting: mount.name.to_owned(),
+                    reason: format!("the mount at `{}` takes every request under it", mount.prefix),
+                });
+            }
             for template in mount.templates() {
                 // Kept for the app's life, like the routes' templates.
                 let template: &'static str = String::leak(template);
