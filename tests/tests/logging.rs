@@ -2,54 +2,10 @@
 //! `brisk::access` event per request, and one event for each error or
 //! panic nobody handled, whichever layer it came from.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use brisk::middleware::Next;
 use brisk::prelude::*;
 use brisk::testing::TestClient;
-
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn lines_of(&self, target: &str) -> Vec<String> {
-        let bytes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-        let text = String::from_utf8(bytes).expect("the log is text");
-        text.lines().filter(|line| line.contains(target)).map(str::to_owned).collect()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
-/// Makes `captured` this thread's subscriber until the guard drops. The
-/// tests run on a current-thread runtime, so the app logs on this thread.
-fn capture(captured: &Captured) -> tracing::subscriber::DefaultGuard {
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    tracing::subscriber::set_default(subscriber)
-}
+use brisk_tests::log::{Captured, capture};
 
 #[tokio::test]
 async fn every_request_is_logged_with_its_method_path_status_and_duration() {

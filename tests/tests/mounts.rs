@@ -161,32 +161,15 @@ async fn client_of(request: Request) -> String {
 /// log has one line for the request (the outer app's, with the full path).
 #[tokio::test]
 async fn a_mounted_brisk_app_sees_the_client_and_is_logged_once() {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
-    let _default = tracing::subscriber::set_default(subscriber);
+    let captured = brisk_tests::log::Captured::default();
+    let _default = brisk_tests::log::capture(&captured);
 
     let inner = App::new().routes(routes![client_of]).build().expect("inner builds");
     let client = TestClient::new(App::new().mount("/in", inner));
     assert_eq!(client.get("/in/client").send().await.text(), "Some(127.0.0.1:50000)");
-    let log = String::from_utf8(captured.0.lock().unwrap_or_else(|p| p.into_inner()).clone()).expect("text");
-    let access: Vec<&str> = log.lines().filter(|line| line.contains("brisk::access")).collect();
-    assert_eq!(access.len(), 1, "{log}");
-    assert!(access[0].contains("path=\"/in/client\""), "{log}");
+    let access = captured.lines_of("brisk::access");
+    assert_eq!(access.len(), 1, "{access:?}");
+    assert!(access[0].contains("path=\"/in/client\""), "{access:?}");
 }
 
 #[test]
