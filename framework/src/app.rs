@@ -713,7 +713,7 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         let future = crate::recycle::RecycledFuture::future(async move {
             crate::routing::with_dependencies(request, &app.dependencies, endpoint).await
         });
-        crate::routing::Caught::new(future, "app-level dependencies").await
+        crate::panic::Caught::new(future, "app-level dependencies").await
     };
     // Without handlers, an error riding on the response is logged where the
     // response leaves the stack (`Service::call`).

@@ -35,6 +35,7 @@ pub mod errors;
 pub mod extract;
 pub mod lifespan;
 pub mod middleware;
+mod panic;
 mod recycle;
 mod request;
 mod response;

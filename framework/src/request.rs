@@ -244,11 +244,16 @@ impl Request {
     }
 
     /// Splits into the `http::Request` a tower layer sees and what brisk
-    /// keeps aside: the client's address and the app. Only before routing,
-    /// when there are no path parameters or dependencies yet.
-    pub(crate) fn into_http_parts(self) -> (http::Request<Body>, Option<SocketAddr>, Arc<AppShared>) {
+    /// keeps aside ([`Detached`]). Only before routing, when there are no
+    /// path parameters or dependencies yet.
+    pub(crate) fn detach(self) -> (http::Request<Body>, Detached) {
         let Inner { head, body, client, app, .. } = Recycled::into_inner(self.0);
-        (http::Request::from_parts(head, body), client, app)
+        (http::Request::from_parts(head, body), Detached { client, app })
+    }
+
+    /// The request again, from what [`Request::detach`] split.
+    pub(crate) fn attach(request: http::Request<Body>, detached: Detached) -> Self {
+        Request::new(request, detached.client, detached.app)
     }
 
     /// Converts into a plain `http::Request`, for code written against the `http` crate.
@@ -256,6 +261,14 @@ impl Request {
         let Inner { head, body, .. } = Recycled::into_inner(self.0);
         http::Request::from_parts(head, body)
     }
+}
+
+/// What a request keeps aside while a tower layer holds it as a plain
+/// `http::Request`: the client's address and the app.
+#[derive(Clone)]
+pub(crate) struct Detached {
+    client: Option<SocketAddr>,
+    app: Arc<AppShared>,
 }
 
 impl std::fmt::Debug for Request {

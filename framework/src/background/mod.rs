@@ -128,10 +128,10 @@ impl BackgroundTasks {
                 Task::Async(future) => AssertUnwindSafe(future)
                     .catch_unwind()
                     .await
-                    .map_err(|panic| format!("panicked: {}", crate::routing::panic_message(&*panic))),
+                    .map_err(|panic| format!("panicked: {}", crate::panic::panic_message(&*panic))),
                 Task::Blocking(call) => {
                     tokio::task::spawn_blocking(call).await.map_err(|err| match err.try_into_panic() {
-                        Ok(panic) => format!("panicked: {}", crate::routing::panic_message(&*panic)),
+                        Ok(panic) => format!("panicked: {}", crate::panic::panic_message(&*panic)),
                         Err(err) => format!("was cancelled: {err}"),
                     })
                 }

@@ -204,7 +204,7 @@ impl Teardown {
         match AssertUnwindSafe(self.rest).catch_unwind().await {
             Ok(failed) => failed,
             Err(panic) => {
-                let panic = crate::routing::panic_message(&*panic);
+                let panic = crate::panic::panic_message(&*panic);
                 tracing::error!(target: "brisk::dependencies", dependency = name, panic, "teardown panicked");
                 (scope == Scope::Function).then(|| Box::new(crate::errors::internal_error_response()))
             }

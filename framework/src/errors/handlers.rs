@@ -161,7 +161,7 @@ impl Handlers {
 async fn guarded(handler: BoxFuture<'_>, name: &'static str) -> Response {
     match AssertUnwindSafe(handler).catch_unwind().await {
         Ok(response) => response,
-        Err(panic) => crate::routing::panicked(name, &*panic),
+        Err(panic) => crate::panic::panicked(name, &*panic),
     }
 }
 

@@ -21,10 +21,10 @@ use futures_util::future::Either;
 
 use http::{HeaderMap, HeaderValue, header::VARY};
 
+use crate::panic::Caught;
 use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
-use crate::routing::Caught;
 
 /// A layer around the app: sees each request, calls [`Next::run`] to pass
 /// it on, and may change the response on its way back.

@@ -9,9 +9,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -19,9 +17,8 @@ use futures_util::FutureExt;
 use tower_service::Service;
 
 use super::{Middleware, Next};
-use crate::app::AppShared;
 use crate::body::{Body, BoxError};
-use crate::request::Request;
+use crate::request::{Detached, Request};
 use crate::response::Response;
 use crate::routing::HttpService;
 
@@ -39,8 +36,7 @@ pub struct NextService {
 /// What brisk keeps about a request while a tower layer holds it.
 #[derive(Clone)]
 struct Carried {
-    app: Arc<AppShared>,
-    client: Option<SocketAddr>,
+    detached: Detached,
     /// The layer after the tower layer's.
     next: usize,
 }
@@ -60,7 +56,7 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let (mut head, body) = request.into_parts();
-        let Some(Carried { app, client, next }) = head.extensions.remove::<Carried>() else {
+        let Some(Carried { detached, next }) = head.extensions.remove::<Carried>() else {
             // Only a layer that built a new request, dropping the original's
             // extensions, gets here.
             tracing::error!(
@@ -69,7 +65,7 @@ where
             );
             return Box::pin(std::future::ready(Ok(crate::errors::internal_error_response())));
         };
-        let request = Request::new(http::Request::from_parts(head, Body::from_http_body(body)), client, app);
+        let request = Request::attach(http::Request::from_parts(head, Body::from_http_body(body)), detached);
         Box::pin(Next { index: next }.run(request).map(Ok))
     }
 }
@@ -105,8 +101,8 @@ struct Tower<S> {
 
 impl<S: HttpService> Middleware for Tower<S> {
     async fn handle(&self, request: Request, next: Next) -> Response {
-        let (mut request, client, app) = request.into_http_parts();
-        request.extensions_mut().insert(Carried { app, client, next: next.index });
+        let (mut request, detached) = request.detach();
+        request.extensions_mut().insert(Carried { detached, next: next.index });
         crate::routing::call_service(&self.service, request).await
     }
 

@@ -1,9 +1,10 @@
 //! Dependencies run for their side effects before a route: the app's
 //! (`App::dependency`) and its routers' (`Router::dependency`).
 
-use super::handler::{Caught, ErasedEndpoint};
+use super::handler::ErasedEndpoint;
 use crate::dependencies::{SideEffect, Teardowns};
 use crate::extract::Errors;
+use crate::panic::Caught;
 use crate::request::Request;
 use crate::response::Response;
 

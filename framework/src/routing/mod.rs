@@ -7,7 +7,6 @@ mod router;
 pub(crate) mod table;
 
 pub(crate) use dependencies::with_dependencies;
-pub(crate) use handler::{Caught, panic_message, panicked};
 pub use handler::{Endpoint, RouteInfo, run_blocking};
 pub(crate) use mount::{Forwarded, Mount, call_service};
 pub use mount::{HttpService, RootPath};

@@ -7,8 +7,9 @@ use std::future::poll_fn;
 use bytes::Bytes;
 use tower_service::Service;
 
-use super::handler::{Caught, ErasedEndpoint};
+use super::handler::ErasedEndpoint;
 use crate::body::{Body, BoxError};
+use crate::panic::Caught;
 use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::Response;
