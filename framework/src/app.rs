@@ -365,52 +365,6 @@ impl App {
             pending: Pending::default(),
         })))
     }
-
-    /// Builds the app and serves it on `addr` until SIGINT or SIGTERM.
-    ///
-    /// Speaks HTTP/1.1 (keep-alive) and HTTP/2 (prior knowledge) on the same
-    /// port. On a signal it stops accepting, lets in-flight requests finish
-    /// within the grace period, and returns `Ok(())`.
-    pub async fn serve(self, addr: impl tokio::net::ToSocketAddrs) -> Result<(), Error> {
-        let (app, running) = self.start().await?;
-        let served = async {
-            let service = app.build()?;
-            let listener = tokio::net::TcpListener::bind(addr).await?;
-            crate::server::serve(service, listener, crate::server::shutdown_signal()).await
-        };
-        let result = served.await;
-        if let Some(running) = running {
-            running.shutdown().await;
-        }
-        result
-    }
-
-    /// Serves on an already bound listener until `shutdown` completes, then
-    /// drains like [`serve`](App::serve). Handy for tests and for embedding.
-    ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), brisk::Error> {
-    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    /// # drop(stop);
-    /// brisk::App::new().serve_with(listener, async { let _ = stopped.await; }).await
-    /// # }
-    /// ```
-    pub async fn serve_with(
-        self,
-        listener: tokio::net::TcpListener,
-        shutdown: impl std::future::Future<Output = ()>,
-    ) -> Result<(), Error> {
-        let (app, running) = self.start().await?;
-        let result = match app.build() {
-            Ok(service) => crate::server::serve(service, listener, shutdown).await,
-            Err(err) => Err(err),
-        };
-        if let Some(running) = running {
-            running.shutdown().await;
-        }
-        result
-    }
 }
 
 /// What every request can reach: state, limits and the routing table.
