@@ -2,13 +2,12 @@
 //! that the server and the test client share.
 
 use std::net::SocketAddr;
-use std::ops::Not;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use futures_util::future::Either;
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 
 use crate::background::Pending;
 use crate::body::Body;
@@ -21,7 +20,7 @@ use crate::lifespan::{AppState, Lifespan, Running};
 use crate::middleware::{HttpLayer, Layer, Middleware, Next};
 use crate::request::Request;
 use crate::response::Response;
-use crate::routing::{HttpService, Mount, Prefix, Route, RouteTable, Router, table::Lookup};
+use crate::routing::{HttpService, Mount, Prefix, Route, RouteTable, Router};
 use crate::state::StateMap;
 
 /// Limits and timings of a running app.
@@ -423,7 +422,7 @@ impl Service {
         // Combinators rather than an async block: the response is handed
         // straight through instead of being stored and moved once more.
         let response = if request.app().middleware.is_empty() {
-            Either::Left(dispatch(request))
+            Either::Left(crate::routing::dispatch(request))
         } else {
             Either::Right(Next::start().run(request))
         };
@@ -633,59 +632,6 @@ impl AccessLog {
     }
 }
 
-/// Routing and everything inside it: app-level dependencies, the route,
-/// HEAD handling, 404 and 405. The innermost layer of the middleware stack.
-pub(crate) async fn dispatch(mut request: Request) -> Response {
-    let found = match request.route() {
-        Lookup::Found { endpoint, head_from_get } => Ok((endpoint, head_from_get)),
-        Lookup::NotFound => Err(HttpError::not_found()),
-        Lookup::MethodNotAllowed(allow) => Err(HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED)
-            .with_header_value(http::header::ALLOW, allow.clone())),
-    };
-    let (endpoint, head_from_get) = match found {
-        Ok(found) => found,
-        Err(error) => {
-            let response = crate::errors::error_response(error);
-            if request.app().handlers.is_empty() {
-                return response;
-            }
-            let app = request.app().clone();
-            // Boxed here and below: the handlers' future would otherwise
-            // enlarge every request's future, apps without handlers included.
-            return Box::pin(app.handlers.resolve(&request, response)).await;
-        }
-    };
-    // The handler may consume the request: exception handlers get a copy of its head.
-    let head = request.app().handlers.is_empty().not().then(|| request.head_copy());
-    let mut response = if request.app().dependencies.is_empty() {
-        endpoint.call(request).await
-    } else {
-        // In its own block: its state would otherwise enlarge every request's
-        // future, apps without app-level dependencies included. Caught like a
-        // route: the dependencies are the app's code too.
-        let app = request.app().clone();
-        let future = crate::recycle::RecycledFuture::future(async move {
-            crate::routing::with_dependencies(request, &app.dependencies, endpoint).await
-        });
-        crate::panic::Caught::new(future, "app-level dependencies").await
-    };
-    // Without handlers, an error riding on the response is logged where the
-    // response leaves the stack (`Service::call`).
-    if let Some(head) = &head {
-        response = Box::pin(head.app().handlers.resolve(head, response)).await;
-    }
-    if head_from_get { strip_body(response) } else { response }
-}
-
-/// A HEAD answer: the GET response's headers, its length, no body.
-fn strip_body(response: Response) -> Response {
-    let (mut head, body) = response.into_parts();
-    if let Some(len) = body.exact_len() {
-        head.headers.entry(http::header::CONTENT_LENGTH).or_insert_with(|| HeaderValue::from(len));
-    }
-    Response::from_parts(head, Body::empty())
-}
-
 /// Every move of a request's future copies it whole (into hyper's slot for
 /// the connection's in-flight request, into each boxed layer), so its size
 /// is a cost paid per request. These ceilings catch a change that makes it
@@ -714,7 +660,7 @@ mod future_sizes {
         assert_eq!(std::mem::size_of::<crate::body::Body>(), 8);
         let call = service.call(http::Request::new(crate::body::Body::empty()), None);
         assert!(size_of_val(&call) <= 512, "Service::call: {} bytes", size_of_val(&call));
-        let dispatch = super::dispatch(request(&service));
+        let dispatch = crate::routing::dispatch(request(&service));
         assert!(size_of_val(&dispatch) <= 192, "dispatch: {} bytes", size_of_val(&dispatch));
         let next = Next::start().run(request(&service));
         assert!(size_of_val(&next) <= 256, "Next::run: {} bytes", size_of_val(&next));

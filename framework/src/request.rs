@@ -112,10 +112,11 @@ impl Request {
         copy
     }
 
-    /// Routes this request, recording its route and path variables.
-    pub(crate) fn route(&mut self) -> crate::routing::table::Lookup<'_> {
+    /// What routing reads and writes, borrowed at once: the method, the
+    /// path, where the path variables are recorded, and the app.
+    pub(crate) fn routing_parts(&mut self) -> (&Method, &str, &mut PathParams, &AppShared) {
         let inner = &mut *self.0;
-        inner.app.router.lookup(&inner.head.method, inner.head.uri.path(), &mut inner.params)
+        (&inner.head.method, inner.head.uri.path(), &mut inner.params, &inner.app)
     }
 
     pub(crate) fn app(&self) -> &Arc<AppShared> {

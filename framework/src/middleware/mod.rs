@@ -94,7 +94,7 @@ impl Next {
     pub fn run(self, request: Request) -> impl Future<Output = Response> + Send {
         let app = request.app();
         let Some(layer) = app.middleware.get(self.index).copied() else {
-            return Either::Left(crate::app::dispatch(request));
+            return Either::Left(crate::routing::dispatch(request));
         };
         let next = Next { index: self.index + 1 };
         if app.handlers.is_empty() {

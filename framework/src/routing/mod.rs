@@ -1,12 +1,14 @@
 //! Path + method → route; 404, 405 with `Allow`, and HEAD for GET routes.
 
 mod dependencies;
+mod dispatch;
 mod handler;
 mod mount;
 mod router;
 pub(crate) mod table;
 
 pub(crate) use dependencies::with_dependencies;
+pub(crate) use dispatch::dispatch;
 pub use handler::{Endpoint, RouteInfo, run_blocking};
 pub(crate) use mount::{Forwarded, Mount, call_service};
 pub use mount::{HttpService, RootPath};

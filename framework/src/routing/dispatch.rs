@@ -1,0 +1,67 @@
+//! What the innermost layer of the middleware stack does with a request:
+//! routes it, runs the app-level dependencies and the route, answers 404
+//! and 405, and turns a GET answer into a HEAD one.
+
+use std::ops::Not;
+
+use http::{HeaderValue, StatusCode};
+
+use super::table::Lookup;
+use crate::body::Body;
+use crate::errors::HttpError;
+use crate::request::Request;
+use crate::response::Response;
+
+/// Routing and everything inside it: app-level dependencies, the route,
+/// HEAD handling, 404 and 405. The innermost layer of the middleware stack.
+pub(crate) async fn dispatch(mut request: Request) -> Response {
+    let (method, path, params, app) = request.routing_parts();
+    let found = match app.router.lookup(method, path, params) {
+        Lookup::Found { endpoint, head_from_get } => Ok((endpoint, head_from_get)),
+        Lookup::NotFound => Err(HttpError::not_found()),
+        Lookup::MethodNotAllowed(allow) => Err(HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED)
+            .with_header_value(http::header::ALLOW, allow.clone())),
+    };
+    let (endpoint, head_from_get) = match found {
+        Ok(found) => found,
+        Err(error) => {
+            let response = crate::errors::error_response(error);
+            if request.app().handlers.is_empty() {
+                return response;
+            }
+            let app = request.app().clone();
+            // Boxed here and below: the handlers' future would otherwise
+            // enlarge every request's future, apps without handlers included.
+            return Box::pin(app.handlers.resolve(&request, response)).await;
+        }
+    };
+    // The handler may consume the request: exception handlers get a copy of its head.
+    let head = request.app().handlers.is_empty().not().then(|| request.head_copy());
+    let mut response = if request.app().dependencies.is_empty() {
+        endpoint.call(request).await
+    } else {
+        // In its own block: its state would otherwise enlarge every request's
+        // future, apps without app-level dependencies included. Caught like a
+        // route: the dependencies are the app's code too.
+        let app = request.app().clone();
+        let future = crate::recycle::RecycledFuture::future(async move {
+            super::with_dependencies(request, &app.dependencies, endpoint).await
+        });
+        crate::panic::Caught::new(future, "app-level dependencies").await
+    };
+    // Without handlers, an error riding on the response is logged where the
+    // response leaves the stack (`Service::call`).
+    if let Some(head) = &head {
+        response = Box::pin(head.app().handlers.resolve(head, response)).await;
+    }
+    if head_from_get { strip_body(response) } else { response }
+}
+
+/// A HEAD answer: the GET response's headers, its length, no body.
+fn strip_body(response: Response) -> Response {
+    let (mut head, body) = response.into_parts();
+    if let Some(len) = body.exact_len() {
+        head.headers.entry(http::header::CONTENT_LENGTH).or_insert_with(|| HeaderValue::from(len));
+    }
+    Response::from_parts(head, Body::empty())
+}
