@@ -196,10 +196,10 @@ impl App {
     /// error) that the layers outside it still see; to answer a layer's
     /// error otherwise (tower's `LoadShed`, `Timeout`), put the layer in a
     /// `ServiceBuilder` behind axum's `HandleErrorLayer` or tower's
-    /// `MapErr`. Each `layer` call wraps the rest of the onion afresh for
-    /// every request, so readiness does not pass from one call to the
-    /// next: layers that rely on `poll_ready` together (`LoadShed` over
-    /// `ConcurrencyLimit`) go in one `ServiceBuilder`. A layer that
+    /// `MapErr`. The rest of the onion is not a tower service the layer
+    /// can poll for readiness (its `poll_ready` is always ready), so layers
+    /// that rely on `poll_ready` together (`LoadShed` over
+    /// `ConcurrencyLimit`) go in one `ServiceBuilder`, in one `layer` call. A layer that
     /// transforms the response body (tower-http's `CompressionLayer`)
     /// reads brisk's body to its end before it has sent its own last
     /// bytes, so request-scoped teardowns may start slightly earlier than

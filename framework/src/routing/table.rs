@@ -42,6 +42,19 @@ impl PathEntry {
         let route = self.methods.first().map(|target| routes[target.route].info.name);
         route.or(self.any.map(|(name, _)| name))
     }
+
+    /// No route takes this method: a mount takes any, else 405.
+    #[cold]
+    fn any_method(&self, params: &mut PathParams) -> Lookup<'_> {
+        match self.any {
+            Some((_, endpoint)) => {
+                // A mount reads no path parameters; its service routes again.
+                params.route = None;
+                Lookup::Found { endpoint, head_from_get: false }
+            }
+            None => Lookup::MethodNotAllowed(&self.allow),
+        }
+    }
 }
 
 /// One method's route, with its endpoint next to the method so a lookup
@@ -191,21 +204,6 @@ impl RouteTable {
 
     pub(crate) fn routes(&self) -> &[Route] {
         &self.routes
-    }
-}
-
-impl PathEntry {
-    /// No route takes this method: a mount takes any, else 405.
-    #[cold]
-    fn any_method(&self, params: &mut PathParams) -> Lookup<'_> {
-        match self.any {
-            Some((_, endpoint)) => {
-                // A mount reads no path parameters; its service routes again.
-                params.route = None;
-                Lookup::Found { endpoint, head_from_get: false }
-            }
-            None => Lookup::MethodNotAllowed(&self.allow),
-        }
     }
 }
 
