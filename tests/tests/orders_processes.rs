@@ -121,7 +121,7 @@ impl ScratchDatabase {
         });
         let mut connection = sqlx::PgConnection::connect(&admin)
             .await
-            .unwrap_or_else(|err| panic!("needs PostgreSQL at BRISK_POSTGRES_URL: {err}"));
+            .unwrap_or_else(|err| panic!("needs PostgreSQL at BRISK_POSTGRES_URL={admin:?}: {err}"));
         let name = format!("brisk_orders_{}", std::process::id());
         // The name is ours (letters, digits, underscores): safe to splice in.
         // One statement at a time: neither may run inside a transaction block.
