@@ -9,7 +9,6 @@ use futures_util::FutureExt;
 use futures_util::future::Either;
 use http::StatusCode;
 
-use crate::background::Pending;
 use crate::body::Body;
 use crate::dependencies::Yield;
 use crate::dependencies::{Dependency, Overrides, SideEffect};
@@ -18,9 +17,10 @@ use crate::errors::HttpError;
 use crate::errors::{ExceptionHandler, Handlers};
 use crate::lifespan::{AppState, Lifespan, Running};
 use crate::middleware::{HttpLayer, Layer, Middleware, Next};
-use crate::request::Request;
+use crate::pending::Pending;
+use crate::request::{AppContext, Request};
 use crate::response::Response;
-use crate::routing::{HttpService, Mount, Prefix, Route, RouteTable, Router};
+use crate::routing::{HttpService, Mount, Prefix, Route, RouteTable, Router, Routes};
 use crate::state::StateMap;
 
 /// Limits and timings of a running app.
@@ -352,45 +352,39 @@ impl App {
         if !self.problems.is_empty() {
             return Err(self.problems.swap_remove(0));
         }
-        let router = RouteTable::new(self.routes, &self.mounts)?;
-        Ok(Service(Arc::new(AppShared {
+        let mut table = RouteTable::new(self.routes, &self.mounts)?;
+        let context = AppContext {
             state: self.state,
-            config: self.config,
-            router,
-            dependencies: self.dependencies,
-            overrides: self.overrides,
-            middleware: self.middleware,
-            handlers: self.handlers,
+            body_limit: self.config.body_limit,
+            param_names: table.take_param_names(),
             pending: Pending::default(),
-        })))
+            has_handlers: !self.handlers.is_empty(),
+            overrides: (!self.overrides.is_empty())
+                .then(|| Box::new(self.overrides) as Box<dyn std::any::Any + Send + Sync>),
+            layers: Routes { table, dependencies: self.dependencies, handlers: self.handlers },
+        };
+        // Made `'static`, like the middleware it lists (see `App::middleware`),
+        // so every request's `Next` copies it instead of counting a handle.
+        let middleware: &'static [Layer] = Box::leak(self.middleware.into_boxed_slice());
+        Ok(Service { shared: Arc::new(context), middleware, config: self.config })
     }
 }
 
-/// What every request can reach: state, limits and the routing table.
-pub(crate) struct AppShared {
-    pub(crate) state: StateMap,
-    pub(crate) config: Config,
-    pub(crate) router: RouteTable,
-    pub(crate) dependencies: Vec<SideEffect>,
-    pub(crate) overrides: Overrides,
-    pub(crate) middleware: Vec<Layer>,
-    pub(crate) handlers: Handlers,
-    /// Background tasks and teardowns still running after their responses.
-    pub(crate) pending: Pending,
-}
-
-impl AppShared {
-    pub(crate) fn param_names(&self, route: usize) -> &[String] {
-        self.router.param_names(route)
-    }
-}
+/// What every request of a built app reaches: the request-level parts
+/// (state, limits), and routing's (routes, exception handlers).
+pub(crate) type AppShared = AppContext<Routes>;
 
 /// A built app, ready to answer requests; cheap to clone.
 ///
 /// [`App::serve`] runs one on a socket and [`TestClient`](crate::testing::TestClient)
 /// drives one in-process; [`Service::call`] lets you embed it anywhere else.
 #[derive(Clone)]
-pub struct Service(pub(crate) Arc<AppShared>);
+pub struct Service {
+    pub(crate) shared: Arc<AppShared>,
+    /// The middleware stack, outermost first.
+    pub(crate) middleware: &'static [Layer],
+    pub(crate) config: Config,
+}
 
 impl Service {
     /// Answers one request from `client`.
@@ -418,13 +412,13 @@ impl Service {
         let access = (tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
             && request.extensions().get::<crate::routing::Forwarded>().is_none())
         .then(|| Box::new(AccessLog::start(&request, client)));
-        let request = Request::new(request, client, self.0.clone());
+        let request = Request::new(request, client, self.shared.clone());
         // Combinators rather than an async block: the response is handed
         // straight through instead of being stored and moved once more.
-        let response = if request.app().middleware.is_empty() {
+        let response = if self.middleware.is_empty() {
             Either::Left(crate::routing::dispatch(request))
         } else {
-            Either::Right(Next::start().run(request))
+            Either::Right(Next::start(self.middleware).run(request))
         };
         response.map(move |mut response| {
             // Without exception handlers, an error nobody handled is logged
@@ -439,7 +433,7 @@ impl Service {
 
     /// Every registered route, in registration order.
     pub fn routes(&self) -> &[Route] {
-        self.0.router.routes()
+        self.shared.layers.table.routes()
     }
 
     /// The app's routes, each with its dependency tree, as text.
@@ -457,17 +451,17 @@ impl Service {
     /// ```
     pub fn describe(&self) -> String {
         let mut out = String::new();
-        if !self.0.middleware.is_empty() {
-            let names: Vec<&str> = self.0.middleware.iter().map(|layer| layer.name).collect();
+        if !self.middleware.is_empty() {
+            let names: Vec<&str> = self.middleware.iter().map(|layer| layer.name).collect();
             out.push_str(&format!("middleware, outermost first: {}\n", names.join(" → ")));
         }
-        let handled: Vec<&str> = self.0.handlers.names().collect();
+        let handled: Vec<&str> = self.shared.layers.handlers.names().collect();
         if !handled.is_empty() {
             out.push_str(&format!("exception handlers for: {}\n", handled.join(", ")));
         }
-        if !self.0.dependencies.is_empty() {
+        if !self.shared.layers.dependencies.is_empty() {
             out.push_str("every route\n");
-            for dependency in &self.0.dependencies {
+            for dependency in &self.shared.layers.dependencies {
                 dependency.info.write_tree(&mut out, 1);
             }
         }
@@ -506,7 +500,7 @@ impl Service {
                 dependency.write_tree(&mut out, open.len() + 1);
             }
         }
-        for (prefix, name) in self.0.router.mounts() {
+        for (prefix, name) in self.shared.layers.table.mounts() {
             out.push_str(&format!("mount {prefix} → {name}\n"));
         }
         out
@@ -544,7 +538,7 @@ impl Service {
         for route in self.routes() {
             let info = route.info();
             let label = format!("{} {}", info.method, info.path);
-            let app_level = self.0.dependencies.iter().map(|d| d.info);
+            let app_level = self.shared.layers.dependencies.iter().map(|d| d.info);
             let router_level = route.group().into_iter().flat_map(|group| group.dependencies());
             for dependency in app_level.chain(router_level).chain(info.dependencies.iter().copied()) {
                 add(label.clone(), dependency.name.to_owned());
@@ -644,7 +638,7 @@ mod future_sizes {
     use crate::request::Request;
 
     fn request(service: &super::Service) -> Request {
-        Request::new(http::Request::new(crate::body::Body::empty()), None, service.0.clone())
+        Request::new(http::Request::new(crate::body::Body::empty()), None, service.shared.clone())
     }
 
     #[test]
@@ -662,7 +656,7 @@ mod future_sizes {
         assert!(size_of_val(&call) <= 512, "Service::call: {} bytes", size_of_val(&call));
         let dispatch = crate::routing::dispatch(request(&service));
         assert!(size_of_val(&dispatch) <= 192, "dispatch: {} bytes", size_of_val(&dispatch));
-        let next = Next::start().run(request(&service));
+        let next = Next::start(service.middleware).run(request(&service));
         assert!(size_of_val(&next) <= 256, "Next::run: {} bytes", size_of_val(&next));
     }
 

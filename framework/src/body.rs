@@ -7,7 +7,6 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 
-use crate::dependencies::{Outcome, Teardowns};
 use crate::recycle::Recycled;
 
 type BoxBody = http_body_util::combinators::BoxBody<Bytes, BoxError>;
@@ -34,8 +33,8 @@ enum Inner {
     Full(Option<Bytes>),
     Incoming(hyper::body::Incoming),
     Boxed(BoxBody),
-    /// A response body whose end starts the request's teardowns.
-    Guarded(Body, TeardownGuard),
+    /// A response body whose end runs a hook (the request's teardowns).
+    Guarded(Body, OnEnd),
 }
 
 impl Body {
@@ -74,21 +73,21 @@ impl Body {
         }
     }
 
-    /// Runs `teardowns` with `outcome` once this body has been sent, or
-    /// dropped unsent (the client went away).
-    pub(crate) fn with_teardowns(body: Body, teardowns: Teardowns, outcome: Outcome) -> Self {
-        Body::new(Inner::Guarded(body, TeardownGuard(Some((teardowns, outcome)))))
+    /// Runs `hook` once this body has been sent, or dropped unsent (the
+    /// client went away).
+    pub(crate) fn on_end(body: Body, hook: OnEnd) -> Self {
+        Body::new(Inner::Guarded(body, hook))
     }
 
-    /// Takes off the teardowns a route attached to this body (its outermost
-    /// guard), so that dependencies set up around the route can join them
-    /// and tear down after them, with the route's outcome.
-    pub(crate) fn take_teardowns(self) -> (Body, Option<(Teardowns, Outcome)>) {
-        if !matches!(self.0.as_deref(), Some(Inner::Guarded(..))) {
+    /// Takes off the outermost hook, if that is a `W`: dependencies set up
+    /// around a route take the route's teardowns this way, to run theirs
+    /// after them, with the route's outcome.
+    pub(crate) fn take_on_end<W: EndWork>(self) -> (Body, Option<W>) {
+        if !matches!(self.0.as_deref(), Some(Inner::Guarded(_, hook)) if hook.is::<W>()) {
             return (self, None);
         }
         match self.0.map(Recycled::into_inner) {
-            Some(Inner::Guarded(body, mut guard)) => (body, guard.0.take()),
+            Some(Inner::Guarded(body, hook)) => (body, hook.take::<W>().ok()),
             // Checked just above; an empty body is the harmless answer anyway.
             _ => (Body::empty(), None),
         }
@@ -191,21 +190,63 @@ impl std::error::Error for BodyError {}
 
 /// What runs at a body's end, taken off it by [`Body::detach_end`]; dropped
 /// without being reattached, it runs at once.
-pub(crate) struct BodyEnd(Vec<TeardownGuard>);
+pub(crate) struct BodyEnd(Vec<OnEnd>);
 
-/// Starts the request's teardowns when the body ends, or when it is dropped
-/// before its end (the client went away).
-struct TeardownGuard(Option<(Teardowns, Outcome)>);
+/// Work that a layer above hangs on a response body with [`Body::on_end`]
+/// (the dependencies layer: the request's teardowns and background tasks).
+/// The body only knows when to start it.
+pub(crate) trait EndWork: std::any::Any + Send + Sync {
+    /// Starts the work; it must not block (spawn what takes time).
+    fn run(self);
+}
 
-impl TeardownGuard {
+/// An [`EndWork`] of any type, started once, when the body ends or is
+/// dropped before its end (the client went away).
+///
+/// The work sits in a recycled block of its own, behind `dyn Any`, so a
+/// body that carries none stays one pointer; `start` is the work's own
+/// `run`, chosen when the hook is made.
+pub(crate) struct OnEnd {
+    work: Option<Recycled<dyn std::any::Any + Send + Sync>>,
+    start: fn(Recycled<dyn std::any::Any + Send + Sync>),
+}
+
+impl OnEnd {
+    pub(crate) fn new<W: EndWork>(work: W) -> Self {
+        OnEnd {
+            work: Some(Recycled::any(work)),
+            start: |work| {
+                if let Ok(work) = work.downcast::<W>() {
+                    Recycled::into_inner(work).run();
+                }
+            },
+        }
+    }
+
+    fn is<W: EndWork>(&self) -> bool {
+        self.work.as_deref().is_some_and(|work| work.is::<W>())
+    }
+
+    /// The work, unstarted, when it is a `W`.
+    fn take<W: EndWork>(mut self) -> Result<W, OnEnd> {
+        match self.work.take().map(|work| work.downcast::<W>()) {
+            Some(Ok(work)) => Ok(Recycled::into_inner(work)),
+            Some(Err(other)) => {
+                self.work = Some(other);
+                Err(self)
+            }
+            None => Err(self),
+        }
+    }
+
     fn release(&mut self) {
-        if let Some((teardowns, outcome)) = self.0.take() {
-            teardowns.spawn(outcome);
+        if let Some(work) = self.work.take() {
+            (self.start)(work);
         }
     }
 }
 
-impl Drop for TeardownGuard {
+impl Drop for OnEnd {
     fn drop(&mut self) {
         self.release();
     }

@@ -36,6 +36,7 @@ pub mod extract;
 pub mod lifespan;
 pub mod middleware;
 mod panic;
+mod pending;
 mod recycle;
 mod request;
 mod response;

@@ -49,7 +49,7 @@ impl Future for Caught {
 #[cold]
 pub(crate) fn panicked(stage: &'static str, panic: &(dyn std::any::Any + Send)) -> Response {
     tracing::error!(target: "brisk::panic", stage, panic = panic_message(panic), "panicked");
-    crate::errors::internal_error_response()
+    crate::response::internal_server_error()
 }
 
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {

@@ -86,6 +86,18 @@ impl Recycled<dyn std::any::Any + Send + Sync> {
         let this = ManuallyDrop::new(Recycled::new(value));
         Recycled { ptr: this.ptr, owns: PhantomData }
     }
+
+    /// The value as a `T` again, in the same block; itself when it is not one.
+    pub(crate) fn downcast<T: std::any::Any>(self) -> Result<Recycled<T>, Self> {
+        if !(*self).is::<T>() {
+            return Err(self);
+        }
+        let this = ManuallyDrop::new(self);
+        // The value is a `T` (checked above), so the block holds a `T` at
+        // this address with `T`'s layout: the one `Drop` and `into_inner`
+        // of a `Recycled<T>` give back. Ownership moves; `this` is forgotten.
+        Ok(Recycled { ptr: this.ptr.cast::<T>(), owns: PhantomData })
+    }
 }
 
 impl<T> Future for RecycledFuture<T> {
@@ -336,7 +348,9 @@ mod tests {
         let value = Recycled::any(Counted(drops.clone(), [9; 100]));
         assert_eq!(value.downcast_ref::<Counted>().map(|c| c.1[0]), Some(9));
         assert!(value.downcast_ref::<u32>().is_none());
-        drop(value);
+        let Err(value) = value.downcast::<u32>() else { panic!("a Counted is not a u32") };
+        let counted = value.downcast::<Counted>().ok().expect("a Counted");
+        assert_eq!(Recycled::into_inner(counted).1[99], 9);
         assert_eq!(drops.load(Ordering::SeqCst), 1);
     }
 

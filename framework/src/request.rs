@@ -1,16 +1,15 @@
 //! The request as handlers, extractors and (later) middleware see it.
 
+use std::any::Any;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use http::{HeaderMap, Method, Uri, Version};
 
-use crate::app::AppShared;
-use crate::background::BackgroundTasks;
 use crate::body::Body;
-use crate::dependencies::{DependencyCache, Teardown};
+use crate::pending::Pending;
 use crate::recycle::Recycled;
-use crate::state::State;
+use crate::state::{State, StateMap};
 
 /// An incoming HTTP request with what brisk knows about it: the client's
 /// address, the matched path parameters and the app's state.
@@ -36,18 +35,42 @@ struct Inner {
     body: Body,
     client: Option<SocketAddr>,
     params: PathParams,
-    app: Arc<AppShared>,
-    /// What dependencies left on this request, made on first use. Boxed:
-    /// most requests never need one, and inline it would add three cache
-    /// lines to every request's allocation.
-    dependencies: Option<Recycled<DependencyScope>>,
+    app: Arc<AppContext>,
+    /// What the layers above leave on this request while it runs (the
+    /// dependency cache, yield teardowns, background tasks), made on first
+    /// use. Boxed: most requests never need one, and inline it would add
+    /// three cache lines to every request's allocation.
+    scope: Option<Recycled<dyn Any + Send + Sync>>,
 }
 
-#[derive(Default)]
-struct DependencyScope {
-    cache: DependencyCache,
-    teardowns: Vec<Teardown>,
-    background: Option<BackgroundTasks>,
+/// What a request knows of the app it belongs to.
+///
+/// The parts the request's own methods and the lower layers read are typed
+/// here; the layers above keep theirs in `layers` (the routing table and
+/// exception handlers), typed by the layer that owns them and seen from here
+/// as `dyn Any` only, so this layer names none of them. The app builds an
+/// `AppContext<its parts>`, and the request holds it as `AppContext`.
+pub(crate) struct AppContext<L: ?Sized = dyn Any + Send + Sync> {
+    pub(crate) state: StateMap,
+    /// The largest request body accepted, in bytes.
+    pub(crate) body_limit: usize,
+    /// The names of each route's path parameters, by route index.
+    pub(crate) param_names: Vec<Vec<String>>,
+    /// Background tasks and teardowns still running after their responses.
+    pub(crate) pending: Pending,
+    /// Whether the app has exception handlers, so that apps without them
+    /// skip looking into `layers` for them.
+    pub(crate) has_handlers: bool,
+    /// The app's dependency overrides, when it has any (typed by `dependencies`).
+    pub(crate) overrides: Option<Box<dyn Any + Send + Sync>>,
+    pub(crate) layers: L,
+}
+
+impl AppContext {
+    /// The part of the app a layer above keeps here, if it is a `T`.
+    pub(crate) fn layers<T: Any>(&self) -> Option<&T> {
+        self.layers.downcast_ref::<T>()
+    }
 }
 
 /// Where the matched path parameters sit in the request path, in template order.
@@ -86,16 +109,9 @@ impl PathParams {
 }
 
 impl Request {
-    pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppShared>) -> Self {
+    pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppContext>) -> Self {
         let (head, body) = req.into_parts();
-        Request(Recycled::new(Inner {
-            head,
-            body,
-            client,
-            params: PathParams::default(),
-            app,
-            dependencies: None,
-        }))
+        Request(Recycled::new(Inner { head, body, client, params: PathParams::default(), app, scope: None }))
     }
 
     /// A copy of this request's method, URI, version, client address and
@@ -114,48 +130,36 @@ impl Request {
 
     /// What routing reads and writes, borrowed at once: the method, the
     /// path, where the path variables are recorded, and the app.
-    pub(crate) fn routing_parts(&mut self) -> (&Method, &str, &mut PathParams, &AppShared) {
+    pub(crate) fn routing_parts(&mut self) -> (&Method, &str, &mut PathParams, &AppContext) {
         let inner = &mut *self.0;
         (&inner.head.method, inner.head.uri.path(), &mut inner.params, &inner.app)
     }
 
-    pub(crate) fn app(&self) -> &Arc<AppShared> {
+    pub(crate) fn app(&self) -> &Arc<AppContext> {
         &self.0.app
     }
 
-    pub(crate) fn dependencies(&self) -> Option<&DependencyCache> {
-        self.0.dependencies.as_ref().map(|scope| &scope.cache)
+    /// The request-scoped values a layer above left here, if they are a `T`.
+    pub(crate) fn scope<T: Any>(&self) -> Option<&T> {
+        self.0.scope.as_deref().and_then(|scope| scope.downcast_ref::<T>())
     }
 
-    fn scope(&mut self) -> &mut DependencyScope {
-        self.0.dependencies.get_or_insert_with(|| Recycled::new(DependencyScope::default()))
+    /// The request-scoped values a layer above left here, if they are a `T`, to change.
+    pub(crate) fn scope_mut_if<T: Any>(&mut self) -> Option<&mut T> {
+        self.0.scope.as_deref_mut().and_then(|scope| scope.downcast_mut::<T>())
     }
 
-    pub(crate) fn dependencies_mut(&mut self) -> &mut DependencyCache {
-        &mut self.scope().cache
-    }
-
-    pub(crate) fn teardowns_mut(&mut self) -> &mut Vec<Teardown> {
-        &mut self.scope().teardowns
-    }
-
-    /// The request's background tasks, created on first use and shared by
-    /// every handle taken from this request.
-    pub(crate) fn background_tasks(&mut self) -> BackgroundTasks {
-        if let Some(tasks) = self.0.dependencies.as_ref().and_then(|scope| scope.background.as_ref()) {
-            return tasks.clone();
+    /// The request-scoped values of type `T`, made on first use. One layer
+    /// owns the slot (dependencies); a value of another type would be replaced.
+    pub(crate) fn scope_mut<T: Any + Send + Sync + Default>(&mut self) -> &mut T {
+        let slot = &mut self.0.scope;
+        if !slot.as_deref().is_some_and(|scope| scope.is::<T>()) {
+            *slot = Some(Recycled::any(T::default()));
         }
-        let tasks = BackgroundTasks::new(self);
-        self.scope().background = Some(tasks.clone());
-        tasks
-    }
-
-    pub(crate) fn take_background_tasks(&mut self) -> Option<BackgroundTasks> {
-        self.0.dependencies.as_mut().and_then(|scope| scope.background.take())
-    }
-
-    pub(crate) fn take_teardowns(&mut self) -> Vec<Teardown> {
-        self.0.dependencies.as_mut().map(|scope| std::mem::take(&mut scope.teardowns)).unwrap_or_default()
+        match slot.as_deref_mut().and_then(|scope| scope.downcast_mut::<T>()) {
+            Some(scope) => scope,
+            None => unreachable!("the slot holds a `T`: checked or made just above"),
+        }
     }
 
     /// The HTTP method.
@@ -213,7 +217,7 @@ impl Request {
     /// `None` when the template has no such variable.
     pub fn path_param(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
         let route = self.0.params.route?;
-        let index = self.0.app.param_names(route).iter().position(|n| n == name)?;
+        let index = self.0.app.param_names.get(route)?.iter().position(|n| n == name)?;
         self.path_param_at(index)
     }
 
@@ -240,7 +244,7 @@ impl Request {
 
     /// Reads the whole body, within the app's body size limit.
     pub async fn bytes(&mut self) -> Result<bytes::Bytes, crate::body::BodyError> {
-        let limit = self.0.app.config.body_limit;
+        let limit = self.0.app.body_limit;
         self.take_body().collect_limited(limit).await
     }
 
@@ -269,7 +273,7 @@ impl Request {
 #[derive(Clone)]
 pub(crate) struct Detached {
     client: Option<SocketAddr>,
-    app: Arc<AppShared>,
+    app: Arc<AppContext>,
 }
 
 impl std::fmt::Debug for Request {

@@ -11,13 +11,10 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt;
-use tokio::sync::Notify;
 
-use crate::extract::{FromRequest, Rejection};
 use crate::request::Request;
 
 enum Task {
@@ -166,45 +163,5 @@ impl BackgroundTasks {
 impl std::fmt::Debug for BackgroundTasks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BackgroundTasks").field("pending", &self.len()).finish()
-    }
-}
-
-impl FromRequest for BackgroundTasks {
-    async fn from_request(request: &mut Request) -> Result<Self, Rejection> {
-        Ok(request.background_tasks())
-    }
-}
-
-/// Counts the work still running after responses (background tasks and
-/// teardowns), so graceful shutdown can wait for it.
-#[derive(Clone, Default)]
-pub(crate) struct Pending(Arc<(AtomicUsize, Notify)>);
-
-impl Pending {
-    /// Spawns `work`, counted until it finishes.
-    pub(crate) fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::error!(target: "brisk::background", "no runtime left to run background work on");
-            return;
-        };
-        self.0.0.fetch_add(1, Ordering::SeqCst);
-        let pending = self.clone();
-        runtime.spawn(async move {
-            work.await;
-            if pending.0.0.fetch_sub(1, Ordering::SeqCst) == 1 {
-                pending.0.1.notify_waiters();
-            }
-        });
-    }
-
-    /// Resolves once nothing is running.
-    pub(crate) async fn drained(&self) {
-        loop {
-            let notified = self.0.1.notified();
-            if self.0.0.load(Ordering::SeqCst) == 0 {
-                return;
-            }
-            notified.await;
-        }
     }
 }

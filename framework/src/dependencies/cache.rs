@@ -1,7 +1,40 @@
 use std::any::{Any, TypeId};
 
 use super::Dependency;
+use super::teardown::Teardown;
+use crate::background::BackgroundTasks;
+use crate::extract::{FromRequest, Rejection};
 use crate::recycle::Recycled;
+use crate::request::Request;
+
+/// What dependencies leave on a request while it runs, kept in the
+/// request's scope slot: the values resolved so far, the yield
+/// dependencies waiting for their teardowns, and the background tasks.
+#[derive(Default)]
+pub(crate) struct RequestScope {
+    pub(crate) cache: DependencyCache,
+    pub(crate) teardowns: Vec<Teardown>,
+    pub(crate) background: Option<BackgroundTasks>,
+}
+
+impl RequestScope {
+    /// The request's background tasks, created on first use and shared by
+    /// every handle taken from this request.
+    fn background_tasks(request: &mut Request) -> BackgroundTasks {
+        if let Some(tasks) = request.scope::<RequestScope>().and_then(|scope| scope.background.as_ref()) {
+            return tasks.clone();
+        }
+        let tasks = BackgroundTasks::new(request);
+        request.scope_mut::<RequestScope>().background = Some(tasks.clone());
+        tasks
+    }
+}
+
+impl FromRequest for BackgroundTasks {
+    async fn from_request(request: &mut Request) -> Result<Self, Rejection> {
+        Ok(RequestScope::background_tasks(request))
+    }
+}
 
 // In recycled blocks: a cached dependency is stored on every request that uses it.
 type Entry = (TypeId, Recycled<dyn Any + Send + Sync>);

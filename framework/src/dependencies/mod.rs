@@ -12,13 +12,13 @@ mod describe;
 mod overrides;
 mod teardown;
 
-pub(crate) use cache::DependencyCache;
+pub(crate) use cache::RequestScope;
 pub use describe::DependencyInfo;
 #[doc(hidden)]
 pub use describe::outlives;
 pub(crate) use overrides::Overrides;
+pub(crate) use teardown::YieldSlot;
 pub use teardown::{Failure, Outcome, Scope};
-pub(crate) use teardown::{Teardown, YieldSlot};
 #[doc(hidden)]
 pub use teardown::{Teardowns, Yield, yielding};
 
@@ -96,19 +96,21 @@ pub(crate) async fn resolve<D: Dependency>(
     if errors.has_rejection() {
         return None;
     }
-    if !request.app().overrides.is_empty() {
+    if request.app().overrides.is_some() {
         // Only apps with overrides (tests, mostly) pay for this reference count.
         let app = request.app().clone();
-        if let Some(replacement) = app.overrides.get::<D>() {
+        let overrides = app.overrides.as_deref().and_then(|any| any.downcast_ref::<Overrides>());
+        if let Some(replacement) = overrides.and_then(|overrides| overrides.get::<D>()) {
             return replacement.resolve::<D>(request, errors, use_cache).await;
         }
     }
-    if use_cache && let Some(value) = request.dependencies().and_then(|cache| cache.get::<D>()) {
+    if use_cache && let Some(value) = request.scope::<RequestScope>().and_then(|scope| scope.cache.get::<D>())
+    {
         return Some(value);
     }
     let value = D::resolve(request, errors).await?;
     if use_cache {
-        request.dependencies_mut().insert::<D>(value.clone());
+        request.scope_mut::<RequestScope>().cache.insert::<D>(value.clone());
     }
     Some(value)
 }

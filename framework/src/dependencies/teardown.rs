@@ -30,9 +30,11 @@ use futures_util::FutureExt;
 use futures_util::future::Either;
 use http::StatusCode;
 
-use crate::background::{BackgroundTasks, Pending};
-use crate::body::Body;
+use super::RequestScope;
+use crate::background::BackgroundTasks;
+use crate::body::{Body, EndWork, OnEnd};
 use crate::extract::Errors;
+use crate::pending::Pending;
 use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
@@ -265,7 +267,7 @@ where
                 }
             });
             let rest = sync_wrapper::SyncFuture::new(rest);
-            request.teardowns_mut().push(Teardown { name, scope, slot, rest });
+            request.scope_mut::<RequestScope>().teardowns.push(Teardown { name, scope, slot, rest });
             Some(value)
         }
         First::Finished(Err(err)) => {
@@ -298,8 +300,9 @@ pub struct Teardowns {
 impl Teardowns {
     /// Takes the teardowns set up so far off the request.
     pub fn take(request: &mut Request) -> Self {
-        let list = request.take_teardowns();
-        let tasks = request.take_background_tasks();
+        let Some(scope) = request.scope_mut_if::<RequestScope>() else { return Teardowns::default() };
+        let list = std::mem::take(&mut scope.teardowns);
+        let tasks = scope.background.take();
         let pending = (!list.is_empty() || tasks.is_some()).then(|| request.app().pending.clone());
         Teardowns { list, tasks, pending }
     }
@@ -341,10 +344,10 @@ impl Teardowns {
     /// has its outcome read from the status: 4xx and 5xx are failures.
     pub(crate) fn settle(mut self, response: Response) -> impl Future<Output = Response> + Send {
         let (parts, body) = response.into_parts();
-        let (body, inner) = body.take_teardowns();
+        let (body, inner) = body.take_on_end::<AfterResponse>();
         let response = Response::from_parts(parts, body);
         let outcome = match inner {
-            Some((mut inner, outcome)) => {
+            Some(AfterResponse { teardowns: mut inner, outcome }) => {
                 // Set up before the route's, ours come first in the list,
                 // which runs in reverse.
                 let route = std::mem::take(&mut inner.list);
@@ -396,8 +399,8 @@ impl Teardowns {
             if request.is_empty() && tasks.is_none() {
                 return response;
             }
-            let rest = Teardowns { list: request, tasks, pending };
-            response.map(|body| Body::with_teardowns(body, rest, outcome))
+            let teardowns = Teardowns { list: request, tasks, pending };
+            response.map(|body| Body::on_end(body, OnEnd::new(AfterResponse { teardowns, outcome })))
         };
         if function.is_empty() {
             return Either::Left(std::future::ready(attach(response, outcome)));
@@ -412,7 +415,7 @@ impl Teardowns {
     }
 
     /// Runs them now, on a task of their own, with `outcome`.
-    pub(crate) fn spawn(mut self, outcome: Outcome) {
+    fn spawn(mut self, outcome: Outcome) {
         let list = std::mem::take(&mut self.list);
         let tasks = self.tasks.take();
         if list.is_empty() && tasks.is_none() {
@@ -433,6 +436,19 @@ impl Teardowns {
             run_all(list, outcome).await;
         };
         self.pending.take().unwrap_or_default().spawn(work);
+    }
+}
+
+/// Request-scoped teardowns (and the background tasks before them), riding
+/// on the response body until it has been sent.
+struct AfterResponse {
+    teardowns: Teardowns,
+    outcome: Outcome,
+}
+
+impl EndWork for AfterResponse {
+    fn run(self) {
+        self.teardowns.spawn(self.outcome);
     }
 }
 

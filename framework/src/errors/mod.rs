@@ -10,6 +10,9 @@ pub use http_error::HttpError;
 pub use validation::{ErrorItem, Loc, RequestValidationError};
 
 use std::any::Any;
+use std::borrow::Cow;
+
+use http::StatusCode;
 
 use crate::response::{IntoResponse, Response};
 
@@ -39,7 +42,7 @@ pub(crate) fn error_response<E: std::fmt::Debug + Send + 'static>(err: E) -> Res
 
 /// `500 {"detail":"Internal Server Error"}`.
 pub(crate) fn internal_error_response() -> Response {
-    HttpError::internal().into_response()
+    crate::response::internal_server_error()
 }
 
 /// Fails to compile, on the function, when it is not an exception handler.
@@ -59,5 +62,63 @@ pub(crate) fn discard_pending(response: &mut Response) {
         && let Some(info) = response.extensions().get::<ErrorInfo>()
     {
         tracing::error!(target: "brisk::errors", error = info.message, error_type = info.type_name, "unhandled error");
+    }
+}
+
+// Where a handler's return value is an error, it becomes an error response.
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        self.into_json_response()
+    }
+}
+
+impl<T: IntoResponse> IntoResponse for Option<T> {
+    fn failure(&self) -> Option<(Cow<'static, str>, String)> {
+        match self {
+            Some(value) => value.failure(),
+            None => Some(("NotFound".into(), "None".to_owned())),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Some(value) => value.into_response(),
+            None => HttpError::not_found().into_response(),
+        }
+    }
+
+    fn into_response_with_status(self, status: StatusCode) -> Response {
+        match self {
+            Some(value) => value.into_response_with_status(status),
+            None => HttpError::not_found().into_response(),
+        }
+    }
+}
+
+impl<T, E> IntoResponse for Result<T, E>
+where
+    T: IntoResponse,
+    E: std::fmt::Debug + Send + 'static,
+{
+    fn failure(&self) -> Option<(Cow<'static, str>, String)> {
+        match self {
+            Ok(value) => value.failure(),
+            Err(err) => Some((std::any::type_name::<E>().into(), format!("{err:?}"))),
+        }
+    }
+
+    fn into_response(self) -> Response {
+        match self {
+            Ok(value) => value.into_response(),
+            Err(err) => error_response(err),
+        }
+    }
+
+    fn into_response_with_status(self, status: StatusCode) -> Response {
+        match self {
+            Ok(value) => value.into_response_with_status(status),
+            Err(err) => error_response(err),
+        }
     }
 }

@@ -25,6 +25,7 @@ use crate::panic::Caught;
 use crate::recycle::RecycledFuture;
 use crate::request::Request;
 use crate::response::{IntoResponse, Response};
+use crate::routing::Routes;
 
 /// A layer around the app: sees each request, calls [`Next::run`] to pass
 /// it on, and may change the response on its way back.
@@ -80,11 +81,15 @@ where
 /// The rest of the stack, from one middleware's point of view.
 pub struct Next {
     index: usize,
+    /// The app's layers, outermost first: made `'static` when the app is
+    /// built, like the middleware they point to, so `Next` is two words
+    /// that the stack copies rather than a handle it counts.
+    layers: &'static [Layer],
 }
 
 impl Next {
-    pub(crate) fn start() -> Self {
-        Next { index: 0 }
+    pub(crate) fn start(layers: &'static [Layer]) -> Self {
+        Next { index: 0, layers }
     }
 
     /// Passes the request to the next layer (or to routing, after the last
@@ -92,12 +97,11 @@ impl Next {
     // Combinators rather than an `async fn`: the response is handed straight
     // through instead of being stored and moved once more per layer.
     pub fn run(self, request: Request) -> impl Future<Output = Response> + Send {
-        let app = request.app();
-        let Some(layer) = app.middleware.get(self.index).copied() else {
+        let Some(layer) = self.layers.get(self.index).copied() else {
             return Either::Left(crate::routing::dispatch(request));
         };
-        let next = Next { index: self.index + 1 };
-        if app.handlers.is_empty() {
+        let next = Next { index: self.index + 1, layers: self.layers };
+        if !request.app().has_handlers {
             // An error this layer returns is logged once, where the response
             // leaves the stack (`Service::call`).
             return Either::Right(Either::Left(layer.call(request, next)));
@@ -108,7 +112,7 @@ impl Next {
         let head = request.head_copy();
         Either::Right(Either::Right(async move {
             let response = layer.call(request, next).await;
-            Box::pin(head.app().handlers.resolve(&head, response)).await
+            Box::pin(Routes::of(&head).handlers.resolve(&head, response)).await
         }))
     }
 }

@@ -6,7 +6,6 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{Response, json_bytes, with_content_type};
 use crate::body::Body;
-use crate::errors::{HttpError, error_response};
 
 /// Anything a handler may return.
 ///
@@ -144,12 +143,6 @@ impl IntoResponse for StatusCode {
     }
 }
 
-impl IntoResponse for HttpError {
-    fn into_response(self) -> Response {
-        self.into_json_response()
-    }
-}
-
 impl<T: IntoResponse> IntoResponse for (StatusCode, T) {
     fn into_response(self) -> Response {
         set_status(self.1.into_response(), self.0)
@@ -162,56 +155,6 @@ impl<H: IntoHeaders, T: IntoResponse> IntoResponse for (StatusCode, H, T) {
         let mut response = set_status(body.into_response(), status);
         headers.append_to(response.headers_mut());
         response
-    }
-}
-
-impl<T: IntoResponse> IntoResponse for Option<T> {
-    fn failure(&self) -> Option<(Cow<'static, str>, String)> {
-        match self {
-            Some(value) => value.failure(),
-            None => Some(("NotFound".into(), "None".to_owned())),
-        }
-    }
-
-    fn into_response(self) -> Response {
-        match self {
-            Some(value) => value.into_response(),
-            None => HttpError::not_found().into_response(),
-        }
-    }
-
-    fn into_response_with_status(self, status: StatusCode) -> Response {
-        match self {
-            Some(value) => value.into_response_with_status(status),
-            None => HttpError::not_found().into_response(),
-        }
-    }
-}
-
-impl<T, E> IntoResponse for Result<T, E>
-where
-    T: IntoResponse,
-    E: std::fmt::Debug + Send + 'static,
-{
-    fn failure(&self) -> Option<(Cow<'static, str>, String)> {
-        match self {
-            Ok(value) => value.failure(),
-            Err(err) => Some((std::any::type_name::<E>().into(), format!("{err:?}"))),
-        }
-    }
-
-    fn into_response(self) -> Response {
-        match self {
-            Ok(value) => value.into_response(),
-            Err(err) => error_response(err),
-        }
-    }
-
-    fn into_response_with_status(self, status: StatusCode) -> Response {
-        match self {
-            Ok(value) => value.into_response_with_status(status),
-            Err(err) => error_response(err),
-        }
     }
 }
 

@@ -28,7 +28,17 @@ pub(crate) fn json_bytes(value: &impl serde::Serialize) -> Response {
         Ok(bytes) => with_content_type(Body::from(bytes), APPLICATION_JSON),
         Err(err) => {
             tracing::error!(target: "brisk::response", error = %err, "response serialization failed");
-            crate::errors::internal_error_response()
+            internal_server_error()
         }
     }
+}
+
+/// `500 {"detail":"Internal Server Error"}`: the answer when the app's own
+/// code failed (a panic, a response that would not serialize), and what
+/// `HttpError::internal()` becomes.
+pub(crate) fn internal_server_error() -> Response {
+    let mut response =
+        with_content_type(Body::from(&br#"{"detail":"Internal Server Error"}"#[..]), APPLICATION_JSON);
+    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+    response
 }

@@ -2,42 +2,66 @@
 //! routes it, runs the app-level dependencies and the route, answers 404
 //! and 405, and turns a GET answer into a HEAD one.
 
-use std::ops::Not;
-
 use http::{HeaderValue, StatusCode};
 
-use super::table::Lookup;
+use super::table::{Lookup, RouteTable};
 use crate::body::Body;
-use crate::errors::HttpError;
-use crate::request::Request;
+use crate::dependencies::SideEffect;
+use crate::errors::{Handlers, HttpError};
+use crate::request::{AppContext, Request};
 use crate::response::Response;
+
+/// The app's part that routing reads, kept in the request's app context
+/// (`AppContext::layers`): the route table, the dependencies every route
+/// runs first, and the exception handlers.
+pub(crate) struct Routes {
+    pub(crate) table: RouteTable,
+    pub(crate) dependencies: Vec<SideEffect>,
+    pub(crate) handlers: Handlers,
+}
+
+impl Routes {
+    /// The app's routing part, as a request carries it.
+    pub(crate) fn of(request: &Request) -> &Routes {
+        Routes::of_app(request.app())
+    }
+
+    fn of_app(app: &AppContext) -> &Routes {
+        match app.layers::<Routes>() {
+            Some(routes) => routes,
+            // The app builds every context around its `Routes`.
+            None => unreachable!("an app context without routes"),
+        }
+    }
+}
 
 /// Routing and everything inside it: app-level dependencies, the route,
 /// HEAD handling, 404 and 405. The innermost layer of the middleware stack.
 pub(crate) async fn dispatch(mut request: Request) -> Response {
     let (method, path, params, app) = request.routing_parts();
-    let found = match app.router.lookup(method, path, params) {
+    let Some(routes) = app.layers::<Routes>() else { unreachable!("an app context without routes") };
+    let found = match routes.table.lookup(method, path, params) {
         Lookup::Found { endpoint, head_from_get } => Ok((endpoint, head_from_get)),
         Lookup::NotFound => Err(HttpError::not_found()),
         Lookup::MethodNotAllowed(allow) => Err(HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED)
             .with_header_value(http::header::ALLOW, allow.clone())),
     };
+    let app_dependencies = !routes.dependencies.is_empty();
     let (endpoint, head_from_get) = match found {
         Ok(found) => found,
         Err(error) => {
             let response = crate::errors::error_response(error);
-            if request.app().handlers.is_empty() {
+            if !request.app().has_handlers {
                 return response;
             }
-            let app = request.app().clone();
             // Boxed here and below: the handlers' future would otherwise
             // enlarge every request's future, apps without handlers included.
-            return Box::pin(app.handlers.resolve(&request, response)).await;
+            return Box::pin(Routes::of(&request).handlers.resolve(&request, response)).await;
         }
     };
     // The handler may consume the request: exception handlers get a copy of its head.
-    let head = request.app().handlers.is_empty().not().then(|| request.head_copy());
-    let mut response = if request.app().dependencies.is_empty() {
+    let head = request.app().has_handlers.then(|| request.head_copy());
+    let mut response = if !app_dependencies {
         endpoint.call(request).await
     } else {
         // In its own block: its state would otherwise enlarge every request's
@@ -45,14 +69,14 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         // route: the dependencies are the app's code too.
         let app = request.app().clone();
         let future = crate::recycle::RecycledFuture::future(async move {
-            super::with_dependencies(request, &app.dependencies, endpoint).await
+            super::with_dependencies(request, &Routes::of_app(&app).dependencies, endpoint).await
         });
         crate::panic::Caught::new(future, "app-level dependencies").await
     };
     // Without handlers, an error riding on the response is logged where the
     // response leaves the stack (`Service::call`).
     if let Some(head) = &head {
-        response = Box::pin(head.app().handlers.resolve(head, response)).await;
+        response = Box::pin(Routes::of(head).handlers.resolve(head, response)).await;
     }
     if head_from_get { strip_body(response) } else { response }
 }

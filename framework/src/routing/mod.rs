@@ -8,7 +8,7 @@ mod router;
 pub(crate) mod table;
 
 pub(crate) use dependencies::with_dependencies;
-pub(crate) use dispatch::dispatch;
+pub(crate) use dispatch::{Routes, dispatch};
 pub use handler::{Endpoint, RouteInfo, run_blocking};
 pub(crate) use mount::{Forwarded, Mount, call_service};
 pub use mount::{HttpService, RootPath};

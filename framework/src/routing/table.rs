@@ -198,8 +198,10 @@ impl RouteTable {
         &self.mounts
     }
 
-    pub(crate) fn param_names(&self, route: usize) -> &[String] {
-        &self.param_names[route]
+    /// The names of each route's path parameters, by route index, for the
+    /// app context (requests look them up there).
+    pub(crate) fn take_param_names(&mut self) -> Vec<Vec<String>> {
+        std::mem::take(&mut self.param_names)
     }
 
     pub(crate) fn routes(&self) -> &[Route] {

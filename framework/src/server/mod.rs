@@ -70,7 +70,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
-    let config = service.0.config.clone();
+    let config = service.config.clone();
     let protocols = Arc::new(Protocols::new(&config));
 
     if let Ok(addr) = listener.local_addr() {
@@ -98,7 +98,7 @@ pub(crate) async fn serve(
     }
     drop(listener);
     tracing::info!(target: "brisk::server", "shutting down: draining in-flight requests");
-    let pending = service.0.pending.clone();
+    let pending = service.shared.pending.clone();
     let drained = async {
         drain.shutdown().await;
         // Then the work that outlives its response: background tasks, teardowns.
