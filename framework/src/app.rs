@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::errors::HttpError;
 use crate::errors::{ExceptionHandler, Handlers};
 use crate::lifespan::{AppState, Lifespan, Running};
-use crate::middleware::{HttpLayer, Layer, Middleware, Next};
+use crate::middleware::{HttpLayer, Layer, Link, Middleware, Next};
 use crate::pending::Pending;
 use crate::request::{AppContext, Request};
 use crate::response::Response;
@@ -361,18 +361,12 @@ impl App {
             has_handlers: !self.handlers.is_empty(),
             overrides: (!self.overrides.is_empty())
                 .then(|| Box::new(self.overrides) as Box<dyn std::any::Any + Send + Sync>),
-            layers: Routes { table, dependencies: self.dependencies, handlers: self.handlers },
+            layers: Box::new(Routes { table, dependencies: self.dependencies, handlers: self.handlers }),
         };
-        // Made `'static`, like the middleware it lists (see `App::middleware`),
-        // so every request's `Next` copies it instead of counting a handle.
-        let middleware: &'static [Layer] = Box::leak(self.middleware.into_boxed_slice());
+        let middleware = Link::chain(self.middleware);
         Ok(Service { shared: Arc::new(context), middleware, config: self.config })
     }
 }
-
-/// What every request of a built app reaches: the request-level parts
-/// (state, limits), and routing's (routes, exception handlers).
-pub(crate) type AppShared = AppContext<Routes>;
 
 /// A built app, ready to answer requests; cheap to clone.
 ///
@@ -380,9 +374,11 @@ pub(crate) type AppShared = AppContext<Routes>;
 /// drives one in-process; [`Service::call`] lets you embed it anywhere else.
 #[derive(Clone)]
 pub struct Service {
-    pub(crate) shared: Arc<AppShared>,
+    /// What every request reaches: the request-level parts (state,
+    /// limits), and routing's (routes, exception handlers).
+    pub(crate) shared: Arc<AppContext>,
     /// The middleware stack, outermost first.
-    pub(crate) middleware: &'static [Layer],
+    pub(crate) middleware: Option<&'static Link>,
     pub(crate) config: Config,
 }
 
@@ -415,7 +411,7 @@ impl Service {
         let request = Request::new(request, client, self.shared.clone());
         // Combinators rather than an async block: the response is handed
         // straight through instead of being stored and moved once more.
-        let response = if self.middleware.is_empty() {
+        let response = if self.middleware.is_none() {
             Either::Left(crate::routing::dispatch(request))
         } else {
             Either::Right(Next::start(self.middleware).run(request))
@@ -431,9 +427,13 @@ impl Service {
         })
     }
 
+    fn routing(&self) -> &Routes {
+        Routes::of_app(&self.shared)
+    }
+
     /// Every registered route, in registration order.
     pub fn routes(&self) -> &[Route] {
-        self.shared.layers.table.routes()
+        self.routing().table.routes()
     }
 
     /// The app's routes, each with its dependency tree, as text.
@@ -451,17 +451,17 @@ impl Service {
     /// ```
     pub fn describe(&self) -> String {
         let mut out = String::new();
-        if !self.middleware.is_empty() {
-            let names: Vec<&str> = self.middleware.iter().map(|layer| layer.name).collect();
+        if self.middleware.is_some() {
+            let names = Link::names(self.middleware);
             out.push_str(&format!("middleware, outermost first: {}\n", names.join(" → ")));
         }
-        let handled: Vec<&str> = self.shared.layers.handlers.names().collect();
+        let handled: Vec<&str> = self.routing().handlers.names().collect();
         if !handled.is_empty() {
             out.push_str(&format!("exception handlers for: {}\n", handled.join(", ")));
         }
-        if !self.shared.layers.dependencies.is_empty() {
+        if !self.routing().dependencies.is_empty() {
             out.push_str("every route\n");
-            for dependency in &self.shared.layers.dependencies {
+            for dependency in &self.routing().dependencies {
                 dependency.info.write_tree(&mut out, 1);
             }
         }
@@ -500,7 +500,7 @@ impl Service {
                 dependency.write_tree(&mut out, open.len() + 1);
             }
         }
-        for (prefix, name) in self.shared.layers.table.mounts() {
+        for (prefix, name) in self.routing().table.mounts() {
             out.push_str(&format!("mount {prefix} → {name}\n"));
         }
         out
@@ -538,7 +538,7 @@ impl Service {
         for route in self.routes() {
             let info = route.info();
             let label = format!("{} {}", info.method, info.path);
-            let app_level = self.shared.layers.dependencies.iter().map(|d| d.info);
+            let app_level = self.routing().dependencies.iter().map(|d| d.info);
             let router_level = route.group().into_iter().flat_map(|group| group.dependencies());
             for dependency in app_level.chain(router_level).chain(info.dependencies.iter().copied()) {
                 add(label.clone(), dependency.name.to_owned());

@@ -48,9 +48,10 @@ struct Inner {
 /// The parts the request's own methods and the lower layers read are typed
 /// here; the layers above keep theirs in `layers` (the routing table and
 /// exception handlers), typed by the layer that owns them and seen from here
-/// as `dyn Any` only, so this layer names none of them. The app builds an
-/// `AppContext<its parts>`, and the request holds it as `AppContext`.
-pub(crate) struct AppContext<L: ?Sized = dyn Any + Send + Sync> {
+/// as `dyn Any` only, so this layer names none of them. Boxed rather than an
+/// unsized last field: the context stays `Sized`, so the request's handle to
+/// it is one pointer and every field sits at an offset known when compiling.
+pub(crate) struct AppContext {
     pub(crate) state: StateMap,
     /// The largest request body accepted, in bytes.
     pub(crate) body_limit: usize,
@@ -63,7 +64,7 @@ pub(crate) struct AppContext<L: ?Sized = dyn Any + Send + Sync> {
     pub(crate) has_handlers: bool,
     /// The app's dependency overrides, when it has any (typed by `dependencies`).
     pub(crate) overrides: Option<Box<dyn Any + Send + Sync>>,
-    pub(crate) layers: L,
+    pub(crate) layers: Box<dyn Any + Send + Sync>,
 }
 
 impl AppContext {
@@ -149,16 +150,15 @@ impl Request {
         self.0.scope.as_deref_mut().and_then(|scope| scope.downcast_mut::<T>())
     }
 
-    /// The request-scoped values of type `T`, made on first use. One layer
-    /// owns the slot (dependencies); a value of another type would be replaced.
+    /// The request-scoped values of type `T`, made on first use.
+    ///
+    /// One layer owns the slot (dependencies), so it never holds another
+    /// type; checking the type once per call is the whole cost.
     pub(crate) fn scope_mut<T: Any + Send + Sync + Default>(&mut self) -> &mut T {
-        let slot = &mut self.0.scope;
-        if !slot.as_deref().is_some_and(|scope| scope.is::<T>()) {
-            *slot = Some(Recycled::any(T::default()));
-        }
-        match slot.as_deref_mut().and_then(|scope| scope.downcast_mut::<T>()) {
+        let slot = self.0.scope.get_or_insert_with(|| Recycled::any(T::default()));
+        match slot.downcast_mut::<T>() {
             Some(scope) => scope,
-            None => unreachable!("the slot holds a `T`: checked or made just above"),
+            None => unreachable!("the request-scoped slot holds one type only"),
         }
     }
 

@@ -80,16 +80,13 @@ where
 
 /// The rest of the stack, from one middleware's point of view.
 pub struct Next {
-    index: usize,
-    /// The app's layers, outermost first: made `'static` when the app is
-    /// built, like the middleware they point to, so `Next` is two words
-    /// that the stack copies rather than a handle it counts.
-    layers: &'static [Layer],
+    /// The next layer's link in the app's stack; `None` after the last.
+    at: Option<&'static Link>,
 }
 
 impl Next {
-    pub(crate) fn start(layers: &'static [Layer]) -> Self {
-        Next { index: 0, layers }
+    pub(crate) fn start(stack: Option<&'static Link>) -> Self {
+        Next { at: stack }
     }
 
     /// Passes the request to the next layer (or to routing, after the last
@@ -97,10 +94,10 @@ impl Next {
     // Combinators rather than an `async fn`: the response is handed straight
     // through instead of being stored and moved once more per layer.
     pub fn run(self, request: Request) -> impl Future<Output = Response> + Send {
-        let Some(layer) = self.layers.get(self.index).copied() else {
+        let Some(&Link { layer, next }) = self.at else {
             return Either::Left(crate::routing::dispatch(request));
         };
-        let next = Next { index: self.index + 1, layers: self.layers };
+        let next = Next { at: next };
         if !request.app().has_handlers {
             // An error this layer returns is logged once, where the response
             // leaves the stack (`Service::call`).
@@ -119,7 +116,7 @@ impl Next {
 
 impl std::fmt::Debug for Next {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Next").field("layer", &self.index).finish()
+        f.debug_struct("Next").field("layer", &self.at.map(|link| link.layer.name)).finish()
     }
 }
 
@@ -153,6 +150,34 @@ impl Layer {
     /// connection down either: the layers outside it see a 500.
     fn call(self, request: Request, next: Next) -> Caught {
         Caught::new(self.layer.call(request, next), self.name)
+    }
+}
+
+/// One layer of an app's stack and the link to the layer inside it.
+///
+/// The stack is a chain of links made `'static` when the app is built, like
+/// the middleware they point to: `Next` is then one pointer, which every
+/// layer's future holds and copies, not a handle it counts.
+#[derive(Clone, Copy)]
+pub(crate) struct Link {
+    layer: Layer,
+    next: Option<&'static Link>,
+}
+
+impl Link {
+    /// `layers`, outermost first, as a chain; `None` for no middleware.
+    pub(crate) fn chain(layers: Vec<Layer>) -> Option<&'static Link> {
+        layers.into_iter().rev().fold(None, |next, layer| Some(&*Box::leak(Box::new(Link { layer, next }))))
+    }
+
+    /// The names of the chain's layers, outermost first.
+    pub(crate) fn names(mut at: Option<&'static Link>) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        while let Some(link) = at {
+            names.push(link.layer.name);
+            at = link.next;
+        }
+        names
     }
 }
 

@@ -37,8 +37,8 @@ pub struct NextService {
 #[derive(Clone)]
 struct Carried {
     detached: Detached,
-    /// The layer after the tower layer's, and the stack it is in.
-    next: (usize, &'static [super::Layer]),
+    /// The layer after the tower layer's.
+    next: Option<&'static super::Link>,
 }
 
 impl<B> Service<http::Request<B>> for NextService
@@ -66,8 +66,7 @@ where
             return Box::pin(std::future::ready(Ok(crate::errors::internal_error_response())));
         };
         let request = Request::attach(http::Request::from_parts(head, Body::from_http_body(body)), detached);
-        let (index, layers) = next;
-        Box::pin(Next { index, layers }.run(request).map(Ok))
+        Box::pin(Next { at: next }.run(request).map(Ok))
     }
 }
 
@@ -103,7 +102,7 @@ struct Tower<S> {
 impl<S: HttpService> Middleware for Tower<S> {
     async fn handle(&self, request: Request, next: Next) -> Response {
         let (mut request, detached) = request.detach();
-        request.extensions_mut().insert(Carried { detached, next: (next.index, next.layers) });
+        request.extensions_mut().insert(Carried { detached, next: next.at });
         crate::routing::call_service(&self.service, request).await
     }
 

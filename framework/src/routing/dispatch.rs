@@ -26,7 +26,7 @@ impl Routes {
         Routes::of_app(request.app())
     }
 
-    fn of_app(app: &AppContext) -> &Routes {
+    pub(crate) fn of_app(app: &AppContext) -> &Routes {
         match app.layers::<Routes>() {
             Some(routes) => routes,
             // The app builds every context around its `Routes`.
