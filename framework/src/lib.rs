@@ -25,6 +25,8 @@
 // app (the pipeline) → middleware → routing → extraction (`extract`) →
 // dependencies → the handler → response / errors → background; the
 // lifespan wraps them all, and `testing` drives the same pipeline in-process.
+// Imports run the other way, each module only from the layers below it:
+// ARCHITECTURE.md has the map, and tests/tests/layers.rs enforces it.
 mod app;
 pub mod background;
 mod body;
