@@ -18,6 +18,7 @@ use crate::errors::{ExceptionHandler, Handlers};
 use crate::lifespan::{AppState, Lifespan, Running};
 use crate::middleware::{HttpLayer, Layer, Link, Middleware, Next};
 use crate::pending::Pending;
+use crate::recycle::AnyValue;
 use crate::request::{AppContext, Request};
 use crate::response::Response;
 use crate::routing::{HttpService, Mount, Prefix, Route, RouteTable, Router, Routes};
@@ -361,7 +362,7 @@ impl App {
             has_handlers: !self.handlers.is_empty(),
             overrides: (!self.overrides.is_empty())
                 .then(|| Box::new(self.overrides) as Box<dyn std::any::Any + Send + Sync>),
-            layers: Box::new(Routes { table, dependencies: self.dependencies, handlers: self.handlers }),
+            layers: AnyValue::new(Routes { table, dependencies: self.dependencies, handlers: self.handlers }),
         };
         let middleware = Link::chain(self.middleware);
         Ok(Service { shared: Arc::new(context), middleware, config: self.config })

@@ -8,7 +8,7 @@ use http::{HeaderMap, Method, Uri, Version};
 
 use crate::body::Body;
 use crate::pending::Pending;
-use crate::recycle::Recycled;
+use crate::recycle::{AnyValue, Recycled};
 use crate::state::{State, StateMap};
 
 /// An incoming HTTP request with what brisk knows about it: the client's
@@ -40,7 +40,7 @@ struct Inner {
     /// dependency cache, yield teardowns, background tasks), made on first
     /// use. Boxed: most requests never need one, and inline it would add
     /// three cache lines to every request's allocation.
-    scope: Option<Recycled<dyn Any + Send + Sync>>,
+    scope: Option<AnyValue>,
 }
 
 /// What a request knows of the app it belongs to.
@@ -48,9 +48,10 @@ struct Inner {
 /// The parts the request's own methods and the lower layers read are typed
 /// here; the layers above keep theirs in `layers` (the routing table and
 /// exception handlers), typed by the layer that owns them and seen from here
-/// as `dyn Any` only, so this layer names none of them. Boxed rather than an
-/// unsized last field: the context stays `Sized`, so the request's handle to
-/// it is one pointer and every field sits at an offset known when compiling.
+/// as an [`AnyValue`] only, so this layer names none of them. Behind a
+/// pointer rather than an unsized last field: the context stays `Sized`, so
+/// the request's handle to it is one pointer and every field sits at an
+/// offset known when compiling.
 pub(crate) struct AppContext {
     pub(crate) state: StateMap,
     /// The largest request body accepted, in bytes.
@@ -64,7 +65,7 @@ pub(crate) struct AppContext {
     pub(crate) has_handlers: bool,
     /// The app's dependency overrides, when it has any (typed by `dependencies`).
     pub(crate) overrides: Option<Box<dyn Any + Send + Sync>>,
-    pub(crate) layers: Box<dyn Any + Send + Sync>,
+    pub(crate) layers: AnyValue,
 }
 
 impl AppContext {
@@ -142,12 +143,12 @@ impl Request {
 
     /// The request-scoped values a layer above left here, if they are a `T`.
     pub(crate) fn scope<T: Any>(&self) -> Option<&T> {
-        self.0.scope.as_deref().and_then(|scope| scope.downcast_ref::<T>())
+        self.0.scope.as_ref().and_then(|scope| scope.downcast_ref::<T>())
     }
 
     /// The request-scoped values a layer above left here, if they are a `T`, to change.
     pub(crate) fn scope_mut_if<T: Any>(&mut self) -> Option<&mut T> {
-        self.0.scope.as_deref_mut().and_then(|scope| scope.downcast_mut::<T>())
+        self.0.scope.as_mut().and_then(|scope| scope.downcast_mut::<T>())
     }
 
     /// The request-scoped values of type `T`, made on first use.
@@ -155,7 +156,7 @@ impl Request {
     /// One layer owns the slot (dependencies), so it never holds another
     /// type; checking the type once per call is the whole cost.
     pub(crate) fn scope_mut<T: Any + Send + Sync + Default>(&mut self) -> &mut T {
-        let slot = self.0.scope.get_or_insert_with(|| Recycled::any(T::default()));
+        let slot = self.0.scope.get_or_insert_with(|| AnyValue::new(T::default()));
         match slot.downcast_mut::<T>() {
             Some(scope) => scope,
             None => unreachable!("the request-scoped slot holds one type only"),
