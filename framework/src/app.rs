@@ -30,6 +30,7 @@ pub(crate) struct Config {
     pub(crate) body_limit: usize,
     pub(crate) header_read_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
+    pub(crate) redirect_slashes: bool,
 }
 
 impl Default for Config {
@@ -38,6 +39,7 @@ impl Default for Config {
             body_limit: 2 * 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(30),
+            redirect_slashes: true,
         }
     }
 }
@@ -348,6 +350,41 @@ impl App {
         self
     }
 
+    /// Whether a request whose path misses a route only by its trailing
+    /// slash is redirected to the path that has one (default `true`, as in
+    /// FastAPI).
+    ///
+    /// With routes at `/items` and `/tags/`, `GET /items/?page=2` answers
+    /// `307 Temporary Redirect` with `Location: /items?page=2`, and
+    /// `GET /tags` answers 307 to `/tags/`. The location is relative: built
+    /// from the request's `Host`, it would send clients of a proxy that
+    /// terminates TLS to `http://`. A path where neither form has a route
+    /// stays a 404; so does one that would redirect to `//…` (another host,
+    /// to a browser). Only misses pay for the check.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    /// use brisk::testing::TestClient;
+    ///
+    /// #[get("/items")]
+    /// async fn items() -> &'static str { "items" }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let client = TestClient::new(App::new().routes(routes![items]));
+    /// let response = client.get("/items/?page=2").send().await;
+    /// assert_eq!(response.status(), StatusCode::TEMPORARY_REDIRECT);
+    /// assert_eq!(response.header("location"), Some("/items?page=2"));
+    ///
+    /// let strict = TestClient::new(App::new().routes(routes![items]).redirect_slashes(false));
+    /// assert_eq!(strict.get("/items/").send().await.status(), StatusCode::NOT_FOUND);
+    /// # }
+    /// ```
+    pub fn redirect_slashes(mut self, redirect: bool) -> Self {
+        self.config.redirect_slashes = redirect;
+        self
+    }
+
     /// Checks the routes and freezes the app into a [`Service`].
     pub fn build(mut self) -> Result<Service, Error> {
         if !self.problems.is_empty() {
@@ -362,7 +399,12 @@ impl App {
             has_handlers: !self.handlers.is_empty(),
             overrides: (!self.overrides.is_empty())
                 .then(|| Box::new(self.overrides) as Box<dyn std::any::Any + Send + Sync>),
-            layers: AnyValue::new(Routes { table, dependencies: self.dependencies, handlers: self.handlers }),
+            layers: AnyValue::new(Routes {
+                table,
+                dependencies: self.dependencies,
+                handlers: self.handlers,
+                redirect_slashes: self.config.redirect_slashes,
+            }),
         };
         let middleware = Link::chain(self.middleware);
         Ok(Service { shared: Arc::new(context), middleware, config: self.config })

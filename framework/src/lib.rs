@@ -41,7 +41,7 @@ mod panic;
 mod pending;
 mod recycle;
 mod request;
-mod response;
+pub mod response;
 pub mod routing;
 mod server;
 mod state;
@@ -54,7 +54,7 @@ pub use error::Error;
 pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
 pub use middleware::{Cors, GZip, TrustedHost};
 pub use request::Request;
-pub use response::{Html, IntoResponse, Json, Response};
+pub use response::{Html, IntoResponse, Json, Redirect, Response, StreamingResponse};
 pub use routing::{Route, RouteInfo, Router};
 pub use state::State;
 

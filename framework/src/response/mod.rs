@@ -2,9 +2,13 @@
 
 mod into_response;
 mod json;
+mod redirect;
+mod streaming;
 
-pub use into_response::IntoResponse;
+pub use into_response::{IntoHeaders, IntoResponse};
 pub use json::{Html, Json};
+pub use redirect::Redirect;
+pub use streaming::StreamingResponse;
 
 use crate::body::Body;
 

@@ -9,7 +9,7 @@ use crate::body::Body;
 use crate::dependencies::SideEffect;
 use crate::errors::{Handlers, HttpError};
 use crate::request::{AppContext, Request};
-use crate::response::Response;
+use crate::response::{IntoResponse, Response};
 
 /// The app's part that routing reads, kept in the request's app context
 /// (`AppContext::layers`): the route table, the dependencies every route
@@ -18,6 +18,9 @@ pub(crate) struct Routes {
     pub(crate) table: RouteTable,
     pub(crate) dependencies: Vec<SideEffect>,
     pub(crate) handlers: Handlers,
+    /// Whether a path that misses only by its trailing slash is redirected
+    /// to the form that has a route (`App::redirect_slashes`).
+    pub(crate) redirect_slashes: bool,
 }
 
 impl Routes {
@@ -40,9 +43,17 @@ impl Routes {
 pub(crate) async fn dispatch(mut request: Request) -> Response {
     let (method, path, params, app) = request.routing_parts();
     let Some(routes) = app.layers::<Routes>() else { unreachable!("an app context without routes") };
+    // Where the other form of the path (with or without its trailing slash)
+    // has a route, a miss answers with a redirect there.
+    let mut twin = None;
     let found = match routes.table.lookup(method, path, params) {
         Lookup::Found { endpoint, head_from_get } => Ok((endpoint, head_from_get)),
-        Lookup::NotFound => Err(HttpError::not_found()),
+        Lookup::NotFound => {
+            if routes.redirect_slashes {
+                twin = slash_twin(&routes.table, path);
+            }
+            Err(HttpError::not_found())
+        }
         Lookup::MethodNotAllowed(allow) => Err(HttpError::from_status(StatusCode::METHOD_NOT_ALLOWED)
             .with_header_value(http::header::ALLOW, allow.clone())),
     };
@@ -50,6 +61,9 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
     let (endpoint, head_from_get) = match found {
         Ok(found) => found,
         Err(error) => {
+            if let Some(twin) = twin {
+                return slash_redirect(twin, request.uri().query());
+            }
             let response = crate::errors::error_response(error);
             if !request.app().has_handlers {
                 return response;
@@ -79,6 +93,34 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         response = Box::pin(Routes::of(head).handlers.resolve(head, response)).await;
     }
     if head_from_get { strip_body(response) } else { response }
+}
+
+/// The path with its trailing slash removed, or one added, when a route
+/// (for any method, as in Starlette) answers there.
+///
+/// Never a path that starts with `//` or `/\`: as a `Location` a browser
+/// reads either as another host (`//evil.example`), an open redirect.
+fn slash_twin(table: &RouteTable, path: &str) -> Option<String> {
+    let twin = match path.strip_suffix('/') {
+        Some("") => return None,
+        Some(without) => without.to_owned(),
+        None => format!("{path}/"),
+    };
+    if matches!(twin.as_bytes().get(1), Some(b'/' | b'\\')) {
+        return None;
+    }
+    table.has_route_at(&twin).then_some(twin)
+}
+
+/// `307 Temporary Redirect` to `path` (already percent-encoded: it came in
+/// the request line) with the request's query string: a relative reference,
+/// so that a client behind a proxy that terminates TLS stays on https.
+fn slash_redirect(path: String, query: Option<&str>) -> Response {
+    let location = match query {
+        Some(query) => format!("{path}?{query}"),
+        None => path,
+    };
+    crate::response::Redirect::temporary(location).into_response()
 }
 
 /// A HEAD answer: the GET response's headers, its length, no body.

@@ -180,6 +180,11 @@ impl RouteTable {
         Lookup::Found { endpoint: target.endpoint, head_from_get }
     }
 
+    /// Whether any route (or mount) answers at `path`, whatever the method.
+    pub(crate) fn has_route_at(&self, path: &str) -> bool {
+        self.statics.contains_key(path) || self.matcher.at(path).is_ok()
+    }
+
     /// The tree walk for templates with variables, and where each variable
     /// sits in `path`. Out of line: the static lookup before it is most
     /// requests' whole routing, and its code stays compact without this.
