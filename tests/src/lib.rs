@@ -46,3 +46,15 @@ impl Events {
         tokio::time::timeout(Duration::from_secs(5), wait).await.unwrap_or_else(|_| self.log())
     }
 }
+
+/// The longest any single step of a socket test may take before it gives up.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Awaits `future`, panicking with `what` if it takes longer than [`WAIT`]:
+/// a bound on a hang, not a timing claim.
+pub async fn within<F: std::future::Future>(what: &str, future: F) -> F::Output {
+    match tokio::time::timeout(WAIT, future).await {
+        Ok(output) => output,
+        Err(_) => panic!("gave up after {WAIT:?} waiting for {what}"),
+    }
+}

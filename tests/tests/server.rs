@@ -13,21 +13,12 @@ use std::time::{Duration, Instant};
 
 use brisk::prelude::*;
 use brisk_tests::process::{Example, build_example};
+use brisk_tests::{WAIT, within};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
-
-/// The longest any single step may take before the test gives up.
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    match tokio::time::timeout(WAIT, future).await {
-        Ok(output) => output,
-        Err(_) => panic!("gave up after {WAIT:?} waiting for {what}"),
-    }
-}
 
 // ---------------------------------------------------------------------------
 // A server on 127.0.0.1:0 and the clients that talk to it.

@@ -3,23 +3,14 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use brisk::prelude::*;
 use brisk::response::{Redirect, StreamingResponse};
 use brisk::testing::TestClient;
+use brisk_tests::within;
 use bytes::Bytes;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn within<F: Future>(what: &str, future: F) -> F::Output {
-    match tokio::time::timeout(WAIT, future).await {
-        Ok(output) => output,
-        Err(_) => panic!("gave up after {WAIT:?} waiting for {what}"),
-    }
-}
 
 /// An app on 127.0.0.1:0, stopped when dropped.
 struct Server {
