@@ -54,7 +54,9 @@ pub use error::Error;
 pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
 pub use middleware::{Cors, GZip, TrustedHost};
 pub use request::Request;
-pub use response::{Html, IntoResponse, Json, Redirect, Response, StreamingResponse};
+pub use response::{
+    Cookie, Html, IntoResponse, Json, Redirect, Response, ResponseHeaders, StreamingResponse,
+};
 pub use routing::{Route, RouteInfo, Router};
 pub use state::State;
 
@@ -70,7 +72,7 @@ pub mod prelude {
     pub use crate::lifespan::AppState;
     pub use crate::{
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
-        RequestValidationError, Response, Route, Router, State, StatusCode, delete, depends,
+        RequestValidationError, Response, ResponseHeaders, Route, Router, State, StatusCode, delete, depends,
         exception_handler, get, head, lifespan, middleware, options, patch, post, put, routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};

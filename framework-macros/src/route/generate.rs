@@ -36,9 +36,12 @@ pub(crate) fn generate(
     // are taken off the request before the handler (which may own it) runs,
     // and every exit goes through them.
     // Background tasks travel with the teardowns: they run after the
-    // response, before request-scoped teardowns.
+    // response, before request-scoped teardowns. So do the headers a
+    // `ResponseHeaders` parameter collects: every exit adds them.
     let uses_background = handler.params.iter().any(|p| {
-        p.source == Source::Extractor && last_segment(&p.ty).is_some_and(|s| s.ident == "BackgroundTasks")
+        p.source == Source::Extractor
+            && last_segment(&p.ty)
+                .is_some_and(|s| s.ident == "BackgroundTasks" || s.ident == "ResponseHeaders")
     });
     let has_dependencies = uses_background
         || !args.dependencies.is_empty()

@@ -6,6 +6,7 @@ use crate::background::BackgroundTasks;
 use crate::extract::{FromRequest, Rejection};
 use crate::recycle::Recycled;
 use crate::request::Request;
+use crate::response::ResponseHeaders;
 
 /// What dependencies leave on a request while it runs, kept in the
 /// request's scope slot: the values resolved so far, the yield
@@ -15,6 +16,8 @@ pub(crate) struct RequestScope {
     pub(crate) cache: DependencyCache,
     pub(crate) teardowns: Vec<Teardown>,
     pub(crate) background: Option<BackgroundTasks>,
+    /// The headers and cookies handlers and dependencies asked for.
+    pub(crate) headers: Option<ResponseHeaders>,
 }
 
 impl RequestScope {
@@ -27,6 +30,13 @@ impl RequestScope {
         let tasks = BackgroundTasks::new(request);
         request.scope_mut::<RequestScope>().background = Some(tasks.clone());
         tasks
+    }
+}
+
+impl FromRequest for ResponseHeaders {
+    async fn from_request(request: &mut Request) -> Result<Self, Rejection> {
+        let scope = request.scope_mut::<RequestScope>();
+        Ok(scope.headers.get_or_insert_with(ResponseHeaders::default).clone())
     }
 }
 

@@ -37,7 +37,7 @@ use crate::extract::Errors;
 use crate::pending::Pending;
 use crate::recycle::RecycledFuture;
 use crate::request::Request;
-use crate::response::{IntoResponse, Response};
+use crate::response::{IntoResponse, Response, ResponseHeaders};
 
 /// When a yield dependency's teardown runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,6 +295,8 @@ pub struct Teardowns {
     tasks: Option<BackgroundTasks>,
     /// Where spawned work is counted, so shutdown can wait for it.
     pending: Option<Pending>,
+    /// The headers and cookies to add to the response, whatever it is.
+    headers: Option<ResponseHeaders>,
 }
 
 impl Teardowns {
@@ -303,8 +305,9 @@ impl Teardowns {
         let Some(scope) = request.scope_mut_if::<RequestScope>() else { return Teardowns::default() };
         let list = std::mem::take(&mut scope.teardowns);
         let tasks = scope.background.take();
+        let headers = scope.headers.take();
         let pending = (!list.is_empty() || tasks.is_some()).then(|| request.app().pending.clone());
-        Teardowns { list, tasks, pending }
+        Teardowns { list, tasks, pending, headers }
     }
 
     /// The handler never ran (a parameter or dependency failed): tear down
@@ -388,7 +391,13 @@ impl Teardowns {
             false => (Vec::new(), list),
         };
         let pending = self.pending.take();
-        let attach = move |response: Response, outcome: Outcome| {
+        let headers = self.headers.take();
+        let attach = move |mut response: Response, outcome: Outcome| {
+            // On the response that goes out, whichever it is: the handler's,
+            // an error's, or a failed function-scoped teardown's.
+            if let Some(headers) = headers {
+                headers.apply(&mut response);
+            }
             let tasks = match tasks {
                 Some(tasks) if outcome.is_err() => {
                     tasks.discard();
@@ -399,7 +408,7 @@ impl Teardowns {
             if request.is_empty() && tasks.is_none() {
                 return response;
             }
-            let teardowns = Teardowns { list: request, tasks, pending };
+            let teardowns = Teardowns { list: request, tasks, pending, headers: None };
             response.map(|body| Body::on_end(body, OnEnd::new(AfterResponse { teardowns, outcome })))
         };
         if function.is_empty() {

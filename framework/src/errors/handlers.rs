@@ -151,7 +151,13 @@ impl Handlers {
                 }
             }
         };
-        keep_info(handled, info)
+        // The cookies the route set (`ResponseHeaders`) ride on the error's
+        // response: the handled one keeps them, as every other exit does.
+        let mut handled = keep_info(handled, info);
+        for cookie in response.headers().get_all(http::header::SET_COOKIE) {
+            handled.headers_mut().append(http::header::SET_COOKIE, cookie.clone());
+        }
+        handled
     }
 }
 

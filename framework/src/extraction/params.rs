@@ -306,7 +306,7 @@ impl<T: ParamValue> Param<T> {
                 let mut index = 0;
                 for header in request.headers().get_all(http::header::COOKIE) {
                     let Ok(header) = header.to_str() else { continue };
-                    for cookie in cookie::Cookie::split_parse(header).flatten() {
+                    for cookie in cookie::Cookie::split_parse_encoded(header).flatten() {
                         if cookie.name() == self.name {
                             if !visit(index, Cow::Owned(cookie.value().to_owned())) {
                                 return;

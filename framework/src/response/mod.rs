@@ -1,9 +1,14 @@
 //! Turning what a handler returns into an HTTP response.
 
+mod cookie;
+mod headers;
 mod into_response;
 mod json;
 mod redirect;
 mod streaming;
+
+pub use cookie::{Cookie, SameSite};
+pub use headers::ResponseHeaders;
 
 pub use into_response::{IntoHeaders, IntoResponse};
 pub use json::{Html, Json};

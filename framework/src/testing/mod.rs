@@ -165,7 +165,7 @@ impl TestClient {
         let mut jar = self.jar();
         for value in headers.get_all(http::header::SET_COOKIE) {
             let Ok(text) = value.to_str() else { continue };
-            let Ok(cookie) = cookie::Cookie::parse(text) else { continue };
+            let Ok(cookie) = cookie::Cookie::parse_encoded(text) else { continue };
             let expired = cookie.max_age().is_some_and(|age| age.is_zero() || age.is_negative());
             if expired {
                 jar.remove(cookie.name());
@@ -234,7 +234,11 @@ impl TestRequest<'_> {
         *request.headers_mut() = self.headers;
         let cookies = {
             let jar = self.client.jar();
-            jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+            // Stored decoded, sent encoded again: as a browser sends them back.
+            jar.iter()
+                .map(|(k, v)| cookie::Cookie::new(k.as_str(), v.as_str()).encoded().to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
         };
         if !cookies.is_empty()
             && !request.headers().contains_key(http::header::COOKIE)
