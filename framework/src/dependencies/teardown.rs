@@ -383,6 +383,13 @@ impl Teardowns {
     /// inside every generated handler's future, which is moved into a box
     /// per request.
     fn complete(mut self, response: Response, outcome: Outcome) -> impl Future<Output = Response> + Send {
+        // The collected headers go on the response that leaves: this one, or
+        // the answer of a function-scoped teardown that fails (below).
+        let headers = self.headers.take();
+        let response = match &headers {
+            Some(headers) => headers.applied(response),
+            None => response,
+        };
         let list = std::mem::take(&mut self.list);
         let tasks = self.tasks.take();
         // Most teardowns are request-scoped: split the list only when it must.
@@ -391,13 +398,7 @@ impl Teardowns {
             false => (Vec::new(), list),
         };
         let pending = self.pending.take();
-        let headers = self.headers.take();
-        let attach = move |mut response: Response, outcome: Outcome| {
-            // On the response that goes out, whichever it is: the handler's,
-            // an error's, or a failed function-scoped teardown's.
-            if let Some(headers) = headers {
-                headers.apply(&mut response);
-            }
+        let attach = move |response: Response, outcome: Outcome| {
             let tasks = match tasks {
                 Some(tasks) if outcome.is_err() => {
                     tasks.discard();
@@ -416,7 +417,10 @@ impl Teardowns {
         }
         let run_function_scoped: Pin<Box<dyn Future<Output = Response> + Send>> = Box::pin(async move {
             match run_before_response(function, outcome).await {
-                (Some(failed), outcome) => attach(*failed, outcome),
+                (Some(failed), outcome) => match &headers {
+                    Some(headers) => attach(headers.applied(*failed), outcome),
+                    None => attach(*failed, outcome),
+                },
                 (None, outcome) => attach(response, outcome),
             }
         });

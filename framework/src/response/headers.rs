@@ -70,23 +70,20 @@ impl ResponseHeaders {
         self.set_cookie(Cookie::removal(name));
     }
 
-    /// Adds the collected headers to `response`: cookies appended, the rest replacing.
-    pub(crate) fn apply(&self, response: &mut Response) {
-        let collected = std::mem::take(&mut *self.headers());
+    /// `response` with the collected headers added: cookies appended, the
+    /// rest replacing. Out of line, so that the routes that collect none
+    /// pass their response straight through.
+    #[inline(never)]
+    pub(crate) fn applied(&self, mut response: Response) -> Response {
         let target = response.headers_mut();
-        let mut current: Option<HeaderName> = None;
-        for (name, value) in collected {
-            // `None` repeats the previous name (HeaderMap's iteration of a multi-valued header).
-            if let Some(name) = name {
-                current = Some(name);
-            }
-            let Some(name) = &current else { continue };
+        for (name, value) in self.headers().iter() {
             if name == SET_COOKIE {
-                target.append(name.clone(), value);
+                target.append(name.clone(), value.clone());
             } else {
-                target.insert(name.clone(), value);
+                target.insert(name.clone(), value.clone());
             }
         }
+        response
     }
 }
 
