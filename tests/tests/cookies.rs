@@ -182,3 +182,25 @@ async fn an_exception_handlers_response_keeps_the_routes_cookies() {
     assert_eq!(cookies.len(), 1, "{cookies:?}");
     assert!(cookies[0].starts_with("cart=;"), "{cookies:?}");
 }
+
+#[depends(scope = "function")]
+async fn failing_commit() -> Result<u8, HttpError> {
+    yield_!(0);
+    Err(HttpError::new(StatusCode::CONFLICT, "the commit failed"))
+}
+
+#[post("/save")]
+async fn save(#[depends(failing_commit)] _tx: u8, headers: ResponseHeaders) -> &'static str {
+    headers.set_cookie(Cookie::new("draft", "kept"));
+    "saved"
+}
+
+/// The commit fails after the handler: its error answers instead of the
+/// handler's response, and that answer still carries the cookie.
+#[tokio::test]
+async fn a_failed_function_scoped_teardowns_answer_keeps_the_cookies() {
+    let client = TestClient::new(App::new().routes(routes![save]));
+    let response = client.post("/save").send().await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(set_cookies(&response), ["draft=kept; SameSite=Lax; Path=/"]);
+}
