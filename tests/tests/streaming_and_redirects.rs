@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use brisk::prelude::*;
 use brisk::response::{Redirect, StreamingResponse};
@@ -340,4 +341,76 @@ async fn a_blocking_iterator_stops_when_the_client_goes_away() {
     let at_drop = produced.load(Ordering::SeqCst);
     // It ran a bounded distance ahead of the client, then stopped.
     assert!(at_drop < 10_000, "produced {at_drop} chunks for a client that read one");
+}
+
+// --- Server-sent events -------------------------------------------------------
+
+use brisk::response::{Event, EventStream};
+
+#[get("/ticks")]
+async fn ticks(#[header] last_event_id: Option<u64>) -> EventStream {
+    let start = last_event_id.map_or(0, |id| id + 1);
+    let events = futures_util::stream::iter((start..start + 2).map(|n| {
+        Ok::<_, std::convert::Infallible>(Event::data(format!("tick {n}\nsecond line")).id(n.to_string()))
+    }));
+    EventStream::new(events)
+}
+
+#[tokio::test]
+async fn an_event_stream_frames_each_event_and_resumes_from_last_event_id() {
+    let client =
+        TestClient::new(App::new().routes(routes![ticks]).middleware(brisk::GZip::new().min_size(1)));
+    let response = client.get("/ticks").header("accept-encoding", "gzip").send().await;
+    assert_eq!(response.header("content-type"), Some("text/event-stream"));
+    assert_eq!(response.header("cache-control"), Some("no-cache"));
+    assert_eq!(response.header("content-encoding"), None, "an event stream is never compressed");
+    assert_eq!(
+        response.text(),
+        "id: 0\ndata: tick 0\ndata: second line\n\nid: 1\ndata: tick 1\ndata: second line\n\n"
+    );
+
+    // A reconnecting browser sends the last id it saw.
+    let response = client.get("/ticks").header("last-event-id", "41").send().await;
+    assert!(response.text().starts_with("id: 42\ndata: tick 42\n"), "{}", response.text());
+}
+
+#[test]
+fn event_fields_cannot_break_the_framing() {
+    let event = Event::data("a\r\nb\rc").event("new\norder").id("4\r2").retry(Duration::from_millis(1500));
+    assert_eq!(event.to_string(), "event: neworder\nid: 42\nretry: 1500\ndata: a\ndata: b\ndata: c\n\n");
+    assert_eq!(Event::comment("hello").to_string(), ": hello\n\n");
+    let json = Event::json(&serde_json::json!({ "id": 7 })).expect("serializable");
+    assert_eq!(json.to_string(), "data: {\"id\":7}\n\n");
+}
+
+/// While the stream is silent, comments keep the connection alive; the
+/// next event follows them on the same connection.
+#[tokio::test]
+async fn a_silent_event_stream_sends_keep_alive_comments() {
+    let release = Arc::new(Notify::new());
+    let gate = release.clone();
+    let waits = move |_: Request| {
+        let gate = gate.clone();
+        async move {
+            let events = futures_util::stream::once(async move {
+                gate.notified().await;
+                Ok::<_, std::convert::Infallible>(Event::data("finally"))
+            });
+            EventStream::new(events).keep_alive(Duration::from_millis(20)).into_response()
+        }
+    };
+    let server = Server::start(
+        App::new().middleware(move |request: Request, _next: brisk::middleware::Next| waits(request)),
+    )
+    .await;
+    let mut response = client().get(server.url("/events")).send().await.expect("a response");
+    let mut seen = String::new();
+    while !seen.contains(": keep-alive\n\n: keep-alive\n\n") {
+        let chunk =
+            within("a keep-alive comment", response.chunk()).await.expect("a chunk").expect("more body");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    release.notify_one();
+    let rest = within("the rest of the stream", response.text()).await.expect("the body");
+    assert!(rest.contains("data: finally\n\n"), "{rest}");
 }

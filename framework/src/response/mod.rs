@@ -5,6 +5,7 @@ mod headers;
 mod into_response;
 mod json;
 mod redirect;
+mod sse;
 mod streaming;
 
 pub use cookie::{Cookie, SameSite};
@@ -13,6 +14,7 @@ pub use headers::ResponseHeaders;
 pub use into_response::{IntoHeaders, IntoResponse};
 pub use json::{Html, Json};
 pub use redirect::Redirect;
+pub use sse::{Event, EventStream};
 pub use streaming::StreamingResponse;
 
 use crate::body::Body;
