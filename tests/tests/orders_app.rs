@@ -347,3 +347,101 @@ async fn a_read_answers_while_writers_wait_for_the_write_lock() {
     products.sort_unstable();
     assert_eq!(products, (0..20).collect::<Vec<i64>>(), "each writer's order, once");
 }
+
+#[tokio::test]
+async fn a_users_orders_export_as_csv_with_fields_quoted() {
+    let client = TestClient::new(orders::app(database()));
+    let order = json!({"product_id": 7, "quantity": 2});
+    client.post("/users/1/orders?source=mobile").json(&order).send().await;
+    client.post("/users/1/orders").query(&[("source", "shop, \"north\"")]).json(&order).send().await;
+
+    let export = client.get("/users/1/export").send().await;
+    assert_eq!(export.status(), 200);
+    assert_eq!(export.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(export.header("content-disposition"), Some("attachment; filename=user-1.csv"));
+    assert_eq!(export.text(), "id,product_id,quantity,source\n1,7,2,mobile\n2,7,2,\"shop, \"\"north\"\"\"\n");
+
+    // A user without orders gets the header row; an unknown one a 404, before any CSV.
+    assert_eq!(client.get("/users/2/export").send().await.text(), "id,product_id,quantity,source\n");
+    let missing = client.get("/users/99/export").send().await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.json::<Value>(), json!({"detail": "User not found"}));
+}
+
+/// A new order reaches its owner's event stream; a reconnecting client
+/// with `Last-Event-ID` gets what it missed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_orders_reach_their_owners_event_stream() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(orders::app(database()).serve_with(listener, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().retry(reqwest::retry::never()).build().expect("client");
+    let url = |path: &str| format!("http://{addr}{path}");
+    // The server is up once it answers.
+    brisk_tests::within("the server", async {
+        while client.get(url("/")).send().await.is_err() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+
+    let anonymous = client.get(url("/orders/events")).send().await.expect("a response");
+    assert_eq!(anonymous.status(), 401);
+
+    let mut events =
+        client.get(url("/orders/events")).header("authorization", ALICE).send().await.expect("events");
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let placed = client
+        .post(url("/users/1/orders?source=app"))
+        .json(&json!({"product_id": 42, "quantity": 3}))
+        .send()
+        .await
+        .expect("an order");
+    assert_eq!(placed.status(), 201);
+    // Bob's orders are not Alice's events.
+    client
+        .post(url("/users/2/orders"))
+        .json(&json!({"product_id": 5, "quantity": 1}))
+        .send()
+        .await
+        .expect("bob");
+
+    let mut seen = String::new();
+    while !complete_event(&seen) {
+        let chunk =
+            brisk_tests::within("an order event", events.chunk()).await.expect("a chunk").expect("more");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let event = seen.split("\n\n").find(|block| block.contains("data:")).expect("an event");
+    assert_eq!(
+        event,
+        "event: order\nid: 1\ndata: {\"id\":1,\"product_id\":42,\"quantity\":3,\"source\":\"app\"}"
+    );
+    drop(events);
+
+    // Reconnecting from before that order replays it.
+    let mut resumed = client
+        .get(url("/orders/events"))
+        .header("authorization", ALICE)
+        .header("last-event-id", "0")
+        .send()
+        .await
+        .expect("events");
+    let mut seen = String::new();
+    while !complete_event(&seen) {
+        let chunk =
+            brisk_tests::within("the replayed event", resumed.chunk()).await.expect("a chunk").expect("more");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("id: 1\ndata: {\"id\":1,\"product_id\":42"), "{seen}");
+}
+
+/// Whether `stream` holds a whole event with data (blocks end with a blank
+/// line; the last piece may still be arriving).
+fn complete_event(stream: &str) -> bool {
+    let blocks: Vec<&str> = stream.split("\n\n").collect();
+    blocks[..blocks.len() - 1].iter().any(|block| block.contains("data:"))
+}

@@ -21,6 +21,8 @@ use std::time::Instant;
 use brisk::Cors;
 use brisk::middleware::Next;
 use brisk::prelude::*;
+use brisk::response::{Event, EventStream, StreamingResponse};
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
@@ -224,12 +226,17 @@ async fn index() -> Json<Value> {
             "GET /users/{id}": "a user's public profile",
             "POST /users": "create a user: {name, email}; a welcome email follows",
             "POST /users/{user_id}/orders": "place an order: {product_id, quantity}, ?source= (default web)",
+            "GET /users/{id}/export": "a user's orders as CSV, streamed as the database reads them",
             "GET /orders": "the caller's orders (Authorization: Bearer <token>)",
+            "GET /orders/events": "the caller's new orders as server-sent events (Last-Event-ID resumes)",
             "POST /purchase?item_id=": "buy item 1 or 2 from the caller's balance",
             "GET /outbox": "the emails sent so far",
         },
     }))
 }
+
+/// An order as the queries read it: id, product id, quantity, source.
+type OrderRow = (i64, i64, i64, Option<String>);
 
 #[derive(Serialize)]
 struct OrderOut {
@@ -246,7 +253,7 @@ async fn list_orders(
     #[depends(get_current_user)] user: User,
     #[depends(get_db)] db: Session,
 ) -> Result<Json<Vec<OrderOut>>, HttpError> {
-    let rows: Vec<(i64, i64, i64, Option<String>)> =
+    let rows: Vec<OrderRow> =
         sqlx::query_as("SELECT id, product_id, quantity, source FROM orders WHERE user_id = $1 ORDER BY id")
             .bind(user.id)
             .fetch_all(&mut *db.connection().await?)
@@ -310,6 +317,121 @@ async fn get_user(id: i64, #[depends(get_db)] db: Session) -> Result<Json<UserOu
         .await
         .map_err(database_error)?;
     user.map(|(id, name)| Json(UserOut { id, name })).ok_or_else(user_not_found)
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break
+/// (RFC 4180), with quotes doubled.
+fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.contains([',', '"', '\n', '\r']) {
+        true => format!("\"{}\"", text.replace('"', "\"\"")).into(),
+        false => text.into(),
+    }
+}
+
+/// The user's orders as CSV, streamed row by row while the database reads
+/// them: the process holds a few rows, however many orders there are.
+///
+/// It reads through the pool, not the request's `get_db` transaction: that
+/// one ends when the handler returns, and the rows are still being sent
+/// after that. A task reads them into a short channel; when the client
+/// goes away, the channel closes and the task stops reading.
+#[get("/{id}/export")]
+async fn export_orders(id: i64, database: State<Database>) -> Result<StreamingResponse, HttpError> {
+    // Checked first: once the stream starts, the 200 has gone out.
+    let user: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&database.pool)
+        .await
+        .map_err(database_error)?;
+    if user.is_none() {
+        return Err(user_not_found());
+    }
+    let (rows, mut received) = tokio::sync::mpsc::channel::<Result<String, sqlx::Error>>(16);
+    let pool = database.pool.clone();
+    tokio::spawn(async move {
+        if rows.send(Ok("id,product_id,quantity,source\n".to_owned())).await.is_err() {
+            return;
+        }
+        let mut read = sqlx::query_as::<_, OrderRow>(
+            "SELECT id, product_id, quantity, source FROM orders WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch(&pool);
+        while let Some(row) = read.next().await {
+            let line = row.map(|(id, product_id, quantity, source)| {
+                format!("{id},{product_id},{quantity},{}\n", csv_field(source.as_deref().unwrap_or("")))
+            });
+            let failed = line.is_err();
+            if rows.send(line).await.is_err() || failed {
+                return;
+            }
+        }
+    });
+    let body = futures_util::stream::poll_fn(move |cx| received.poll_recv(cx))
+        .map(|line| line.map(bytes::Bytes::from));
+    Ok(StreamingResponse::new(body)
+        .media_type("text/csv; charset=utf-8")
+        .header("content-disposition", &format!("attachment; filename=user-{id}.csv")))
+}
+
+/// How often `GET /orders/events` looks for new orders.
+const EVENTS_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The caller's new orders, as server-sent events (`event: order`, the
+/// order's id as the event id, the order as JSON).
+///
+/// It polls the database rather than listening inside this process, so it
+/// sees the orders placed through every process on the same database. A
+/// browser that reconnects sends `Last-Event-ID` and gets what it missed;
+/// without one, the stream starts after the newest order.
+#[get("/events")]
+async fn order_events(
+    #[depends(get_current_user)] user: User,
+    database: State<Database>,
+    #[header] last_event_id: Option<i64>,
+) -> Result<EventStream, HttpError> {
+    let after = match last_event_id {
+        Some(id) => id,
+        None => {
+            let newest: (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM orders WHERE user_id = $1")
+                .bind(user.id)
+                .fetch_one(&database.pool)
+                .await
+                .map_err(database_error)?;
+            newest.0.unwrap_or(0)
+        }
+    };
+    let pool = database.pool.clone();
+    let waiting = std::collections::VecDeque::new();
+    let events = futures_util::stream::unfold((after, waiting), move |(mut after, mut waiting)| {
+        let pool = pool.clone();
+        async move {
+            loop {
+                if let Some((id, product_id, quantity, source)) = waiting.pop_front() {
+                    let order = OrderOut { id, product_id, quantity, source };
+                    let event = Event::json(&order).map(|event| event.event("order").id(id.to_string()));
+                    return Some((event.map_err(sqlx::Error::decode), (after, waiting)));
+                }
+                tokio::time::sleep(EVENTS_POLL).await;
+                let rows: Result<Vec<OrderRow>, sqlx::Error> = sqlx::query_as(
+                    "SELECT id, product_id, quantity, source FROM orders WHERE user_id = $1 AND id > $2 ORDER BY id",
+                )
+                .bind(user.id)
+                .bind(after)
+                .fetch_all(&pool)
+                .await;
+                match rows {
+                    Ok(rows) => {
+                        after = rows.last().map_or(after, |row| row.0);
+                        waiting.extend(rows);
+                    }
+                    // Ends the stream, logged; the browser reconnects with its last id.
+                    Err(err) => return Some((Err(err), (after, waiting))),
+                }
+            }
+        }
+    });
+    Ok(EventStream::new(events))
 }
 
 #[derive(Deserialize, Validate)]
@@ -478,7 +600,12 @@ async fn lifespan(settings: Settings) -> Result<AppState, sqlx::Error> {
 
 /// `/users`: profiles, sign-up, and placing an order for a user.
 fn users() -> Router {
-    Router::new().prefix("/users").tags(["users"]).routes(routes![get_user, create_user, create_order])
+    Router::new().prefix("/users").tags(["users"]).routes(routes![
+        get_user,
+        create_user,
+        create_order,
+        export_orders
+    ])
 }
 
 /// `/orders`: every route needs credentials, checked once for the router.
@@ -487,7 +614,7 @@ fn orders() -> Router {
         .prefix("/orders")
         .tags(["orders"])
         .dependency::<get_current_user>()
-        .routes(routes![list_orders])
+        .routes(routes![list_orders, order_events])
 }
 
 /// The app on the database `settings` names.
