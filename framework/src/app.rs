@@ -154,6 +154,23 @@ impl App {
         self
     }
 
+    /// Serves the files of a directory under `prefix`: Starlette's
+    /// `StaticFiles` mount. `files` is a directory path or a
+    /// [`StaticFiles`](crate::routing::StaticFiles) with options; see there
+    /// for what is answered (304s, ranges, 404 for anything outside the
+    /// directory).
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    ///
+    /// let app = App::new().mount_static("/static", "static");
+    /// # let _ = app;
+    /// ```
+    pub fn mount_static(self, prefix: impl Prefix, files: impl Into<crate::routing::StaticFiles>) -> Self {
+        let prefix = prefix.text();
+        self.mount(prefix, files.into().service(prefix))
+    }
+
     /// Registers a state value that handlers reach with [`State<T>`](crate::State).
     /// Registering a second value of the same type replaces the first.
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {

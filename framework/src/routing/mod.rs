@@ -5,6 +5,7 @@ mod dispatch;
 mod handler;
 mod mount;
 mod router;
+mod static_files;
 pub(crate) mod table;
 
 pub(crate) use dependencies::with_dependencies;
@@ -15,6 +16,7 @@ pub use mount::{HttpService, RootPath};
 pub(crate) use router::Group;
 pub(crate) use router::check_prefix;
 pub use router::{Prefix, Router};
+pub use static_files::StaticFiles;
 pub(crate) use table::RouteTable;
 
 pub(crate) use handler::ErasedEndpoint;

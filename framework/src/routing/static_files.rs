@@ -1,0 +1,388 @@
+//! Static files under a mount: Starlette's `StaticFiles`, on tower-http's
+//! `ServeDir`, with one check added (no symlink out of the directory).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::HeaderValue;
+use percent_encoding::percent_decode_str;
+use tower_http::services::ServeDir;
+use tower_service::Service;
+
+use crate::body::Body;
+use crate::errors::HttpError;
+use crate::response::{IntoResponse, Response};
+
+/// A directory served under a prefix with [`App::mount_static`](crate::App::mount_static).
+///
+/// Files answer `GET` and `HEAD` with their content type (from the
+/// extension), `Content-Length`, `Last-Modified` and an `ETag`;
+/// `If-None-Match` and `If-Modified-Since` give 304, `Range` gives 206 (one
+/// range or several, as `multipart/byteranges`) or 416, and `If-Range` is
+/// honoured. tower-http's `ServeDir` does the work; brisk adds what it
+/// leaves out: `If-Range` (a stale validator gets the whole file), and
+/// several ranges in one request (up to 16, streamed from the file part by
+/// part; more, and the whole file answers, as RFC 9110 allows).
+///
+/// Anything missing is a 404, and so is every path that would leave the
+/// directory: `..` (also percent-encoded as `%2e%2e`), an encoded slash
+/// (`%2f`), an absolute path, and a symbolic link that points outside the
+/// directory (checked by resolving it, which `ServeDir` alone does not do).
+/// A directory is a 404 too, unless [`html`](Self::html) is on; then its
+/// `index.html` answers, and `/docs` redirects to `/docs/`.
+///
+/// ```
+/// use brisk::prelude::*;
+/// use brisk::routing::StaticFiles;
+///
+/// let app = App::new()
+///     .mount_static("/static", "static")
+///     .mount_static("/site", StaticFiles::new("public").html(true));
+/// # let _ = app;
+/// ```
+#[derive(Clone, Debug)]
+pub struct StaticFiles {
+    root: PathBuf,
+    html: bool,
+}
+
+impl StaticFiles {
+    /// The files under `directory` (relative to the working directory, or absolute).
+    pub fn new(directory: impl Into<PathBuf>) -> Self {
+        StaticFiles { root: directory.into(), html: false }
+    }
+
+    /// Whether a directory answers with its `index.html` (default `false`,
+    /// as Starlette's `html=False`).
+    pub fn html(mut self, html: bool) -> Self {
+        self.html = html;
+        self
+    }
+
+    /// The service a mount at `prefix` runs.
+    pub(crate) fn service(self, prefix: &'static str) -> StaticService {
+        let files = ServeDir::new(&self.root)
+            .append_index_html_on_directories(self.html)
+            .redirect_to_trailing_slash(self.html)
+            .redirect_path_prefix(prefix);
+        StaticService { files, root: Arc::new(self.root) }
+    }
+}
+
+impl From<&str> for StaticFiles {
+    fn from(directory: &str) -> Self {
+        StaticFiles::new(directory)
+    }
+}
+
+impl From<PathBuf> for StaticFiles {
+    fn from(directory: PathBuf) -> Self {
+        StaticFiles::new(directory)
+    }
+}
+
+impl From<&Path> for StaticFiles {
+    fn from(directory: &Path) -> Self {
+        StaticFiles::new(directory)
+    }
+}
+
+/// `ServeDir`, after the check that the file the path names stays inside
+/// the directory once symbolic links are resolved.
+#[derive(Clone)]
+pub(crate) struct StaticService {
+    files: ServeDir,
+    root: Arc<PathBuf>,
+}
+
+/// The file `path` names under `root`, or `None` for a path that tries to
+/// leave it (the same rule as `ServeDir`'s: only plain components).
+fn joined(root: &Path, path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode_str(path.trim_start_matches('/')).decode_utf8().ok()?;
+    let mut file = root.to_path_buf();
+    for component in Path::new(&*decoded).components() {
+        match component {
+            Component::Normal(part) => file.push(part),
+            _ => return None,
+        }
+    }
+    Some(file)
+}
+
+async fn call(
+    files: &mut ServeDir,
+    request: http::Request<Body>,
+) -> http::Response<tower_http::services::fs::ServeFileSystemResponseBody> {
+    match files.call(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The file's `ETag` and `Last-Modified`, as ServeDir computes them (from
+/// a `HEAD` of the same path).
+async fn validators(
+    files: &mut ServeDir,
+    request: &http::Request<Body>,
+) -> (Option<HeaderValue>, Option<HeaderValue>) {
+    let head = head_of(request);
+    let response = call(files, head).await;
+    let headers = response.headers();
+    (headers.get(http::header::ETAG).cloned(), headers.get(http::header::LAST_MODIFIED).cloned())
+}
+
+fn head_of(request: &http::Request<Body>) -> http::Request<Body> {
+    let mut head = http::Request::new(Body::empty());
+    *head.method_mut() = http::Method::HEAD;
+    *head.uri_mut() = request.uri().clone();
+    head
+}
+
+fn is_conditional(request: &http::Request<Body>) -> bool {
+    let headers = request.headers();
+    [
+        http::header::IF_NONE_MATCH,
+        http::header::IF_MODIFIED_SINCE,
+        http::header::IF_MATCH,
+        http::header::IF_UNMODIFIED_SINCE,
+    ]
+    .iter()
+    .any(|name| headers.contains_key(name))
+}
+
+/// At most this many ranges in one request; more, and the whole file
+/// answers (RFC 9110 lets a server ignore a `Range`), so that a client
+/// cannot make one small file into a huge response.
+const MAX_RANGES: usize = 16;
+
+/// A byte range as written: `a-b`, `a-` or `-n` (the last n bytes).
+#[derive(Clone, Copy, Debug)]
+enum Spec {
+    From(u64, Option<u64>),
+    Last(u64),
+}
+
+/// The specs of a `GET` whose `Range` asks for two or more byte ranges;
+/// `None` for anything else (one range, another unit, bad syntax), which
+/// ServeDir answers.
+fn several_ranges(request: &http::Request<Body>) -> Option<Vec<Spec>> {
+    if request.method() != http::Method::GET {
+        return None;
+    }
+    let value = request.headers().get(http::header::RANGE)?.to_str().ok()?;
+    let specs = value.trim().strip_prefix("bytes=")?;
+    let mut parsed = Vec::new();
+    for spec in specs.split(',') {
+        let (start, end) = spec.trim().split_once('-')?;
+        let number = |text: &str| text.trim().parse::<u64>().ok();
+        parsed.push(match (start.trim().is_empty(), end.trim().is_empty()) {
+            (true, false) => Spec::Last(number(end)?),
+            (false, true) => Spec::From(number(start)?, None),
+            (false, false) => Spec::From(number(start)?, Some(number(end)?)),
+            (true, true) => return None,
+        });
+    }
+    (parsed.len() >= 2 && parsed.len() <= MAX_RANGES).then_some(parsed)
+}
+
+/// Each spec as `start..=end` within a file of `size` bytes; the
+/// unsatisfiable ones left out.
+fn resolve(specs: &[Spec], size: u64) -> Vec<(u64, u64)> {
+    specs
+        .iter()
+        .filter_map(|spec| match *spec {
+            Spec::From(start, _) if start >= size => None,
+            Spec::From(start, end) => {
+                let end = end.map_or(size - 1, |end| end.min(size - 1));
+                (start <= end).then_some((start, end))
+            }
+            Spec::Last(0) => None,
+            Spec::Last(count) => Some((size.saturating_sub(count), size - 1)),
+        })
+        .collect()
+}
+
+/// `206 Partial Content` as `multipart/byteranges` (RFC 9110, 14.6), read
+/// from the file part by part as it is sent; 416 when no range fits.
+async fn byte_ranges(
+    files: &mut ServeDir,
+    request: http::Request<Body>,
+    file: &Path,
+    specs: Vec<Spec>,
+) -> Response {
+    let head = call(files, head_of(&request)).await;
+    if head.status() != http::StatusCode::OK {
+        // Missing, a directory, a method ServeDir refuses: its answer stands.
+        return call(files, request).await.map(Body::from_http_body);
+    }
+    let Some(size) =
+        head.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+    else {
+        return call(files, request).await.map(Body::from_http_body);
+    };
+    let ranges = resolve(&specs, size);
+    if ranges.is_empty() {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = http::StatusCode::RANGE_NOT_SATISFIABLE;
+        if let Ok(value) = HeaderValue::try_from(format!("bytes */{size}")) {
+            response.headers_mut().insert(http::header::CONTENT_RANGE, value);
+        }
+        return response;
+    }
+    let content_type = head
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let boundary = boundary();
+    let part_heads: Vec<Bytes> = ranges
+        .iter()
+        .map(|(start, end)| {
+            let content_type = String::from_utf8_lossy(content_type.as_bytes());
+            Bytes::from(format!(
+                "\r\n--{boundary}\r\nContent-Type: {content_type}\r\nContent-Range: bytes {start}-{end}/{size}\r\n\r\n"
+            ))
+        })
+        .collect();
+    let closing = Bytes::from(format!("\r\n--{boundary}--\r\n"));
+    let length: u64 = part_heads.iter().map(|h| h.len() as u64).sum::<u64>()
+        + ranges.iter().map(|(start, end)| end - start + 1).sum::<u64>()
+        + closing.len() as u64;
+    let opened = match tokio::fs::File::open(file).await {
+        Ok(opened) => opened,
+        Err(_) => return HttpError::not_found().into_response(),
+    };
+    let parts = part_heads.into_iter().zip(ranges).collect::<std::collections::VecDeque<_>>();
+    let body = futures_util::stream::unfold(
+        Parts { file: opened, parts, current: None, closing: Some(closing) },
+        Parts::next,
+    );
+    let mut response = Response::new(Body::from_http_body(http_body_util::StreamBody::new(body)));
+    *response.status_mut() = http::StatusCode::PARTIAL_CONTENT;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::try_from(format!("multipart/byteranges; boundary={boundary}")) {
+        headers.insert(http::header::CONTENT_TYPE, value);
+    }
+    headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+    for name in [http::header::ETAG, http::header::LAST_MODIFIED, http::header::ACCEPT_RANGES] {
+        if let Some(value) = head.headers().get(&name) {
+            headers.insert(name, value.clone());
+        }
+    }
+    response
+}
+
+/// A boundary no part's bytes will contain by chance: 32 hex digits.
+fn boundary() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
+    );
+    let high = hasher.finish();
+    hasher.write_u64(high);
+    format!("{high:016x}{:016x}", hasher.finish())
+}
+
+/// The multipart body, one frame at a time: a part's head, then its bytes
+/// in chunks of at most 64 KiB, then the next part; the closing delimiter last.
+struct Parts {
+    file: tokio::fs::File,
+    parts: std::collections::VecDeque<(Bytes, (u64, u64))>,
+    /// The next byte to send of the current part, and its last.
+    current: Option<(u64, u64)>,
+    closing: Option<Bytes>,
+}
+
+impl Parts {
+    async fn next(mut self) -> Option<(Result<http_body::Frame<Bytes>, std::io::Error>, Parts)> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        if let Some((at, end)) = self.current {
+            let length = (end - at + 1).min(64 * 1024) as usize;
+            let mut chunk = vec![0; length];
+            let read = async {
+                self.file.seek(std::io::SeekFrom::Start(at)).await?;
+                self.file.read_exact(&mut chunk).await
+            };
+            if let Err(err) = read.await {
+                // The file shrank while being sent: the body ends in error.
+                return Some((
+                    Err(err),
+                    Parts { current: None, parts: Default::default(), closing: None, ..self },
+                ));
+            }
+            let next = at + length as u64;
+            self.current = (next <= end).then_some((next, end));
+            return Some((Ok(http_body::Frame::data(Bytes::from(chunk))), self));
+        }
+        if let Some((head, range)) = self.parts.pop_front() {
+            self.current = Some(range);
+            return Some((Ok(http_body::Frame::data(head)), self));
+        }
+        let closing = self.closing.take()?;
+        Some((Ok(http_body::Frame::data(closing)), self))
+    }
+}
+
+/// Whether `file` (which exists) resolves to a place under `root`.
+async fn stays_inside(root: &Path, file: &Path) -> bool {
+    let (Ok(root), Ok(file)) = (tokio::fs::canonicalize(root).await, tokio::fs::canonicalize(file).await)
+    else {
+        // Missing: ServeDir answers 404 for it.
+        return true;
+    };
+    file.starts_with(root)
+}
+
+impl Service<http::Request<Body>> for StaticService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        let mut files = self.files.clone();
+        let root = self.root.clone();
+        Box::pin(async move {
+            let not_found = || Ok(HttpError::not_found().into_response());
+            let Some(file) = joined(&root, request.uri().path()) else { return not_found() };
+            if !stays_inside(&root, &file).await {
+                return not_found();
+            }
+            let mut request = request;
+            let has_range = request.headers().contains_key(http::header::RANGE);
+            if has_range && request.headers().contains_key(http::header::IF_RANGE) {
+                // ServeDir does not read If-Range: when the file is no longer
+                // the one the client's part came from, the whole file answers.
+                let (etag, modified) = validators(&mut files, &request).await;
+                let expected = request.headers().get(http::header::IF_RANGE);
+                let current = expected.is_some_and(|value| {
+                    value.as_bytes().starts_with(b"\"") && etag.as_ref() == Some(value)
+                        || modified.as_ref() == Some(value)
+                });
+                if !current {
+                    request.headers_mut().remove(http::header::RANGE);
+                }
+            }
+            if let Some(ranges) = several_ranges(&request)
+                && !is_conditional(&request)
+            {
+                return Ok(byte_ranges(&mut files, request, &file, ranges).await);
+            }
+            let response = call(&mut files, request).await;
+            // ServeDir's own 404 and 405 are empty: answer them as brisk does.
+            if response.status() == http::StatusCode::NOT_FOUND {
+                return not_found();
+            }
+            Ok(response.map(Body::from_http_body))
+        })
+    }
+}

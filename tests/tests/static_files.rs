@@ -1,0 +1,213 @@
+//! App::mount_static: files with their metadata, conditional and range
+//! requests, index.html on request, and 404 for every way out of the directory.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use brisk::prelude::*;
+use brisk::routing::StaticFiles;
+use brisk::testing::TestClient;
+
+/// A fresh directory tree for one test, removed when dropped:
+/// `outside/secret.txt` beside `root/`, which holds the served files.
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new() -> Tree {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let base = std::env::temp_dir().join(format!(
+            "brisk-static-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&base);
+        let root = base.join("root");
+        std::fs::create_dir_all(root.join("css")).expect("mkdir");
+        std::fs::create_dir_all(root.join("docs")).expect("mkdir");
+        std::fs::create_dir_all(base.join("outside")).expect("mkdir");
+        std::fs::write(root.join("hello.txt"), "hello, static world\n").expect("write");
+        std::fs::write(root.join("css/site.css"), "body { color: teal }\n").expect("write");
+        std::fs::write(root.join("docs/index.html"), "<h1>docs</h1>\n").expect("write");
+        std::fs::write(base.join("outside/secret.txt"), "the secret\n").expect("write");
+        std::fs::write(base.join("root-secret.txt"), "beside the root\n").expect("write");
+        std::os::unix::fs::symlink(base.join("outside/secret.txt"), root.join("leak.txt")).expect("symlink");
+        std::os::unix::fs::symlink(base.join("outside"), root.join("leakdir")).expect("symlink");
+        std::os::unix::fs::symlink(root.join("css/site.css"), root.join("alias.css")).expect("symlink");
+        Tree(base)
+    }
+
+    fn root(&self) -> PathBuf {
+        self.0.join("root")
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn client(root: &Path) -> TestClient {
+    TestClient::new(
+        App::new().mount_static("/static", root).mount_static("/site", StaticFiles::new(root).html(true)),
+    )
+}
+
+#[tokio::test]
+async fn a_file_comes_with_its_type_length_and_validators() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let response = client.get("/static/hello.txt").send().await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text(), "hello, static world\n");
+    assert!(response.header("content-type").is_some_and(|t| t.starts_with("text/plain")));
+    assert_eq!(response.header("content-length"), Some("20"));
+    assert!(response.header("last-modified").is_some());
+    assert_eq!(client.get("/static/css/site.css").send().await.header("content-type"), Some("text/css"));
+
+    let head = client.head("/static/hello.txt").send().await;
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.header("content-length"), Some("20"));
+    assert!(head.bytes().is_empty());
+}
+
+#[tokio::test]
+async fn conditional_requests_answer_304() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let first = client.get("/static/hello.txt").send().await;
+    let modified = first.header("last-modified").expect("Last-Modified").to_owned();
+    let again = client.get("/static/hello.txt").header("if-modified-since", &modified).send().await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().is_empty());
+    let changed = client
+        .get("/static/hello.txt")
+        .header("if-modified-since", "Thu, 01 Jan 1970 00:00:00 GMT")
+        .send()
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn ranges_answer_206_or_416() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let part = client.get("/static/hello.txt").header("range", "bytes=0-4").send().await;
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.text(), "hello");
+    assert_eq!(part.header("content-range"), Some("bytes 0-4/20"));
+
+    let tail = client.get("/static/hello.txt").header("range", "bytes=-6").send().await;
+    assert_eq!(tail.text(), "world\n");
+
+    let several = client.get("/static/hello.txt").header("range", "bytes=0-4,7-12").send().await;
+    assert_eq!(several.status(), StatusCode::PARTIAL_CONTENT);
+    assert!(several.header("content-type").is_some_and(|t| t.starts_with("multipart/byteranges")));
+    let body = several.text();
+    assert!(
+        body.contains("hello") && body.contains("static") && body.contains("Content-Range: bytes 7-12/20"),
+        "{body}"
+    );
+
+    let length: usize = several.header("content-length").expect("a length").parse().expect("a number");
+    assert_eq!(length, several.bytes().len());
+    let boundary =
+        several.header("content-type").and_then(|t| t.split("boundary=").nth(1)).expect("a boundary");
+    assert!(body.ends_with(&format!("\r\n--{boundary}--\r\n")), "{body}");
+
+    let beyond = client.get("/static/hello.txt").header("range", "bytes=100-200").send().await;
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    let all_beyond = client.get("/static/hello.txt").header("range", "bytes=100-200,300-").send().await;
+    assert_eq!(all_beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(all_beyond.header("content-range"), Some("bytes */20"));
+}
+
+#[tokio::test]
+async fn if_range_serves_the_part_only_of_the_same_file() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let etag = client.get("/static/hello.txt").send().await.header("etag").expect("an ETag").to_owned();
+    let same =
+        client.get("/static/hello.txt").header("range", "bytes=0-4").header("if-range", &etag).send().await;
+    assert_eq!(same.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(same.text(), "hello");
+    let stale = client
+        .get("/static/hello.txt")
+        .header("range", "bytes=0-4")
+        .header("if-range", "\"an-older-version\"")
+        .send()
+        .await;
+    assert_eq!(stale.status(), StatusCode::OK);
+    assert_eq!(stale.text(), "hello, static world\n");
+    // A validator on a multi-range request works the same way.
+    let several = client
+        .get("/static/hello.txt")
+        .header("range", "bytes=0-1,3-4")
+        .header("if-range", &etag)
+        .send()
+        .await;
+    assert_eq!(several.status(), StatusCode::PARTIAL_CONTENT);
+}
+
+#[tokio::test]
+async fn every_way_out_of_the_directory_is_a_404() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    for path in [
+        "/static/missing.txt",
+        "/static/../root-secret.txt",
+        "/static/%2e%2e/root-secret.txt",
+        "/static/%2E%2E/outside/secret.txt",
+        "/static/css%2f..%2f..%2froot-secret.txt",
+        "/static/css/..%2f..%2froot-secret.txt",
+        "/static/%2Fetc%2Fpasswd",
+        "/static/..%5Croot-secret.txt",
+        "/static/leak.txt",
+        "/static/leakdir/secret.txt",
+        "/static/css",
+        "/static/",
+    ] {
+        let response = client.get(path).send().await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}: {}", response.text());
+        assert!(!response.text().contains("secret"), "{path}");
+        assert!(!response.text().contains("beside the root"), "{path}");
+    }
+    // A link that stays inside is served.
+    assert_eq!(client.get("/static/alias.css").send().await.text(), "body { color: teal }\n");
+}
+
+#[tokio::test]
+async fn with_html_a_directory_answers_with_its_index() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let index = client.get("/site/docs/").send().await;
+    assert_eq!(index.status(), StatusCode::OK);
+    assert_eq!(index.text(), "<h1>docs</h1>\n");
+    assert!(index.header("content-type").is_some_and(|t| t.starts_with("text/html")));
+    // Without the slash: a redirect that keeps the mount's prefix.
+    let bare = client.get("/site/docs").send().await;
+    assert!(bare.status().is_redirection(), "{}", bare.status());
+    assert_eq!(bare.header("location"), Some("/site/docs/"));
+    // Without html, the same directory is a 404.
+    assert_eq!(client.get("/static/docs/").send().await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_range_over_a_real_socket() {
+    let tree = Tree::new();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(App::new().mount_static("/static", tree.root()).serve_with(listener, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().retry(reqwest::retry::never()).build().expect("client");
+    let response = brisk_tests::within(
+        "a range",
+        client.get(format!("http://{addr}/static/hello.txt")).header("range", "bytes=7-12").send(),
+    )
+    .await
+    .expect("a response");
+    assert_eq!(response.status(), 206);
+    assert_eq!(response.text().await.expect("the body"), "static");
+}
