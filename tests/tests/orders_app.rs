@@ -445,3 +445,15 @@ fn complete_event(stream: &str) -> bool {
     let blocks: Vec<&str> = stream.split("\n\n").collect();
     blocks[..blocks.len() - 1].iter().any(|block| block.contains("data:"))
 }
+
+#[tokio::test]
+async fn the_static_folder_is_served() {
+    let client = TestClient::new(orders::app(database()));
+    let page = client.get("/static/").send().await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().contains("<h1>orders</h1>"));
+    let css = client.get("/static/style.css").send().await;
+    assert_eq!(css.header("content-type"), Some("text/css"));
+    assert_eq!(client.get("/static/missing.js").send().await.status(), 404);
+    assert_eq!(client.get("/static/..%2fCargo.toml").send().await.status(), 404);
+}

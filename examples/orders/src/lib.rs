@@ -10,7 +10,9 @@
 //!   request, committed or rolled back by its teardown when the handler
 //!   returns) and `get_current_user`;
 //! - a background task writes the welcome email after `POST /users`;
-//! - an exception handler answers `InsufficientFunds` with a 402.
+//! - an exception handler answers `InsufficientFunds` with a 402;
+//! - streamed responses: a CSV export and server-sent events of new orders;
+//! - the `static/` folder at `/static`.
 //!
 //! Every query is `async` (sqlx): no handler or dependency blocks the
 //! executor while the database works or waits for a lock.
@@ -22,6 +24,7 @@ use brisk::Cors;
 use brisk::middleware::Next;
 use brisk::prelude::*;
 use brisk::response::{Event, EventStream, StreamingResponse};
+use brisk::routing::StaticFiles;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use sqlx::any::AnyPoolOptions;
@@ -231,6 +234,7 @@ async fn index() -> Json<Value> {
             "GET /orders/events": "the caller's new orders as server-sent events (Last-Event-ID resumes)",
             "POST /purchase?item_id=": "buy item 1 or 2 from the caller's balance",
             "GET /outbox": "the emails sent so far",
+            "GET /static/": "the example's static files (static/)",
         },
     }))
 }
@@ -632,4 +636,6 @@ pub fn app(settings: Settings) -> App {
         .routes(routes![index, outbox, purchase])
         .include(users())
         .include(orders())
+        // The example's own folder, wherever the binary is started from.
+        .mount_static("/static", StaticFiles::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")).html(true))
 }
