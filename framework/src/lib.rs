@@ -85,7 +85,9 @@ pub mod __private {
         Dependency, DependencyInfo, Fallible, Scope, Teardowns, Yield, depend, fallible, outlives, yielding,
     };
     pub use crate::errors::assert_exception_handler;
-    pub use crate::extract::{CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body};
+    pub use crate::extract::{
+        CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body, read_form,
+    };
     pub use crate::middleware::assert_middleware;
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
     pub use crate::{IntoResponse, Request, Response};

@@ -238,6 +238,11 @@ impl Request {
         self.0.app.state.get::<T>()
     }
 
+    /// Whether the body is known to be empty without reading it.
+    pub(crate) fn body_is_empty(&self) -> bool {
+        self.0.body.exact_len() == Some(0)
+    }
+
     /// Takes the body out of the request, leaving an empty one.
     pub fn take_body(&mut self) -> Body {
         std::mem::take(&mut self.0.body)

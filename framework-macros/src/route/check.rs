@@ -54,6 +54,20 @@ pub(crate) fn check(
         }
     });
 
+    // One body, read once: as JSON for `#[body]` or as a form for `#[form]`.
+    let json_body = handler.params.iter().find(|p| p.source == Source::Body);
+    if let Some(json_body) = json_body {
+        for form in handler.params.iter().filter(|p| p.source == Source::Form) {
+            diagnostics.error(
+                form.attribute.unwrap_or_else(|| form.binding.span()),
+                format!(
+                    "`{}` is a form field, but `{}` already reads the body as JSON: a request has one \
+                     body, so take either `#[body]` or `#[form]` parameters",
+                    form.binding, json_body.binding
+                ),
+            );
+        }
+    }
     let mut body_seen = false;
     let mut request_seen = false;
     for param in &mut handler.params {
@@ -75,6 +89,7 @@ pub(crate) fn check(
             Source::Query
             | Source::Header
             | Source::Cookie
+            | Source::Form
             | Source::Body
             | Source::Depends
             | Source::Extractor

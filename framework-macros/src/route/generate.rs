@@ -126,7 +126,7 @@ pub(crate) fn generate(
         || handler
             .params
             .iter()
-            .any(|p| matches!(p.source, Source::Body | Source::Extractor | Source::Depends))
+            .any(|p| matches!(p.source, Source::Body | Source::Form | Source::Extractor | Source::Depends))
     {
         quote! { mut #request }
     } else if handler.params.is_empty() && args.dependencies.is_empty() {
@@ -269,7 +269,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                 let #binding = ::brisk::__private::depend::<#path, #ty>(#request_mut, #errors_mut, #use_cache).await;
             }
         }
-        Source::Path | Source::Query | Source::Header | Source::Cookie | Source::Implicit => {
+        Source::Path | Source::Query | Source::Header | Source::Cookie | Source::Form | Source::Implicit => {
             // Every token carries the type's span, so a type that is not a
             // parameter type is reported on the type, not on the attribute.
             let span = ty.span();
@@ -293,11 +293,20 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                     header_named(#wire, const { ::brisk::http::HeaderName::from_static(#wire) })
                 },
                 Source::Cookie => quote_spanned! {span=> cookie(#wire) },
+                Source::Form => quote_spanned! {span=> form(#wire) },
                 _ => quote_spanned! {span=> query(#wire) },
+            };
+            // Form fields come from the body, read (once) before the first of them.
+            let read = match param.source {
+                Source::Form => quote_spanned! {span=>
+                    ::brisk::__private::read_form(#request_mut, #errors_mut).await;
+                },
+                _ => quote! {},
             };
             if is_text_like(ty) {
                 let options = options(param, false);
                 quote_spanned! {span=>
+                    #read
                     let #binding = ::brisk::__private::Param::<#ty>::#constructor
                         #(#options)*
                         .extract(#request_ref, #errors_mut);
@@ -308,6 +317,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                 // instead of once per method called on `Param<T>`.
                 let options = options(param, true);
                 quote_spanned! {span=>
+                    #read
                     let #binding: ::core::option::Option<#ty> = ::brisk::__private::Param::#constructor
                         #(#options)*
                         .extract(#request_ref, #errors_mut);

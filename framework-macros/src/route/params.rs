@@ -14,6 +14,8 @@ pub(crate) enum Source {
     Query,
     Header,
     Cookie,
+    /// `#[form]`: a field of a form body.
+    Form,
     Body,
     /// The raw `Request`.
     Request,
@@ -32,6 +34,7 @@ impl Source {
             Source::Query => "query",
             Source::Header => "header",
             Source::Cookie => "cookie",
+            Source::Form => "form",
             Source::Body => "body",
             Source::Depends => "depends",
             Source::Request | Source::Extractor | Source::Implicit => "",
@@ -81,7 +84,7 @@ pub(crate) struct Handler {
 
 const OPTIONS: &str = "`alias`, `default`, `ge`, `gt`, `le`, `lt`, `min_length`, `max_length`";
 
-const ATTRIBUTES: &str = "#[path], #[query], #[header], #[cookie], #[body] or #[depends(f)]";
+const ATTRIBUTES: &str = "#[path], #[query], #[header], #[cookie], #[form], #[body] or #[depends(f)]";
 
 /// Reads every parameter and strips brisk's attributes from the function.
 pub(crate) fn parse(function: &mut ItemFn, diagnostics: &mut Diagnostics) -> Handler {
@@ -133,6 +136,7 @@ fn take_attributes(
             "query" => Source::Query,
             "header" => Source::Header,
             "cookie" => Source::Cookie,
+            "form" => Source::Form,
             "body" => Source::Body,
             "depends" => Source::Depends,
             "allow" | "warn" | "deny" | "expect" | "forbid" | "cfg" | "cfg_attr" | "doc" => {

@@ -6,11 +6,15 @@
 //! that lists all three.
 
 mod body;
+mod form;
 mod from_request;
 mod params;
 mod text;
 
 pub use body::json_body;
+pub(crate) use form::FormFields;
+#[doc(hidden)]
+pub use form::read_form;
 pub use from_request::{FromRequest, Rejection};
 pub use params::{Param, ParamValue};
 pub use text::{FromText, TextError};

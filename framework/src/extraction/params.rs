@@ -67,6 +67,8 @@ enum Source {
     Query,
     Header(HeaderName),
     Cookie,
+    /// A field of the form body (`read_form` put it in the request's extensions).
+    Form,
 }
 
 impl Source {
@@ -76,6 +78,7 @@ impl Source {
             Source::Query => "query",
             Source::Header(_) => "header",
             Source::Cookie => "cookie",
+            Source::Form => "body",
         }
     }
 }
@@ -160,6 +163,12 @@ impl<T: ParamValue> Param<T> {
     /// A cookie.
     pub fn cookie(name: &'static str) -> Self {
         Param::new(name, Source::Cookie)
+    }
+
+    /// A field of a form body (`#[form]`). An empty value counts as absent,
+    /// as in FastAPI: a form posts its empty inputs as `name=`.
+    pub fn form(name: &'static str) -> Self {
+        Param::new(name, Source::Form)
     }
 
     /// The value used when the request doesn't carry the parameter.
@@ -298,6 +307,15 @@ impl<T: ParamValue> Param<T> {
                     let text = std::str::from_utf8(bytes)
                         .map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed);
                     if !visit(index, text) {
+                        break;
+                    }
+                }
+            }
+            Source::Form => {
+                let Some(fields) = request.extensions().get::<super::FormFields>() else { return };
+                let values = fields.0.iter().filter(|(name, value)| name == self.name && !value.is_empty());
+                for (index, (_, value)) in values.enumerate() {
+                    if !visit(index, Cow::Borrowed(value.as_str())) {
                         break;
                     }
                 }

@@ -214,6 +214,20 @@ impl TestRequest<'_> {
         self
     }
 
+    /// Sends `fields` as a form body (`application/x-www-form-urlencoded`),
+    /// as a browser posts an HTML form; a name may repeat.
+    pub fn form<K: AsRef<str>, V: AsRef<str>>(mut self, fields: &[(K, V)]) -> Self {
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
+            .finish();
+        self.body = encoded.into();
+        self.headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self
+    }
+
     /// Sends raw bytes as the body (set the content type yourself).
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
         self.body = body.into();
