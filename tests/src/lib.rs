@@ -58,3 +58,30 @@ pub async fn within<F: std::future::Future>(what: &str, future: F) -> F::Output 
         Err(_) => panic!("gave up after {WAIT:?} waiting for {what}"),
     }
 }
+
+/// An app served on 127.0.0.1 (a free port) by `App::serve_with` on a task
+/// of its own; dropping it (even in a failing test) shuts the server down.
+pub struct Served {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Served {
+    /// Binds and starts serving `app`; requests may be sent at once (the
+    /// socket is listening before this returns).
+    pub async fn start(app: brisk::App) -> Served {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("the listener's address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.serve_with(listener, async move {
+            let _ = stopped.await;
+        }));
+        Served { addr, _stop: stop }
+    }
+
+    /// `http://ADDR{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}

@@ -126,17 +126,11 @@ async fn middleware_appends_cookies_next_to_the_handlers() {
     assert_eq!(cookies[2], "locale=fr; SameSite=Lax; Path=/");
 
     // On a socket, each cookie is a header line of its own.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = App::new().routes(routes![login]).middleware(remember_locale);
-    tokio::spawn(app.serve_with(listener, async move {
-        let _ = stopped.await;
-    }));
+    let server =
+        brisk_tests::Served::start(App::new().routes(routes![login]).middleware(remember_locale)).await;
     let client = reqwest::Client::builder().retry(reqwest::retry::never()).build().expect("client");
-    let response = brisk_tests::within("the login", client.post(format!("http://{addr}/login")).send())
-        .await
-        .expect("a response");
+    let response =
+        brisk_tests::within("the login", client.post(server.url("/login")).send()).await.expect("a response");
     let names: Vec<String> = response
         .headers()
         .get_all("set-cookie")

@@ -372,21 +372,9 @@ async fn a_users_orders_export_as_csv_with_fields_quoted() {
 /// with `Last-Event-ID` gets what it missed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_orders_reach_their_owners_event_stream() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(orders::app(database()).serve_with(listener, async move {
-        let _ = stopped.await;
-    }));
+    let server = brisk_tests::Served::start(orders::app(database())).await;
     let client = reqwest::Client::builder().retry(reqwest::retry::never()).build().expect("client");
-    let url = |path: &str| format!("http://{addr}{path}");
-    // The server is up once it answers.
-    brisk_tests::within("the server", async {
-        while client.get(url("/")).send().await.is_err() {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await;
+    let url = |path: &str| server.url(path);
 
     let anonymous = client.get(url("/orders/events")).send().await.expect("a response");
     assert_eq!(anonymous.status(), 401);

@@ -195,16 +195,11 @@ async fn with_html_a_directory_answers_with_its_index() {
 #[tokio::test]
 async fn a_range_over_a_real_socket() {
     let tree = Tree::new();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(App::new().mount_static("/static", tree.root()).serve_with(listener, async move {
-        let _ = stopped.await;
-    }));
+    let server = brisk_tests::Served::start(App::new().mount_static("/static", tree.root())).await;
     let client = reqwest::Client::builder().retry(reqwest::retry::never()).build().expect("client");
     let response = brisk_tests::within(
         "a range",
-        client.get(format!("http://{addr}/static/hello.txt")).header("range", "bytes=7-12").send(),
+        client.get(server.url("/static/hello.txt")).header("range", "bytes=7-12").send(),
     )
     .await
     .expect("a response");

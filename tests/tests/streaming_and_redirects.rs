@@ -8,32 +8,9 @@ use std::time::Duration;
 use brisk::prelude::*;
 use brisk::response::{Redirect, StreamingResponse};
 use brisk::testing::TestClient;
-use brisk_tests::within;
+use brisk_tests::{Served, within};
 use bytes::Bytes;
-use tokio::net::TcpListener;
-use tokio::sync::{Notify, oneshot};
-
-/// An app on 127.0.0.1:0, stopped when dropped.
-struct Server {
-    addr: std::net::SocketAddr,
-    _stop: oneshot::Sender<()>,
-}
-
-impl Server {
-    async fn start(app: App) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.serve_with(listener, async move {
-            let _ = stopped.await;
-        }));
-        Server { addr, _stop: stop }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
+use tokio::sync::Notify;
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -191,7 +168,7 @@ async fn a_redirect_never_points_at_another_host() {
     assert!(response.headers().get("location").is_none());
 
     // On a real socket too, where the request line is the client's own.
-    let server = Server::start(App::new().routes(routes![anything])).await;
+    let server = Served::start(App::new().routes(routes![anything])).await;
     for target in ["//evil.example/", "/%2Fevil.example/"] {
         let response = raw_request(server.addr, target).await;
         assert!(!response.to_ascii_lowercase().contains("location: //"), "{target}: {response}");
@@ -259,7 +236,7 @@ async fn a_stream_becomes_the_body_with_its_headers() {
 
 #[tokio::test]
 async fn on_a_socket_the_body_is_chunked_not_buffered() {
-    let server = Server::start(App::new().routes(routes![export, blocking])).await;
+    let server = Served::start(App::new().routes(routes![export, blocking])).await;
     let response = client().get(server.url("/blocking")).send().await.expect("a response");
     assert!(response.headers().get("content-length").is_none());
     assert_eq!(response.headers()["transfer-encoding"], "chunked");
@@ -290,7 +267,7 @@ async fn fine() -> &'static str {
 
 #[tokio::test]
 async fn an_error_mid_stream_cuts_the_body_short_and_the_server_keeps_serving() {
-    let server = Server::start(App::new().routes(routes![fails, panics, fine])).await;
+    let server = Served::start(App::new().routes(routes![fails, panics, fine])).await;
     let client = client();
     for path in ["/fails", "/panics"] {
         // The connection closes without the body's last chunk (before the
@@ -328,7 +305,7 @@ async fn a_blocking_iterator_stops_when_the_client_goes_away() {
         let (produced, dropped) = state.clone();
         async move { StreamingResponse::from_blocking_iter(Endless { produced, dropped }).into_response() }
     };
-    let server = Server::start(
+    let server = Served::start(
         App::new().middleware(move |request: Request, _next: brisk::middleware::Next| endless(request)),
     )
     .await;
@@ -399,7 +376,7 @@ async fn a_silent_event_stream_sends_keep_alive_comments() {
             EventStream::new(events).keep_alive(Duration::from_millis(20)).into_response()
         }
     };
-    let server = Server::start(
+    let server = Served::start(
         App::new().middleware(move |request: Request, _next: brisk::middleware::Next| waits(request)),
     )
     .await;
