@@ -168,7 +168,7 @@ impl App {
     /// ```
     pub fn mount_static(self, prefix: impl Prefix, files: impl Into<crate::routing::StaticFiles>) -> Self {
         let prefix = prefix.text();
-        self.mount(prefix, files.into().service(prefix))
+        self.mount(prefix, files.into().service())
     }
 
     /// Registers a state value that handlers reach with [`State<T>`](crate::State).

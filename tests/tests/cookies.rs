@@ -198,3 +198,14 @@ async fn a_failed_function_scoped_teardowns_answer_keeps_the_cookies() {
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(set_cookies(&response), ["draft=kept; SameSite=Lax; Path=/"]);
 }
+
+#[test]
+fn attribute_values_cannot_add_attributes() {
+    let cookie = Cookie::new("s", "v").path("/; Domain=evil.example").domain("x\r\ny");
+    let text = cookie.to_string();
+    assert!(!text.contains("; Domain=evil.example"), "{text}");
+    assert!(text.contains("Path=/%3B%20Domain=evil.example"), "{text}");
+    assert!(!text.contains('\r') && !text.contains('\n'), "{text}");
+    assert_eq!(cookie.to_header_value().to_str().ok(), Some(text.as_str()));
+    assert!(Cookie::new("s", "v").path("/café").to_string().contains("Path=/caf%C3%A9"));
+}

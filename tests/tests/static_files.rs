@@ -26,6 +26,7 @@ impl Tree {
         std::fs::create_dir_all(root.join("docs")).expect("mkdir");
         std::fs::create_dir_all(base.join("outside")).expect("mkdir");
         std::fs::write(root.join("hello.txt"), "hello, static world\n").expect("write");
+        std::fs::write(root.join("empty.txt"), "").expect("write");
         std::fs::write(root.join("css/site.css"), "body { color: teal }\n").expect("write");
         std::fs::write(root.join("docs/index.html"), "<h1>docs</h1>\n").expect("write");
         std::fs::write(base.join("outside/secret.txt"), "the secret\n").expect("write");
@@ -205,4 +206,63 @@ async fn a_range_over_a_real_socket() {
     .expect("a response");
     assert_eq!(response.status(), 206);
     assert_eq!(response.text().await.expect("the body"), "static");
+}
+
+#[tokio::test]
+async fn ranges_of_an_empty_file_and_invalid_sets_are_416() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    for range in ["bytes=-1,-2", "bytes=0-1,2-3"] {
+        let response = client.get("/static/empty.txt").header("range", range).send().await;
+        assert_eq!(response.status(), StatusCode::RANGE_NOT_SATISFIABLE, "{range}");
+    }
+    let response = client.get("/static/hello.txt").header("range", "bytes=5-2,7-8").send().await;
+    assert_eq!(response.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+}
+
+#[tokio::test]
+async fn several_ranges_after_passing_preconditions_and_on_head() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let passing = client
+        .get("/static/hello.txt")
+        .header("range", "bytes=0-1,4-5")
+        .header("if-none-match", "\"another\"")
+        .send()
+        .await;
+    assert_eq!(passing.status(), StatusCode::PARTIAL_CONTENT);
+    let etag = client.get("/static/hello.txt").send().await.header("etag").expect("an ETag").to_owned();
+    let unchanged = client
+        .get("/static/hello.txt")
+        .header("range", "bytes=0-1,4-5")
+        .header("if-none-match", &etag)
+        .send()
+        .await;
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+
+    let get = client.get("/static/hello.txt").header("range", "bytes=0-1,4-5").send().await;
+    let head = client.head("/static/hello.txt").header("range", "bytes=0-1,4-5").send().await;
+    assert_eq!(head.status(), StatusCode::PARTIAL_CONTENT);
+    assert!(head.bytes().is_empty());
+    assert_eq!(head.header("content-length"), get.header("content-length"));
+}
+
+#[tokio::test]
+async fn a_directory_redirect_keeps_every_mount_prefix_and_a_refused_method_says_allow() {
+    let tree = Tree::new();
+    let inner =
+        App::new().mount_static("/site", StaticFiles::new(tree.root()).html(true)).build().expect("an app");
+    let client = TestClient::new(App::new().mount("/outer", inner));
+    let bare = client.get("/outer/site/docs").send().await;
+    assert!(bare.status().is_redirection(), "{}", bare.status());
+    assert_eq!(bare.header("location"), Some("/outer/site/docs/"));
+
+    let client = client_for_post(&tree.root());
+    let refused = client.post("/static/hello.txt").send().await;
+    assert_eq!(refused.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(refused.header("allow"), Some("GET, HEAD"));
+}
+
+fn client_for_post(root: &Path) -> TestClient {
+    TestClient::new(App::new().mount_static("/static", root))
 }

@@ -10,6 +10,7 @@ use brisk::response::{Redirect, StreamingResponse};
 use brisk::testing::TestClient;
 use brisk_tests::{Served, within};
 use bytes::Bytes;
+use futures_util::StreamExt;
 use tokio::sync::Notify;
 
 fn client() -> reqwest::Client {
@@ -352,6 +353,12 @@ async fn an_event_stream_frames_each_event_and_resumes_from_last_event_id() {
 }
 
 #[test]
+fn a_comment_cannot_start_a_field() {
+    // A bare CR ends a line for the browser: it must end the comment here too.
+    assert_eq!(Event::comment("note\rdata: injected\r").to_string(), ": note\n: data: injected\n: \n\n");
+}
+
+#[test]
 fn event_fields_cannot_break_the_framing() {
     let event = Event::data("a\r\nb\rc").event("new\norder").id("4\r2").retry(Duration::from_millis(1500));
     assert_eq!(event.to_string(), "event: neworder\nid: 42\nretry: 1500\ndata: a\ndata: b\ndata: c\n\n");
@@ -390,4 +397,39 @@ async fn a_silent_event_stream_sends_keep_alive_comments() {
     release.notify_one();
     let rest = within("the rest of the stream", response.text()).await.expect("the body");
     assert!(rest.contains("data: finally\n\n"), "{rest}");
+}
+
+#[get("/items")]
+async fn v2_items() -> &'static str {
+    "v2 items"
+}
+
+#[tokio::test]
+async fn a_slash_redirect_under_a_mount_keeps_the_prefix() {
+    let v2 = App::new().routes(routes![v2_items]).build().expect("an app");
+    let client = TestClient::new(App::new().mount("/v2", v2));
+    let response = client.get("/v2/items/?q=1").send().await;
+    assert_eq!(response.status(), StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(response.header("location"), Some("/v2/items?q=1"));
+}
+
+#[get("/stream-panics")]
+async fn stream_panics() -> StreamingResponse {
+    let chunks = futures_util::stream::iter(0..3).map(|n| {
+        if n == 1 {
+            panic!("the stream broke");
+        }
+        Ok::<_, std::io::Error>(Bytes::from(format!("{n},")))
+    });
+    StreamingResponse::new(chunks)
+}
+
+#[tokio::test]
+async fn a_panic_in_a_stream_ends_its_body_and_the_connection_serves_on() {
+    let server = Served::start(App::new().routes(routes![stream_panics, fine])).await;
+    let client = client();
+    let read = async { client.get(server.url("/stream-panics")).send().await?.bytes().await };
+    assert!(within("the broken stream", read).await.is_err());
+    let response = client.get(server.url("/fine")).send().await.expect("still serving");
+    assert_eq!(response.text().await.expect("the body"), "fine");
 }

@@ -60,14 +60,16 @@ impl Cookie {
     }
 
     /// `Domain`: which hosts receive it (by default only the one that set it).
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.0.set_domain(domain.into());
+    /// Characters an attribute cannot hold (`;`, controls, spaces,
+    /// non-ASCII) are percent-encoded, so no text can add an attribute.
+    pub fn domain(mut self, domain: impl AsRef<str>) -> Self {
+        self.0.set_domain(attribute(domain.as_ref()));
         self
     }
 
-    /// `Path` (default `/`).
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.0.set_path(path.into());
+    /// `Path` (default `/`); encoded as [`domain`](Self::domain) is.
+    pub fn path(mut self, path: impl AsRef<str>) -> Self {
+        self.0.set_path(attribute(path.as_ref()));
         self
     }
 
@@ -112,6 +114,16 @@ impl std::fmt::Display for Cookie {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.0.encoded(), f)
     }
+}
+
+/// What an attribute value cannot hold as is (RFC 6265, 4.1.1: no controls
+/// and no `;`), percent-encoded with spaces and non-ASCII, which a header
+/// value could not carry either.
+const NOT_IN_ATTRIBUTE: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b';').add(b' ').add(b'%');
+
+fn attribute(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, NOT_IN_ATTRIBUTE).to_string()
 }
 
 /// The `SameSite` attribute of a [`Cookie`].

@@ -14,7 +14,8 @@ use super::{Cookie, Response};
 /// parameter is invalid or a dependency fails, where FastAPI drops them (a
 /// logout that must clear the session cookie even when it then fails keeps
 /// its `Set-Cookie`). Cookies are appended; any other header replaces the
-/// response's own of that name.
+/// response's own of that name. A handler that panics answers a bare 500:
+/// what it collected is dropped with it.
 ///
 /// ```
 /// use brisk::prelude::*;

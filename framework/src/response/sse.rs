@@ -35,6 +35,13 @@ pub struct Event {
     comment: Option<String>,
 }
 
+/// `text` split at the standard's line ends, `\r\n`, `\r` and `\n` alike
+/// (`str::lines` would leave a bare `\r` inside a line, where a browser
+/// ends it).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\r\n").flat_map(|line| line.split(['\r', '\n']))
+}
+
 fn one_line(text: impl Into<String>) -> String {
     text.into().chars().filter(|c| !matches!(c, '\r' | '\n' | '\0')).collect()
 }
@@ -79,7 +86,7 @@ impl Event {
 impl std::fmt::Display for Event {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(comment) = &self.comment {
-            for line in comment.lines() {
+            for line in lines(comment) {
                 writeln!(f, ": {line}")?;
             }
         }
@@ -93,9 +100,7 @@ impl std::fmt::Display for Event {
             writeln!(f, "retry: {}", retry.as_millis())?;
         }
         if let Some(data) = &self.data {
-            // `lines` would drop a trailing empty line and split on "\r\n" only
-            // partly; the standard's line ends are \r\n, \r and \n.
-            for line in data.split("\r\n").flat_map(|l| l.split(['\r', '\n'])) {
+            for line in lines(data) {
                 writeln!(f, "data: {line}")?;
             }
         }

@@ -20,10 +20,13 @@ const BLOCKING_AHEAD: usize = 4;
 /// buffered: each chunk goes out as it comes (HTTP/1.1 chunked encoding, no
 /// `Content-Length`).
 ///
-/// An error from the stream ends the body there: it is logged at ERROR
-/// (target `brisk::response`) and the connection is closed without the
-/// final chunk, so the client sees an incomplete body rather than a short
-/// one that looks whole. The status and headers have gone out already.
+/// An error from the stream, or a panic while it makes a chunk, ends the
+/// body there: it is logged at ERROR (target `brisk::response`) and the
+/// client never gets a body that looks whole. Over HTTP/1.1 the connection
+/// closes without the final chunk; over HTTP/2 the stream is reset. When
+/// the stream fails before anything was sent, the client gets no response
+/// at all (the status was never written), though the access log records
+/// the status that was meant.
 /// When the client goes away, the stream is dropped (and a blocking
 /// iterator stops at its next item).
 ///
@@ -54,10 +57,15 @@ impl StreamingResponse {
         S: Stream<Item = Result<Bytes, E>> + Send + 'static,
         E: Into<BoxError>,
     {
-        let frames = stream.map(|chunk| match chunk {
+        // A panic while the stream makes a chunk ends the body like an error
+        // (no task or connection goes down with it), and is logged as one.
+        let caught = std::panic::AssertUnwindSafe(stream).catch_unwind().map(|chunk| match chunk {
+            Ok(chunk) => chunk.map_err(Into::into),
+            Err(_) => Err::<Bytes, BoxError>("the response stream panicked".into()),
+        });
+        let frames = caught.map(|chunk| match chunk {
             Ok(bytes) => Ok(http_body::Frame::data(bytes)),
             Err(err) => {
-                let err: BoxError = err.into();
                 tracing::error!(target: "brisk::response", error = %err, "response stream failed; the body ends here");
                 Err(err)
             }

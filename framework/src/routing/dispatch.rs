@@ -62,7 +62,9 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
         Ok(found) => found,
         Err(error) => {
             if let Some(twin) = twin {
-                return slash_redirect(twin, request.uri().query());
+                // Under a mount, the location keeps the prefixes the client sent.
+                let root = request.extensions().get::<super::RootPath>().map_or("", super::RootPath::as_str);
+                return slash_redirect(format!("{root}{twin}"), request.uri().query());
             }
             let response = crate::errors::error_response(error);
             if !request.app().has_handlers {

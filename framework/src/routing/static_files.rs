@@ -30,9 +30,11 @@ use crate::response::{IntoResponse, Response};
 /// part; more, and the whole file answers, as RFC 9110 allows).
 ///
 /// Anything missing is a 404, and so is every path that would leave the
-/// directory: `..` (also percent-encoded as `%2e%2e`), an encoded slash
-/// (`%2f`), an absolute path, and a symbolic link that points outside the
-/// directory (checked by resolving it, which `ServeDir` alone does not do).
+/// directory: `..` (also percent-encoded as `%2e%2e`, or reached through an
+/// encoded slash, `..%2f..`), an absolute path, and a symbolic link that
+/// points outside the directory (checked by resolving it, which `ServeDir`
+/// alone does not do). An encoded slash inside the directory is read as a
+/// separator: `css%2fsite.css` is `css/site.css`.
 /// A directory is a 404 too, unless [`html`](Self::html) is on; then its
 /// `index.html` answers, and `/docs` redirects to `/docs/`.
 ///
@@ -65,11 +67,10 @@ impl StaticFiles {
     }
 
     /// The service a mount at `prefix` runs.
-    pub(crate) fn service(self, prefix: &'static str) -> StaticService {
+    pub(crate) fn service(self) -> StaticService {
         let files = ServeDir::new(&self.root)
             .append_index_html_on_directories(self.html)
-            .redirect_to_trailing_slash(self.html)
-            .redirect_path_prefix(prefix);
+            .redirect_to_trailing_slash(self.html);
         StaticService { files, root: Arc::new(self.root) }
     }
 }
@@ -143,17 +144,13 @@ fn head_of(request: &http::Request<Body>) -> http::Request<Body> {
     head
 }
 
-fn is_conditional(request: &http::Request<Body>) -> bool {
-    let headers = request.headers();
-    [
-        http::header::IF_NONE_MATCH,
-        http::header::IF_MODIFIED_SINCE,
-        http::header::IF_MATCH,
-        http::header::IF_UNMODIFIED_SINCE,
-    ]
-    .iter()
-    .any(|name| headers.contains_key(name))
-}
+/// The preconditions ServeDir evaluates (RFC 9110, 13.1).
+const CONDITIONS: [http::header::HeaderName; 4] = [
+    http::header::IF_MATCH,
+    http::header::IF_NONE_MATCH,
+    http::header::IF_MODIFIED_SINCE,
+    http::header::IF_UNMODIFIED_SINCE,
+];
 
 /// At most this many ranges in one request; more, and the whole file
 /// answers (RFC 9110 lets a server ignore a `Range`), so that a client
@@ -171,7 +168,7 @@ enum Spec {
 /// `None` for anything else (one range, another unit, bad syntax), which
 /// ServeDir answers.
 fn several_ranges(request: &http::Request<Body>) -> Option<Vec<Spec>> {
-    if request.method() != http::Method::GET {
+    if request.method() != http::Method::GET && request.method() != http::Method::HEAD {
         return None;
     }
     let value = request.headers().get(http::header::RANGE)?.to_str().ok()?;
@@ -183,7 +180,14 @@ fn several_ranges(request: &http::Request<Body>) -> Option<Vec<Spec>> {
         parsed.push(match (start.trim().is_empty(), end.trim().is_empty()) {
             (true, false) => Spec::Last(number(end)?),
             (false, true) => Spec::From(number(start)?, None),
-            (false, false) => Spec::From(number(start)?, Some(number(end)?)),
+            (false, false) => {
+                let (first, last) = (number(start)?, number(end)?);
+                if last < first {
+                    // An invalid range-spec makes the set invalid: 416, as ServeDir answers one alone.
+                    return Some(Vec::new());
+                }
+                Spec::From(first, Some(last))
+            }
             (true, true) => return None,
         });
     }
@@ -193,6 +197,10 @@ fn several_ranges(request: &http::Request<Body>) -> Option<Vec<Spec>> {
 /// Each spec as `start..=end` within a file of `size` bytes; the
 /// unsatisfiable ones left out.
 fn resolve(specs: &[Spec], size: u64) -> Vec<(u64, u64)> {
+    if size == 0 {
+        // No byte of an empty file can be selected (RFC 9110, 14.1.2).
+        return Vec::new();
+    }
     specs
         .iter()
         .filter_map(|spec| match *spec {
@@ -211,11 +219,23 @@ fn resolve(specs: &[Spec], size: u64) -> Vec<(u64, u64)> {
 /// from the file part by part as it is sent; 416 when no range fits.
 async fn byte_ranges(
     files: &mut ServeDir,
-    request: http::Request<Body>,
+    mut request: http::Request<Body>,
     file: &Path,
     specs: Vec<Spec>,
 ) -> Response {
-    let head = call(files, head_of(&request)).await;
+    // The preconditions first (RFC 9110, 13.2.2): a 304 or 412 answers
+    // instead, without the ranges; only then are the ranges evaluated.
+    let mut probe = head_of(&request);
+    for name in CONDITIONS {
+        if let Some(value) = request.headers().get(&name) {
+            probe.headers_mut().insert(name, value.clone());
+        }
+    }
+    let head = call(files, probe).await;
+    if matches!(head.status(), http::StatusCode::NOT_MODIFIED | http::StatusCode::PRECONDITION_FAILED) {
+        request.headers_mut().remove(http::header::RANGE);
+        return call(files, request).await.map(Body::from_http_body);
+    }
     if head.status() != http::StatusCode::OK {
         // Missing, a directory, a method ServeDir refuses: its answer stands.
         return call(files, request).await.map(Body::from_http_body);
@@ -253,6 +273,7 @@ async fn byte_ranges(
     let length: u64 = part_heads.iter().map(|h| h.len() as u64).sum::<u64>()
         + ranges.iter().map(|(start, end)| end - start + 1).sum::<u64>()
         + closing.len() as u64;
+    let heads_only = request.method() == http::Method::HEAD;
     let opened = match tokio::fs::File::open(file).await {
         Ok(opened) => opened,
         Err(_) => return HttpError::not_found().into_response(),
@@ -262,7 +283,11 @@ async fn byte_ranges(
         Parts { file: opened, parts, current: None, closing: Some(closing) },
         Parts::next,
     );
-    let mut response = Response::new(Body::from_http_body(http_body_util::StreamBody::new(body)));
+    let body = match heads_only {
+        true => Body::empty(),
+        false => Body::from_http_body(http_body_util::StreamBody::new(body)),
+    };
+    let mut response = Response::new(body);
     *response.status_mut() = http::StatusCode::PARTIAL_CONTENT;
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::try_from(format!("multipart/byteranges; boundary={boundary}")) {
@@ -303,7 +328,7 @@ impl Parts {
     async fn next(mut self) -> Option<(Result<http_body::Frame<Bytes>, std::io::Error>, Parts)> {
         use tokio::io::{AsyncReadExt, AsyncSeekExt};
         if let Some((at, end)) = self.current {
-            let length = (end - at + 1).min(64 * 1024) as usize;
+            let length = (end.saturating_sub(at) + 1).min(64 * 1024) as usize;
             let mut chunk = vec![0; length];
             let read = async {
                 self.file.seek(std::io::SeekFrom::Start(at)).await?;
@@ -372,15 +397,33 @@ impl Service<http::Request<Body>> for StaticService {
                     request.headers_mut().remove(http::header::RANGE);
                 }
             }
-            if let Some(ranges) = several_ranges(&request)
-                && !is_conditional(&request)
-            {
+            if let Some(ranges) = several_ranges(&request) {
                 return Ok(byte_ranges(&mut files, request, &file, ranges).await);
             }
-            let response = call(&mut files, request).await;
+            // ServeDir's redirects (a directory without its slash) know only
+            // the path it saw: put back the prefixes it was mounted under.
+            let root_path =
+                request.extensions().get::<super::RootPath>().map(|root| root.as_str().to_owned());
+            let mut response = call(&mut files, request).await;
             // ServeDir's own 404 and 405 are empty: answer them as brisk does.
-            if response.status() == http::StatusCode::NOT_FOUND {
-                return not_found();
+            match response.status() {
+                http::StatusCode::NOT_FOUND => return not_found(),
+                http::StatusCode::METHOD_NOT_ALLOWED => {
+                    let refused = HttpError::from_status(http::StatusCode::METHOD_NOT_ALLOWED)
+                        .with_header_value(http::header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+                    return Ok(refused.into_response());
+                }
+                status if status.is_redirection() => {
+                    let location =
+                        response.headers().get(http::header::LOCATION).and_then(|l| l.to_str().ok());
+                    if let (Some(root), Some(location)) = (&root_path, location)
+                        && location.starts_with('/')
+                        && let Ok(value) = HeaderValue::try_from(format!("{root}{location}"))
+                    {
+                        response.headers_mut().insert(http::header::LOCATION, value);
+                    }
+                }
+                _ => {}
             }
             Ok(response.map(Body::from_http_body))
         })
