@@ -266,3 +266,16 @@ async fn a_directory_redirect_keeps_every_mount_prefix_and_a_refused_method_says
 fn client_for_post(root: &Path) -> TestClient {
     TestClient::new(App::new().mount_static("/static", root))
 }
+
+#[tokio::test]
+async fn an_unknown_range_unit_is_ignored_and_a_long_suffix_selects_the_whole_file() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let unknown = client.get("/static/hello.txt").header("range", "items=0-3").send().await;
+    assert_eq!(unknown.status(), StatusCode::OK);
+    assert_eq!(unknown.text(), "hello, static world\n");
+    let long = client.get("/static/hello.txt").header("range", "bytes=-500").send().await;
+    assert_eq!(long.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(long.header("content-range"), Some("bytes 0-19/20"));
+    assert_eq!(long.text(), "hello, static world\n");
+}

@@ -144,6 +144,31 @@ fn head_of(request: &http::Request<Body>) -> http::Request<Body> {
     head
 }
 
+/// Where ServeDir's single ranges part from RFC 9110, fixes the `Range`
+/// before it sees it: a unit other than `bytes` is ignored (14.2: "MUST
+/// ignore"), and a suffix longer than the file (`bytes=-500` of 20 bytes)
+/// selects the whole file (14.1.2), where ServeDir would answer 416.
+async fn normalize_single_range(files: &mut ServeDir, request: &mut http::Request<Body>) {
+    let Some(range) = request.headers().get(http::header::RANGE) else { return };
+    let text = range.to_str().unwrap_or_default().trim();
+    let Some(specs) = text.strip_prefix("bytes=") else {
+        request.headers_mut().remove(http::header::RANGE);
+        return;
+    };
+    let Some(suffix) = specs.trim().strip_prefix('-').and_then(|n| n.trim().parse::<u64>().ok()) else {
+        return;
+    };
+    let head = call(files, head_of(request)).await;
+    let size =
+        head.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if let Some(size) = size
+        && size > 0
+        && suffix >= size
+    {
+        request.headers_mut().insert(http::header::RANGE, HeaderValue::from_static("bytes=0-"));
+    }
+}
+
 /// The preconditions ServeDir evaluates (RFC 9110, 13.1).
 const CONDITIONS: [http::header::HeaderName; 4] = [
     http::header::IF_MATCH,
@@ -397,6 +422,7 @@ impl Service<http::Request<Body>> for StaticService {
                     request.headers_mut().remove(http::header::RANGE);
                 }
             }
+            normalize_single_range(&mut files, &mut request).await;
             if let Some(ranges) = several_ranges(&request) {
                 return Ok(byte_ranges(&mut files, request, &file, ranges).await);
             }
