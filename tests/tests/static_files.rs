@@ -257,14 +257,9 @@ async fn a_directory_redirect_keeps_every_mount_prefix_and_a_refused_method_says
     assert!(bare.status().is_redirection(), "{}", bare.status());
     assert_eq!(bare.header("location"), Some("/outer/site/docs/"));
 
-    let client = client_for_post(&tree.root());
-    let refused = client.post("/static/hello.txt").send().await;
+    let refused = self::client(&tree.root()).post("/static/hello.txt").send().await;
     assert_eq!(refused.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(refused.header("allow"), Some("GET, HEAD"));
-}
-
-fn client_for_post(root: &Path) -> TestClient {
-    TestClient::new(App::new().mount_static("/static", root))
 }
 
 #[tokio::test]
