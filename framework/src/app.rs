@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::errors::HttpError;
 use crate::errors::{ExceptionHandler, Handlers};
 use crate::lifespan::{AppState, Lifespan, Running};
+use crate::limits::MultipartLimits;
 use crate::middleware::{HttpLayer, Layer, Link, Middleware, Next};
 use crate::pending::Pending;
 use crate::recycle::AnyValue;
@@ -28,6 +29,7 @@ use crate::state::StateMap;
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
     pub(crate) body_limit: usize,
+    pub(crate) multipart: MultipartLimits,
     pub(crate) header_read_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
     pub(crate) redirect_slashes: bool,
@@ -37,6 +39,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             body_limit: 2 * 1024 * 1024,
+            multipart: MultipartLimits::default(),
             header_read_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(30),
             redirect_slashes: true,
@@ -354,6 +357,23 @@ impl App {
         self
     }
 
+    /// The limits on `multipart/form-data` bodies (uploads and multipart
+    /// forms): the whole body, each file, each text part, the number of
+    /// parts, and when a file is spooled to disk. See [`MultipartLimits`]
+    /// for the defaults; passing a limit answers 413.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    /// use brisk::MultipartLimits;
+    ///
+    /// let app = App::new().multipart_limits(MultipartLimits::default().max_file_size(10 * 1024 * 1024));
+    /// # let _ = app;
+    /// ```
+    pub fn multipart_limits(mut self, limits: MultipartLimits) -> Self {
+        self.config.multipart = limits;
+        self
+    }
+
     /// How long a client may take to send its request headers before the
     /// connection is closed.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
@@ -411,6 +431,7 @@ impl App {
         let context = AppContext {
             state: self.state,
             body_limit: self.config.body_limit,
+            multipart: self.config.multipart.clone(),
             param_names: table.take_param_names(),
             pending: Pending::default(),
             has_handlers: !self.handlers.is_empty(),

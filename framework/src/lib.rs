@@ -36,6 +36,7 @@ pub mod errors;
 #[path = "extraction/mod.rs"]
 pub mod extract;
 pub mod lifespan;
+mod limits;
 pub mod middleware;
 mod panic;
 mod pending;
@@ -52,6 +53,8 @@ pub use background::BackgroundTasks;
 pub use body::{Body, BodyError, BoxError};
 pub use error::Error;
 pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
+pub use extract::{Multipart, UploadFile};
+pub use limits::MultipartLimits;
 pub use middleware::{Cors, GZip, TrustedHost};
 pub use request::Request;
 pub use response::{
@@ -72,8 +75,9 @@ pub mod prelude {
     pub use crate::lifespan::AppState;
     pub use crate::{
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
-        RequestValidationError, Response, ResponseHeaders, Route, Router, State, StatusCode, delete, depends,
-        exception_handler, get, head, lifespan, middleware, options, patch, post, put, routes, yield_,
+        RequestValidationError, Response, ResponseHeaders, Route, Router, State, StatusCode, UploadFile,
+        delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
+        routes, yield_,
     };
     pub use serde::{Deserialize, Serialize};
 }
@@ -86,7 +90,8 @@ pub mod __private {
     };
     pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{
-        CheckNothing, CheckValid, Errors, FromRequest, Param, Validated, json_body, read_form,
+        CheckNothing, CheckValid, Errors, FormField, FormModel, FormTarget, FromRequest, Param, Validated,
+        json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use http::{HeaderMap, Method, Uri, Version};
 
 use crate::body::Body;
+use crate::limits::MultipartLimits;
 use crate::pending::Pending;
 use crate::recycle::{AnyValue, Recycled};
 use crate::state::{State, StateMap};
@@ -56,6 +57,8 @@ pub(crate) struct AppContext {
     pub(crate) state: StateMap,
     /// The largest request body accepted, in bytes.
     pub(crate) body_limit: usize,
+    /// What a multipart body may cost.
+    pub(crate) multipart: MultipartLimits,
     /// The names of each route's path parameters, by route index.
     pub(crate) param_names: Vec<Vec<String>>,
     /// Background tasks and teardowns still running after their responses.
@@ -246,6 +249,11 @@ impl Request {
     /// Takes the body out of the request, leaving an empty one.
     pub fn take_body(&mut self) -> Body {
         std::mem::take(&mut self.0.body)
+    }
+
+    /// The app's limits on multipart bodies.
+    pub(crate) fn multipart_limits(&self) -> &MultipartLimits {
+        &self.0.app.multipart
     }
 
     /// Reads the whole body, within the app's body size limit.

@@ -36,7 +36,73 @@ impl ::brisk::__private::Endpoint for login {
         ) = (username, password, remember) else {
             return errors.into_response();
         };
+        if !errors.is_empty() {
+            return errors.into_response();
+        }
         let output = handler(username, password, remember).await;
+        ::brisk::__private::IntoResponse::into_response(output)
+    }
+}
+#[derive(Deserialize)]
+struct Contact {
+    email: String,
+}
+async fn upload(
+    description: String,
+    contact: Contact,
+    file: UploadFile,
+    extras: Vec<UploadFile>,
+) -> String {
+    format!("{description} {} {:?} {}", contact.email, file.filename(), extras.len())
+}
+/// The `POST /upload` route of [`upload()`]; register it with `routes![upload]`.
+#[allow(non_camel_case_types)]
+struct upload {}
+impl ::brisk::__private::Endpoint for upload {
+    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+        method: ::brisk::__private::Method::POST,
+        path: "/upload",
+        name: "upload",
+        tags: &[],
+        dependencies: &[],
+    };
+    async fn call(
+        &self,
+        mut request: ::brisk::__private::Request,
+    ) -> ::brisk::__private::Response {
+        let handler = upload;
+        let mut errors = ::brisk::__private::Errors::new();
+        ::brisk::__private::read_form(&mut request, &mut errors).await;
+        let description = ::brisk::__private::Param::<String>::form("description")
+            .extract(&request, &mut errors);
+        ::brisk::__private::read_form(&mut request, &mut errors).await;
+        let contact: ::core::option::Option<Contact> = {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{FormField as _, FormModel as _};
+            (&&::brisk::__private::FormTarget::<Contact>::new("contact"))
+                .extract_form(&request, &mut errors)
+                .filter(|value| ::brisk::__private::validate_body!(value, & mut errors))
+        };
+        ::brisk::__private::read_form(&mut request, &mut errors).await;
+        let file = ::brisk::__private::upload::<
+            UploadFile,
+        >("file", &request, &mut errors);
+        ::brisk::__private::read_form(&mut request, &mut errors).await;
+        let extras = ::brisk::__private::upload::<
+            Vec<UploadFile>,
+        >("extra", &request, &mut errors);
+        let (
+            ::core::option::Option::Some(description),
+            ::core::option::Option::Some(contact),
+            ::core::option::Option::Some(file),
+            ::core::option::Option::Some(extras),
+        ) = (description, contact, file, extras) else {
+            return errors.into_response();
+        };
+        if !errors.is_empty() {
+            return errors.into_response();
+        }
+        let output = handler(description, contact, file, extras).await;
         ::brisk::__private::IntoResponse::into_response(output)
     }
 }

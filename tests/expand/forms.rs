@@ -6,3 +6,19 @@ use brisk::prelude::*;
 async fn login(#[form] username: String, #[form(min_length = 8)] password: String, #[form] remember: Option<bool>) -> String {
     format!("{username} {} {remember:?}", password.len())
 }
+
+#[derive(Deserialize)]
+struct Contact {
+    email: String,
+}
+
+// A form-and-upload route: a text field, a whole model, a file and repeated files.
+#[post("/upload")]
+async fn upload(
+    #[form] description: String,
+    #[form] contact: Contact,
+    #[file] file: UploadFile,
+    #[file(alias = "extra")] extras: Vec<UploadFile>,
+) -> String {
+    format!("{description} {} {:?} {}", contact.email, file.filename(), extras.len())
+}

@@ -20,8 +20,122 @@ async fn add_items(
     Json(json!({ "name": name, "count": count, "tags": tags, "email": email }))
 }
 
+#[post("/search")]
+async fn search(#[form] q: Option<String>, #[form] tags: Vec<String>) -> Json<Value> {
+    Json(json!({ "q": q, "tags": tags }))
+}
+
 fn app() -> App {
-    App::new().routes(routes![login, add_items, signed_in])
+    App::new().routes(routes![login, add_items, signed_in, search, register, pick])
+}
+
+/// A whole form as one model: serde for the fields, validator for the constraints.
+#[derive(Deserialize, validator::Validate)]
+struct Registration {
+    #[validate(length(min = 3))]
+    username: String,
+    #[validate(range(min = 13))]
+    age: u32,
+    #[serde(default)]
+    newsletter: bool,
+    nickname: Option<String>,
+    #[serde(default)]
+    interests: Vec<String>,
+}
+
+#[post("/register")]
+async fn register(#[form] registration: Registration, #[form] referrer: Option<String>) -> Json<Value> {
+    Json(json!({
+        "username": registration.username,
+        "age": registration.age,
+        "newsletter": registration.newsletter,
+        "nickname": registration.nickname,
+        "interests": registration.interests,
+        "referrer": referrer,
+    }))
+}
+
+#[derive(Debug)]
+enum Color {
+    Red,
+    Blue,
+}
+
+impl brisk::extract::FromText for Color {
+    fn from_text(text: &str) -> Result<Self, brisk::extract::TextError> {
+        match text {
+            "red" => Ok(Color::Red),
+            "blue" => Ok(Color::Blue),
+            _ => Err(brisk::extract::TextError::new("enum", "Input should be 'red' or 'blue'")),
+        }
+    }
+}
+
+/// A field of a type of the app's own that parses from text (not a model).
+#[post("/pick")]
+async fn pick(#[form] color: Color) -> String {
+    format!("{color:?}")
+}
+
+#[tokio::test]
+async fn a_whole_model_is_read_from_urlencoded_and_multipart_forms() {
+    let client = TestClient::new(app());
+    let fields = [
+        ("username", "ada"),
+        ("age", "36"),
+        ("newsletter", "on"),
+        ("nickname", ""),
+        ("interests", "math"),
+        ("interests", "engines"),
+        ("referrer", "friend"),
+    ];
+    let expected = json!({
+        "username": "ada", "age": 36, "newsletter": true, "nickname": null,
+        "interests": ["math", "engines"], "referrer": "friend",
+    });
+    let response = client.post("/register").form(&fields).send().await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+    assert_eq!(response.json::<Value>(), expected);
+
+    let form = fields.iter().fold(brisk::testing::MultipartForm::new(), |form, (k, v)| form.text(k, v));
+    let response = client.post("/register").multipart(form).send().await;
+    assert_eq!(response.json::<Value>(), expected);
+
+    // An unchecked checkbox is simply absent.
+    let response = client.post("/register").form(&[("username", "ada"), ("age", "36")]).send().await;
+    assert_eq!(response.json::<Value>()["newsletter"], false);
+
+    let response = client.post("/pick").form(&[("color", "blue")]).send().await;
+    assert_eq!(response.text(), "Blue");
+}
+
+#[tokio::test]
+async fn a_model_form_reports_at_body_field() {
+    let client = TestClient::new(app());
+    let detail = |response: brisk::testing::TestResponse| {
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        response.json::<Value>()["detail"][0].clone()
+    };
+    let item = detail(client.post("/register").form(&[("username", "ada"), ("age", "")]).send().await);
+    assert_eq!((item["type"].clone(), item["loc"].clone()), (json!("missing"), json!(["body", "age"])));
+
+    let item = detail(client.post("/register").form(&[("username", "ada"), ("age", "old")]).send().await);
+    assert_eq!(item["type"], "int_parsing");
+    assert_eq!(item["loc"], json!(["body", "age"]));
+    assert_eq!(item["input"], "old");
+
+    let item = detail(client.post("/register").form(&[("username", "ada"), ("age", "9")]).send().await);
+    assert_eq!(item["type"], "greater_than_equal");
+    assert_eq!(item["loc"], json!(["body", "age"]));
+
+    let response = client.post("/register").form(&[("username", "al"), ("age", "40")]).send().await;
+    let item = detail(response);
+    assert_eq!(item["type"], "string_too_short");
+    assert_eq!(item["loc"], json!(["body", "username"]));
+
+    let item = detail(client.post("/pick").form(&[("color", "green")]).send().await);
+    assert_eq!(item["type"], "enum");
+    assert_eq!(item["loc"], json!(["body", "color"]));
 }
 
 #[tokio::test]
@@ -82,8 +196,13 @@ async fn another_content_type_is_a_415_and_no_body_is_an_empty_form() {
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(
         response.json::<Value>(),
-        json!({ "detail": "Unsupported Media Type: expected `application/x-www-form-urlencoded`" })
+        json!({
+            "detail": "Unsupported Media Type: expected `application/x-www-form-urlencoded` or `multipart/form-data`"
+        })
     );
+    // Even when every field could be absent: the body was not a form.
+    let response = client.post("/search").json(&json!({ "q": "pen" })).send().await;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let response = client.post("/items").send().await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(response.json::<Value>()["detail"][0]["loc"], json!(["body", "name"]));

@@ -231,7 +231,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     let handler_fn = Ident::new("handler", Span::mixed_site());
     let extractions = handler.params.iter().map(|param| extraction(param, &[], locals));
     let checked: Vec<_> = handler.params.iter().filter(|p| p.source != Source::Request).map(local).collect();
-    let guard = if checked.is_empty() {
+    let mut guard = if checked.is_empty() {
         quote! {}
     } else {
         quote! {
@@ -240,6 +240,16 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
             };
         }
     };
+    if handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File)) {
+        // A form that could not be read (413, 415) leaves optional and
+        // repeated fields at their defaults: the rejection decides.
+        let errors = &locals.errors;
+        guard.extend(quote! {
+            if #errors.has_rejection() {
+                return ::core::option::Option::None;
+            }
+        });
+    }
     let infos = dependency_infos(&[], handler);
     let statics = pattern_statics(handler);
     let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =

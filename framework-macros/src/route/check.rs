@@ -3,7 +3,7 @@
 use syn::{ItemFn, LitStr};
 
 use super::Diagnostics;
-use super::params::{Handler, Source, is_text_like, last_segment, wrapped};
+use super::params::{Handler, Source, is_multipart, is_text_like, is_upload, last_segment, wrapped};
 use crate::template::{self, Variable};
 
 /// What is being checked: a route handler (with its path template) or a
@@ -54,20 +54,7 @@ pub(crate) fn check(
         }
     });
 
-    // One body, read once: as JSON for `#[body]` or as a form for `#[form]`.
-    let json_body = handler.params.iter().find(|p| p.source == Source::Body);
-    if let Some(json_body) = json_body {
-        for form in handler.params.iter().filter(|p| p.source == Source::Form) {
-            diagnostics.error(
-                form.attribute.unwrap_or_else(|| form.binding.span()),
-                format!(
-                    "`{}` is a form field, but `{}` already reads the body as JSON: a request has one \
-                     body, so take either `#[body]` or `#[form]` parameters",
-                    form.binding, json_body.binding
-                ),
-            );
-        }
-    }
+    check_body_readers(handler, diagnostics);
     let mut body_seen = false;
     let mut request_seen = false;
     for param in &mut handler.params {
@@ -90,6 +77,7 @@ pub(crate) fn check(
             | Source::Header
             | Source::Cookie
             | Source::Form
+            | Source::File
             | Source::Body
             | Source::Depends
             | Source::Extractor
@@ -217,6 +205,65 @@ pub(crate) fn check(
         }
     }
     variables
+}
+
+/// One body, read once: as JSON (`#[body]`), as a form (`#[form]` and
+/// `#[file]`), or streamed (`Multipart`). Also: an `UploadFile` is only ever
+/// a `#[file]` parameter.
+fn check_body_readers(handler: &Handler, diagnostics: &mut Diagnostics) {
+    let span = |param: &super::params::Param| param.attribute.unwrap_or_else(|| param.binding.span());
+    for param in &handler.params {
+        if is_upload(&param.ty) && param.source != Source::File {
+            let message = match param.attribute {
+                Some(_) => format!(
+                    "`{}` is an uploaded file, read from a multipart body: use #[file] instead of #[{}]",
+                    param.binding,
+                    param.source.attribute()
+                ),
+                None => format!(
+                    "`{}` is an uploaded file: annotate it with #[file] to read the part named `{}` \
+                     of a multipart body",
+                    param.binding, param.binding
+                ),
+            };
+            diagnostics.error(span(param), message);
+        }
+    }
+    let json_body = handler.params.iter().find(|p| p.source == Source::Body);
+    let streamed = handler.params.iter().find(|p| p.source == Source::Extractor && is_multipart(&p.ty));
+    let form_parts = handler.params.iter().filter(|p| matches!(p.source, Source::Form | Source::File));
+    for form in form_parts {
+        let kind = if form.source == Source::File { "an uploaded file" } else { "a form field" };
+        if let Some(json_body) = json_body {
+            diagnostics.error(
+                span(form),
+                format!(
+                    "`{}` is {kind}, but `{}` already reads the body as JSON: a request has one \
+                     body, so take either `#[body]` or `#[form]`/`#[file]` parameters",
+                    form.binding, json_body.binding
+                ),
+            );
+        }
+        if let Some(streamed) = streamed {
+            diagnostics.error(
+                span(form),
+                format!(
+                    "`{}` is {kind}, but `{}` streams the body part by part: read every part \
+                     from the `Multipart`, or take `#[form]`/`#[file]` parameters instead of it",
+                    form.binding, streamed.binding
+                ),
+            );
+        }
+    }
+    if let (Some(json_body), Some(streamed)) = (json_body, streamed) {
+        diagnostics.error(
+            span(json_body),
+            format!(
+                "`{}` reads the body as JSON, but `{}` streams it as multipart: a request has one body",
+                json_body.binding, streamed.binding
+            ),
+        );
+    }
 }
 
 /// The built-in scalar under `Option`/`Vec` when it is not text, as in `u32`.

@@ -69,8 +69,11 @@ pub(crate) fn generate(
             };
         }
     };
-    if !args.dependencies.is_empty() {
-        // A side-effect dependency binds nothing, so its failure shows only in `errors`.
+    let reads_form = handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File));
+    if !args.dependencies.is_empty() || reads_form {
+        // A side-effect dependency binds nothing, so its failure shows only
+        // in `errors`; a form that could not be read (413, 415) leaves
+        // optional and repeated fields at their defaults.
         guard.extend(quote! {
             if !#errors.is_empty() {
                 #reject;
@@ -123,11 +126,12 @@ pub(crate) fn generate(
         quote! { let mut #errors = ::brisk::__private::Errors::new(); }
     };
     let request_pattern = if !args.dependencies.is_empty()
-        || handler
-            .params
-            .iter()
-            .any(|p| matches!(p.source, Source::Body | Source::Form | Source::Extractor | Source::Depends))
-    {
+        || handler.params.iter().any(|p| {
+            matches!(
+                p.source,
+                Source::Body | Source::Form | Source::File | Source::Extractor | Source::Depends
+            )
+        }) {
         quote! { mut #request }
     } else if handler.params.is_empty() && args.dependencies.is_empty() {
         quote! { _ }
@@ -261,6 +265,16 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                 <#ty as ::brisk::__private::FromRequest>::from_request(#request_mut).await,
             );
         },
+        Source::File => {
+            let span = ty.span();
+            let mut wire = proc_macro2::Literal::string(&wire_name(param));
+            wire.set_span(span);
+            // Files come from the body, read (once) before the first form part.
+            quote_spanned! {span=>
+                ::brisk::__private::read_form(#request_mut, #errors_mut).await;
+                let #binding = ::brisk::__private::upload::<#ty>(#wire, #request_ref, #errors_mut);
+            }
+        }
         Source::Depends => {
             let Some(path) = &param.options.dependency else { return quote! {} };
             let use_cache = !param.options.no_cache;
@@ -303,7 +317,20 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                 },
                 _ => quote! {},
             };
-            if is_text_like(ty) {
+            if param.source == Source::Form && !is_text_like(ty) && param.options.keys.is_empty() {
+                // A single field of a parameter type, or a whole model:
+                // which one is settled by the type's traits (see `FormTarget`).
+                quote_spanned! {span=>
+                    #read
+                    let #binding: ::core::option::Option<#ty> = {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{FormField as _, FormModel as _};
+                        (&&::brisk::__private::FormTarget::<#ty>::new(#wire))
+                            .extract_form(#request_ref, #errors_mut)
+                            .filter(|value| ::brisk::__private::validate_body!(value, #errors_mut))
+                    };
+                }
+            } else if is_text_like(ty) {
                 let options = options(param, false);
                 quote_spanned! {span=>
                     #read

@@ -16,6 +16,8 @@ pub(crate) enum Source {
     Cookie,
     /// `#[form]`: a field of a form body.
     Form,
+    /// `#[file]`: an uploaded file of a multipart body.
+    File,
     Body,
     /// The raw `Request`.
     Request,
@@ -35,6 +37,7 @@ impl Source {
             Source::Header => "header",
             Source::Cookie => "cookie",
             Source::Form => "form",
+            Source::File => "file",
             Source::Body => "body",
             Source::Depends => "depends",
             Source::Request | Source::Extractor | Source::Implicit => "",
@@ -84,7 +87,8 @@ pub(crate) struct Handler {
 
 const OPTIONS: &str = "`alias`, `default`, `ge`, `gt`, `le`, `lt`, `min_length`, `max_length`";
 
-const ATTRIBUTES: &str = "#[path], #[query], #[header], #[cookie], #[form], #[body] or #[depends(f)]";
+const ATTRIBUTES: &str =
+    "#[path], #[query], #[header], #[cookie], #[form], #[file], #[body] or #[depends(f)]";
 
 /// Reads every parameter and strips brisk's attributes from the function.
 pub(crate) fn parse(function: &mut ItemFn, diagnostics: &mut Diagnostics) -> Handler {
@@ -137,6 +141,7 @@ fn take_attributes(
             "header" => Source::Header,
             "cookie" => Source::Cookie,
             "form" => Source::Form,
+            "file" => Source::File,
             "body" => Source::Body,
             "depends" => Source::Depends,
             "allow" | "warn" | "deny" | "expect" | "forbid" | "cfg" | "cfg_attr" | "doc" => {
@@ -244,6 +249,17 @@ fn read_option(
     diagnostics: &mut Diagnostics,
 ) {
     let key = meta.path().get_ident().map(ToString::to_string).unwrap_or_default();
+    if source == Source::File && key != "alias" {
+        let shown = meta.path().to_token_stream().to_string().replace(' ', "");
+        diagnostics.error_spanned(
+            meta.path(),
+            format!(
+                "unknown option `{shown}` for `#[file]`; the only option is `alias`: size limits \
+                 are the app's `MultipartLimits`"
+            ),
+        );
+        return;
+    }
     // `convert_underscores` is read everywhere so that the check can say where it belongs.
     let known = matches!(
         key.as_str(),
@@ -338,6 +354,19 @@ pub(crate) fn wrapped(ty: &Type, wrapper: &str) -> Option<Type> {
         },
         _ => None,
     }
+}
+
+/// `UploadFile`, `Option<UploadFile>` or `Vec<UploadFile>`, by name.
+pub(crate) fn is_upload(ty: &Type) -> bool {
+    if let Some(inner) = wrapped(ty, "Option").or_else(|| wrapped(ty, "Vec")) {
+        return is_upload(&inner);
+    }
+    last_segment(ty).is_some_and(|s| s.ident == "UploadFile" && s.arguments.is_empty())
+}
+
+/// The streaming `Multipart` body, by name.
+pub(crate) fn is_multipart(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|s| s.ident == "Multipart" && s.arguments.is_empty())
 }
 
 fn is_request(ty: &Type) -> bool {

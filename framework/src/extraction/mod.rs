@@ -8,16 +8,22 @@
 mod body;
 mod form;
 mod from_request;
+mod multipart;
 mod params;
 mod text;
+mod upload;
 
 pub use body::json_body;
 pub(crate) use form::FormFields;
 #[doc(hidden)]
-pub use form::read_form;
+pub use form::{FormField, FormModel, FormTarget, read_form};
 pub use from_request::{FromRequest, Rejection};
+pub use multipart::{Field, Multipart, MultipartError};
 pub use params::{Param, ParamValue};
 pub use text::{FromText, TextError};
+#[doc(hidden)]
+pub use upload::upload;
+pub use upload::{FromUploads, UploadFile};
 
 #[doc(hidden)]
 pub use body::{CheckNothing, CheckValid, Validated};

@@ -14,6 +14,9 @@ use crate::app::{App, Service};
 use crate::body::Body;
 use crate::lifespan::Running;
 
+mod multipart;
+pub use multipart::MultipartForm;
+
 /// An in-process client for an [`App`]: requests go through the same
 /// pipeline as on a socket (routing, extraction, limits), and cookies set by
 /// responses are sent back on later requests.
@@ -225,6 +228,14 @@ impl TestRequest<'_> {
             http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/x-www-form-urlencoded"),
         );
+        self
+    }
+
+    /// Sends `form` as a `multipart/form-data` body, with its content type.
+    pub fn multipart(mut self, form: MultipartForm) -> Self {
+        let content_type = HeaderValue::try_from(form.content_type()).expect("a valid boundary");
+        self.headers.insert(http::header::CONTENT_TYPE, content_type);
+        self.body = form.into_bytes();
         self
     }
 

@@ -1,0 +1,114 @@
+//! What one request's multipart body may cost the server: bytes, parts,
+//! memory and disk. The app holds one set; the multipart readers in
+//! `extract` enforce it.
+
+use std::path::PathBuf;
+
+const MIB: u64 = 1024 * 1024;
+
+/// Limits on `multipart/form-data` bodies, set with
+/// [`App::multipart_limits`](crate::App::multipart_limits).
+///
+/// They bound what a client can make the server hold: every limit that is
+/// passed ends the request with `413 Content Too Large` and a
+/// `{"detail": …}` body naming the limit, and whatever was read so far is
+/// dropped (a spooled file with it).
+///
+/// | limit | default | applies to |
+/// |---|---|---|
+/// | [`max_body_size`](Self::max_body_size) | 64 MiB | the whole body, boundaries and part headers included |
+/// | [`max_file_size`](Self::max_file_size) | 64 MiB | each part with a `filename` |
+/// | [`max_field_size`](Self::max_field_size) | 1 MiB | each text part (no `filename`) |
+/// | [`max_parts`](Self::max_parts) | 1,000 | the number of parts, text and file together |
+/// | [`spool_threshold`](Self::spool_threshold) | 1 MiB | a file larger than this goes to a temporary file |
+/// | [`temp_dir`](Self::temp_dir) | [`std::env::temp_dir`] | where those temporary files are made |
+///
+/// The app's [`body_limit`](crate::App::body_limit) (for JSON and
+/// urlencoded bodies, which are read whole into memory) does not apply to
+/// multipart bodies: they are read part by part and never held whole.
+///
+/// ```
+/// use brisk::prelude::*;
+/// use brisk::MultipartLimits;
+///
+/// let app = App::new().multipart_limits(
+///     MultipartLimits::default()
+///         .max_body_size(512 * 1024 * 1024)
+///         .max_file_size(500 * 1024 * 1024)
+///         .spool_threshold(256 * 1024),
+/// );
+/// # let _ = app;
+/// ```
+#[derive(Clone, Debug)]
+pub struct MultipartLimits {
+    pub(crate) max_body_size: u64,
+    pub(crate) max_file_size: u64,
+    pub(crate) max_field_size: u64,
+    pub(crate) max_parts: usize,
+    pub(crate) spool_threshold: usize,
+    pub(crate) temp_dir: Option<PathBuf>,
+}
+
+impl Default for MultipartLimits {
+    fn default() -> Self {
+        MultipartLimits {
+            max_body_size: 64 * MIB,
+            max_file_size: 64 * MIB,
+            // Starlette's limit for a text part, and its count of parts.
+            max_field_size: MIB,
+            max_parts: 1000,
+            spool_threshold: MIB as usize,
+            temp_dir: None,
+        }
+    }
+}
+
+impl MultipartLimits {
+    /// The largest whole multipart body, in bytes (default 64 MiB).
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The largest file part, in bytes (default 64 MiB).
+    pub fn max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
+    }
+
+    /// The largest text part, in bytes (default 1 MiB).
+    pub fn max_field_size(mut self, bytes: u64) -> Self {
+        self.max_field_size = bytes;
+        self
+    }
+
+    /// The most parts one body may have (default 1,000).
+    pub fn max_parts(mut self, parts: usize) -> Self {
+        self.max_parts = parts;
+        self
+    }
+
+    /// The size in bytes above which an uploaded file is written to a
+    /// temporary file instead of kept in memory (default 1 MiB). Memory per
+    /// request is then bounded by `max_parts × spool_threshold` as well as
+    /// by `max_body_size`.
+    pub fn spool_threshold(mut self, bytes: usize) -> Self {
+        self.spool_threshold = bytes;
+        self
+    }
+
+    /// The directory for spooled uploads (default [`std::env::temp_dir`]).
+    ///
+    /// The files made there have no name: the operating system removes
+    /// them when the last handle closes, so they cannot outlive the request
+    /// (or the process, if it is killed) unless a handler keeps the
+    /// [`UploadFile`](crate::UploadFile).
+    pub fn temp_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.temp_dir = Some(dir.into());
+        self
+    }
+
+    pub(crate) fn spool_dir(&self) -> PathBuf {
+        self.temp_dir.clone().unwrap_or_else(std::env::temp_dir)
+    }
+}
