@@ -445,3 +445,53 @@ async fn the_static_folder_is_served() {
     assert_eq!(client.get("/static/missing.js").send().await.status(), 404);
     assert_eq!(client.get("/static/..%2fCargo.toml").send().await.status(), 404);
 }
+
+#[tokio::test]
+async fn an_upload_is_stored_in_the_upload_folder_under_a_name_of_the_servers() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut settings = database();
+    settings.upload_dir = folder.path().join("uploads");
+    settings.max_upload_size = 4 * 1024 * 1024;
+    let served = brisk_tests::Served::start(orders::app(settings)).await;
+    let content: Vec<u8> = (0..3 * 1024 * 1024).map(|i| (i % 253) as u8).collect();
+    let form = reqwest::multipart::Form::new().text("description", "holiday photos").part(
+        "file",
+        reqwest::multipart::Part::bytes(content.clone())
+            .file_name("../../etc/beach.jpg")
+            .mime_str("image/jpeg")
+            .unwrap(),
+    );
+    let url = format!("http://{}/upload", served.addr);
+    let response =
+        brisk_tests::within("the upload", reqwest::Client::new().post(&url).multipart(form).send())
+            .await
+            .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["filename"], "../../etc/beach.jpg");
+    assert_eq!(body["size"], content.len());
+    assert_eq!(body["description"], "holiday photos");
+    // Stored inside the folder, whatever the client's name said.
+    let stored = body["stored_as"].as_str().unwrap();
+    assert!(!stored.contains('/') && stored.ends_with("etcbeach.jpg"), "{stored}");
+    let saved = std::fs::read(folder.path().join("uploads").join(stored)).unwrap();
+    assert!(saved == content, "the stored file differs from the upload");
+
+    // A description is required, and a file over the limit is refused.
+    let form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(vec![1]).file_name("a"));
+    let response = reqwest::Client::new().post(&url).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "description"]));
+    let form = reqwest::multipart::Form::new()
+        .text("description", "too big")
+        .part("file", reqwest::multipart::Part::bytes(vec![0; 4 * 1024 * 1024 + 1]).file_name("big"));
+    let response = reqwest::Client::new().post(&url).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(
+        std::fs::read_dir(folder.path().join("uploads")).unwrap().count(),
+        1,
+        "only the first upload is stored"
+    );
+}

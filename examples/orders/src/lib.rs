@@ -12,19 +12,23 @@
 //! - a background task writes the welcome email after `POST /users`;
 //! - an exception handler answers `InsufficientFunds` with a 402;
 //! - streamed responses: a CSV export and server-sent events of new orders;
+//! - uploads: `POST /upload` stores a file in the upload folder, spooled
+//!   to disk as it arrives, never held whole in memory;
 //! - the `static/` folder at `/static`.
 //!
 //! Every query is `async` (sqlx): no handler or dependency blocks the
 //! executor while the database works or waits for a lock.
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use brisk::Cors;
 use brisk::middleware::Next;
 use brisk::prelude::*;
 use brisk::response::{Event, EventStream, StreamingResponse};
 use brisk::routing::StaticFiles;
+use brisk::{Cors, MultipartLimits};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use sqlx::any::AnyPoolOptions;
@@ -47,23 +51,40 @@ pub struct Settings {
     /// The pool's size: at most this many requests hold a connection at once;
     /// the others wait for one (asynchronously).
     pub max_connections: u32,
+    /// Where `POST /upload` stores files; made at startup if missing.
+    pub upload_dir: PathBuf,
+    /// The largest file `POST /upload` accepts, in bytes (413 beyond).
+    pub max_upload_size: u64,
 }
 
 impl Settings {
     /// The default database: `orders.db` in the working directory.
     pub const DEFAULT_DATABASE_URL: &str = "sqlite://orders.db?mode=rwc";
 
-    /// `database_url` with a pool of 10 connections.
+    /// The largest upload by default: 1 GiB.
+    pub const DEFAULT_MAX_UPLOAD_SIZE: u64 = 1024 * 1024 * 1024;
+
+    /// `database_url` with a pool of 10 connections, uploads stored in
+    /// `orders-uploads` under the system's temporary directory.
     pub fn new(database_url: impl Into<String>) -> Self {
-        Settings { database_url: database_url.into(), max_connections: 10 }
+        Settings {
+            database_url: database_url.into(),
+            max_connections: 10,
+            upload_dir: std::env::temp_dir().join("orders-uploads"),
+            max_upload_size: Self::DEFAULT_MAX_UPLOAD_SIZE,
+        }
     }
 
-    /// `DATABASE_URL` (default [`Settings::DEFAULT_DATABASE_URL`]) and
+    /// `DATABASE_URL` (default [`Settings::DEFAULT_DATABASE_URL`]),
     /// `DATABASE_MAX_CONNECTIONS` (default 10; a whole number from 1 up, or
-    /// an error that names the variable).
+    /// an error that names the variable) and `UPLOAD_DIR` (default as in
+    /// [`Settings::new`]).
     pub fn from_env() -> Result<Self, String> {
         let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| Self::DEFAULT_DATABASE_URL.to_owned());
         let mut settings = Settings::new(url);
+        if let Some(dir) = std::env::var_os("UPLOAD_DIR") {
+            settings.upload_dir = dir.into();
+        }
         if let Ok(max) = std::env::var("DATABASE_MAX_CONNECTIONS") {
             settings.max_connections = match max.parse() {
                 Ok(max) if max >= 1 => max,
@@ -234,6 +255,7 @@ async fn index() -> Json<Value> {
             "GET /orders/events": "the caller's new orders as server-sent events (Last-Event-ID resumes)",
             "POST /purchase?item_id=": "buy item 1 or 2 from the caller's balance",
             "GET /outbox": "the emails sent so far",
+            "POST /upload": "multipart form: description and file; stored in the upload folder",
             "GET /static/": "the example's static files (static/)",
         },
     }))
@@ -591,13 +613,62 @@ async fn timing(request: Request, next: Next) -> Response {
     response
 }
 
+/// Where uploads go, and how each stored file is named.
+pub struct Uploads {
+    dir: PathBuf,
+    stored: AtomicU64,
+}
+
+impl Uploads {
+    /// A name of the server's choosing: the client's filename is only a
+    /// hint (it may hold `..` or `/`), so only its safe characters are kept.
+    fn name_for(&self, filename: Option<&str>) -> String {
+        let hint: String = filename
+            .unwrap_or("upload")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .take(64)
+            .collect();
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_micros());
+        let serial = self.stored.fetch_add(1, Ordering::Relaxed);
+        format!("{stamp}-{serial}-{}", hint.trim_start_matches('.'))
+    }
+}
+
+/// Stores the uploaded `file` in the upload folder. brisk spools a file
+/// past 1 MiB to a temporary file as it arrives, so a large upload never
+/// sits in memory; `save_to` then copies it with async file I/O.
+#[post("/upload", status_code = 201, tags = ["uploads"])]
+async fn upload(
+    #[form(min_length = 1, max_length = 500)] description: String,
+    #[file] mut file: UploadFile,
+    uploads: State<Uploads>,
+) -> Result<Json<Value>, HttpError> {
+    let stored = uploads.name_for(file.filename());
+    let size = file.save_to(uploads.dir.join(&stored)).await.map_err(|err| {
+        tracing::error!(error = %err, dir = %uploads.dir.display(), "could not store an upload");
+        HttpError::internal()
+    })?;
+    Ok(Json(json!({
+        "filename": file.filename(),
+        "size": size,
+        "description": description,
+        "stored_as": stored,
+    })))
+}
+
 /// Opens the pool and migrates before the first request; closes it after
 /// the last one (and after pending background tasks).
 #[lifespan]
 async fn lifespan(settings: Settings) -> Result<AppState, sqlx::Error> {
     let database = Database::open(&settings).await?;
     tracing::info!(sqlite = database.sqlite, max_connections = settings.max_connections, "database ready");
-    yield_!(AppState::new().with(database.clone()));
+    tokio::fs::create_dir_all(&settings.upload_dir).await?;
+    let uploads = Uploads { dir: settings.upload_dir.clone(), stored: AtomicU64::new(0) };
+    tracing::info!(dir = %uploads.dir.display(), "uploads folder ready");
+    yield_!(AppState::new().with(database.clone()).with(uploads));
     database.pool.close().await;
     tracing::info!("database pool closed");
 }
@@ -623,7 +694,13 @@ fn orders() -> Router {
 
 /// The app on the database `settings` names.
 pub fn app(settings: Settings) -> App {
+    // The multipart body may be a little larger than its file: the
+    // description, boundaries and part headers.
+    let uploads = MultipartLimits::default()
+        .max_file_size(settings.max_upload_size)
+        .max_body_size(settings.max_upload_size + 64 * 1024);
     App::new()
+        .multipart_limits(uploads)
         .lifespan(lifespan(settings))
         // Every request gets an `x-request-id` (the client's, or a new UUID),
         // and its response carries it back: one id to find in both logs.
@@ -633,7 +710,7 @@ pub fn app(settings: Settings) -> App {
         .middleware(timing)
         .exception_handler(insufficient_funds)
         .exception_handler(purchase_errors)
-        .routes(routes![index, outbox, purchase])
+        .routes(routes![index, outbox, purchase, upload])
         .include(users())
         .include(orders())
         // The example's own folder, wherever the binary is started from.
