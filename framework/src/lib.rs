@@ -58,7 +58,7 @@ pub use limits::MultipartLimits;
 pub use middleware::{Cors, GZip, TrustedHost};
 pub use request::Request;
 pub use response::{
-    Cookie, Html, IntoResponse, Json, Redirect, Response, ResponseHeaders, StreamingResponse,
+    Cookie, FileResponse, Html, IntoResponse, Json, Redirect, Response, ResponseHeaders, StreamingResponse,
 };
 pub use routing::{Route, RouteInfo, Router};
 pub use state::State;
@@ -94,6 +94,7 @@ pub mod __private {
         json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
+    pub use crate::response::file::{FileRequest, ResolveFile};
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
     pub use crate::{IntoResponse, Request, Response};
     pub use http::{Method, StatusCode};

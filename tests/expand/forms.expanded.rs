@@ -106,3 +106,33 @@ impl ::brisk::__private::Endpoint for upload {
         ::brisk::__private::IntoResponse::into_response(output)
     }
 }
+async fn report() -> Result<brisk::response::FileResponse, HttpError> {
+    brisk::response::FileResponse::open("report.pdf")
+        .await
+        .map_err(|_| HttpError::not_found())
+}
+/// The `GET /report` route of [`report()`]; register it with `routes![report]`.
+#[allow(non_camel_case_types)]
+struct report {}
+impl ::brisk::__private::Endpoint for report {
+    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+        method: ::brisk::__private::Method::GET,
+        path: "/report",
+        name: "report",
+        tags: &[],
+        dependencies: &[],
+    };
+    async fn call(
+        &self,
+        request: ::brisk::__private::Request,
+    ) -> ::brisk::__private::Response {
+        let handler = report;
+        let file_request = ::brisk::__private::FileRequest::capture(
+            request.method(),
+            request.headers(),
+        );
+        let output = handler().await;
+        let output = ::brisk::__private::ResolveFile::resolve(output, &file_request);
+        ::brisk::__private::IntoResponse::into_response(output)
+    }
+}

@@ -22,3 +22,9 @@ async fn upload(
 ) -> String {
     format!("{description} {} {:?} {}", contact.email, file.filename(), extras.len())
 }
+
+// A file route: the conditional headers are copied before the handler runs.
+#[get("/report")]
+async fn report() -> Result<brisk::response::FileResponse, HttpError> {
+    brisk::response::FileResponse::open("report.pdf").await.map_err(|_| HttpError::not_found())
+}

@@ -138,6 +138,25 @@ pub(crate) fn generate(
     } else {
         quote! { #request }
     };
+    // A `FileResponse` answers the request's conditional headers: they
+    // are copied before the handler (which may own the request) runs.
+    let (capture, resolve) = if returns_file(function) {
+        let file_request = Ident::new("file_request", Span::mixed_site());
+        (
+            quote! {
+                let #file_request = ::brisk::__private::FileRequest::capture(#request.method(), #request.headers());
+            },
+            quote_spanned! {output_span=>
+                let output = ::brisk::__private::ResolveFile::resolve(output, &#file_request);
+            },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
+    let request_pattern = match (returns_file(function), request_pattern.to_string().as_str()) {
+        (true, "_") => quote! { #request },
+        _ => request_pattern,
+    };
     let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
     let tags = &args.tags;
@@ -165,15 +184,33 @@ pub(crate) fn generate(
             async fn call(&self, #request_pattern: ::brisk::__private::Request) -> ::brisk::__private::Response {
                 #statics
                 let #handler_fn = #name;
+                #capture
                 #errors_decl
                 #side_effects
                 #(#extractions)*
                 #take_teardowns
                 #guard
                 let output = #call;
+                #resolve
                 #respond
             }
         }
+    }
+}
+
+/// Whether the declared return type names `FileResponse` anywhere (as in
+/// `Result<FileResponse, HttpError>`).
+fn returns_file(function: &ItemFn) -> bool {
+    fn names_file(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == "FileResponse",
+            proc_macro2::TokenTree::Group(group) => names_file(group.stream()),
+            _ => false,
+        })
+    }
+    match &function.sig.output {
+        ReturnType::Type(_, ty) => names_file(quote! { #ty }),
+        ReturnType::Default => false,
     }
 }
 

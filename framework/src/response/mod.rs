@@ -1,6 +1,7 @@
 //! Turning what a handler returns into an HTTP response.
 
 mod cookie;
+pub(crate) mod file;
 mod headers;
 mod into_response;
 mod json;
@@ -9,6 +10,7 @@ mod sse;
 mod streaming;
 
 pub use cookie::{Cookie, SameSite};
+pub use file::FileResponse;
 pub use headers::ResponseHeaders;
 
 pub use into_response::{IntoHeaders, IntoResponse};

@@ -8,7 +8,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
 use http::HeaderValue;
 use percent_encoding::percent_decode_str;
 use tower_http::services::ServeDir;
@@ -16,6 +15,7 @@ use tower_service::Service;
 
 use crate::body::Body;
 use crate::errors::HttpError;
+use crate::response::file::{Spec, byte_ranges_body, parse_ranges, resolve};
 use crate::response::{IntoResponse, Response};
 
 /// A directory served under a prefix with [`App::mount_static`](crate::App::mount_static).
@@ -177,67 +177,14 @@ const CONDITIONS: [http::header::HeaderName; 4] = [
     http::header::IF_UNMODIFIED_SINCE,
 ];
 
-/// At most this many ranges in one request; more, and the whole file
-/// answers (RFC 9110 lets a server ignore a `Range`), so that a client
-/// cannot make one small file into a huge response.
-const MAX_RANGES: usize = 16;
-
-/// A byte range as written: `a-b`, `a-` or `-n` (the last n bytes).
-#[derive(Clone, Copy, Debug)]
-enum Spec {
-    From(u64, Option<u64>),
-    Last(u64),
-}
-
-/// The specs of a `GET` whose `Range` asks for two or more byte ranges;
-/// `None` for anything else (one range, another unit, bad syntax), which
-/// ServeDir answers.
+/// The specs of a `GET` whose `Range` asks for two or more byte ranges
+/// (or whose set is invalid); `None` for anything else (one range, another
+/// unit, bad syntax, too many), which ServeDir answers.
 fn several_ranges(request: &http::Request<Body>) -> Option<Vec<Spec>> {
     if request.method() != http::Method::GET && request.method() != http::Method::HEAD {
         return None;
     }
-    let value = request.headers().get(http::header::RANGE)?.to_str().ok()?;
-    let specs = value.trim().strip_prefix("bytes=")?;
-    let mut parsed = Vec::new();
-    for spec in specs.split(',') {
-        let (start, end) = spec.trim().split_once('-')?;
-        let number = |text: &str| text.trim().parse::<u64>().ok();
-        parsed.push(match (start.trim().is_empty(), end.trim().is_empty()) {
-            (true, false) => Spec::Last(number(end)?),
-            (false, true) => Spec::From(number(start)?, None),
-            (false, false) => {
-                let (first, last) = (number(start)?, number(end)?);
-                if last < first {
-                    // An invalid range-spec makes the set invalid: 416, as ServeDir answers one alone.
-                    return Some(Vec::new());
-                }
-                Spec::From(first, Some(last))
-            }
-            (true, true) => return None,
-        });
-    }
-    (parsed.len() >= 2 && parsed.len() <= MAX_RANGES).then_some(parsed)
-}
-
-/// Each spec as `start..=end` within a file of `size` bytes; the
-/// unsatisfiable ones left out.
-fn resolve(specs: &[Spec], size: u64) -> Vec<(u64, u64)> {
-    if size == 0 {
-        // No byte of an empty file can be selected (RFC 9110, 14.1.2).
-        return Vec::new();
-    }
-    specs
-        .iter()
-        .filter_map(|spec| match *spec {
-            Spec::From(start, _) if start >= size => None,
-            Spec::From(start, end) => {
-                let end = end.map_or(size - 1, |end| end.min(size - 1));
-                (start <= end).then_some((start, end))
-            }
-            Spec::Last(0) => None,
-            Spec::Last(count) => Some((size.saturating_sub(count), size - 1)),
-        })
-        .collect()
+    parse_ranges(request.headers().get(http::header::RANGE)?).filter(|specs| specs.len() != 1)
 }
 
 /// `206 Partial Content` as `multipart/byteranges` (RFC 9110, 14.6), read
@@ -284,40 +231,17 @@ async fn byte_ranges(
         .get(http::header::CONTENT_TYPE)
         .cloned()
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let boundary = boundary();
-    let part_heads: Vec<Bytes> = ranges
-        .iter()
-        .map(|(start, end)| {
-            let content_type = String::from_utf8_lossy(content_type.as_bytes());
-            Bytes::from(format!(
-                "\r\n--{boundary}\r\nContent-Type: {content_type}\r\nContent-Range: bytes {start}-{end}/{size}\r\n\r\n"
-            ))
-        })
-        .collect();
-    let closing = Bytes::from(format!("\r\n--{boundary}--\r\n"));
-    let length: u64 = part_heads.iter().map(|h| h.len() as u64).sum::<u64>()
-        + ranges.iter().map(|(start, end)| end - start + 1).sum::<u64>()
-        + closing.len() as u64;
     let heads_only = request.method() == http::Method::HEAD;
     let opened = match tokio::fs::File::open(file).await {
         Ok(opened) => opened,
         Err(_) => return HttpError::not_found().into_response(),
     };
-    let parts = part_heads.into_iter().zip(ranges).collect::<std::collections::VecDeque<_>>();
-    let body = futures_util::stream::unfold(
-        Parts { file: opened, parts, current: None, closing: Some(closing) },
-        Parts::next,
-    );
-    let body = match heads_only {
-        true => Body::empty(),
-        false => Body::from_http_body(http_body_util::StreamBody::new(body)),
-    };
+    let (body, length, kind) = byte_ranges_body(opened, ranges, &content_type, size);
+    let body = if heads_only { Body::empty() } else { body };
     let mut response = Response::new(body);
     *response.status_mut() = http::StatusCode::PARTIAL_CONTENT;
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::try_from(format!("multipart/byteranges; boundary={boundary}")) {
-        headers.insert(http::header::CONTENT_TYPE, value);
-    }
+    headers.insert(http::header::CONTENT_TYPE, kind);
     headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
     for name in [http::header::ETAG, http::header::LAST_MODIFIED, http::header::ACCEPT_RANGES] {
         if let Some(value) = head.headers().get(&name) {
@@ -325,58 +249,6 @@ async fn byte_ranges(
         }
     }
     response
-}
-
-/// A boundary no part's bytes will contain by chance: 32 hex digits.
-fn boundary() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
-    );
-    let high = hasher.finish();
-    hasher.write_u64(high);
-    format!("{high:016x}{:016x}", hasher.finish())
-}
-
-/// The multipart body, one frame at a time: a part's head, then its bytes
-/// in chunks of at most 64 KiB, then the next part; the closing delimiter last.
-struct Parts {
-    file: tokio::fs::File,
-    parts: std::collections::VecDeque<(Bytes, (u64, u64))>,
-    /// The next byte to send of the current part, and its last.
-    current: Option<(u64, u64)>,
-    closing: Option<Bytes>,
-}
-
-impl Parts {
-    async fn next(mut self) -> Option<(Result<http_body::Frame<Bytes>, std::io::Error>, Parts)> {
-        use tokio::io::{AsyncReadExt, AsyncSeekExt};
-        if let Some((at, end)) = self.current {
-            let length = (end.saturating_sub(at) + 1).min(64 * 1024) as usize;
-            let mut chunk = vec![0; length];
-            let read = async {
-                self.file.seek(std::io::SeekFrom::Start(at)).await?;
-                self.file.read_exact(&mut chunk).await
-            };
-            if let Err(err) = read.await {
-                // The file shrank while being sent: the body ends in error.
-                return Some((
-                    Err(err),
-                    Parts { current: None, parts: Default::default(), closing: None, ..self },
-                ));
-            }
-            let next = at + length as u64;
-            self.current = (next <= end).then_some((next, end));
-            return Some((Ok(http_body::Frame::data(Bytes::from(chunk))), self));
-        }
-        if let Some((head, range)) = self.parts.pop_front() {
-            self.current = Some(range);
-            return Some((Ok(http_body::Frame::data(head)), self));
-        }
-        let closing = self.closing.take()?;
-        Some((Ok(http_body::Frame::data(closing)), self))
-    }
 }
 
 /// Whether `file` (which exists) resolves to a place under `root`.
