@@ -67,7 +67,7 @@ impl From<Response> for Rejection {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an extractor brisk knows",
     label = "brisk cannot tell where this parameter comes from",
-    note = "annotate the parameter with #[query], #[path], #[header], #[cookie] or #[body], or implement `brisk::extract::FromRequest` for `{Self}`"
+    note = "annotate the parameter with #[query], #[path], #[header], #[cookie], #[form], #[file] or #[body], or implement `brisk::extract::FromRequest` for `{Self}`"
 )]
 pub trait FromRequest: Sized + Send {
     /// Extracts the value, possibly reading the body.
