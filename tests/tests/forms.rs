@@ -241,3 +241,34 @@ async fn a_dependency_and_its_handler_read_the_same_form() {
         client.post("/profile").form(&[("csrf_token", "forged"), ("display_name", "Ada")]).send().await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[depends]
+async fn form_owner(#[form] owner: String) -> String {
+    owner
+}
+
+/// The handler takes `owner` too, and through its dependency: one field.
+#[post("/transfer")]
+async fn transfer(
+    #[depends(form_owner)] checked: String,
+    #[form] owner: String,
+    #[form] amount: u32,
+) -> String {
+    format!("{checked} {owner} {amount}")
+}
+
+#[tokio::test]
+async fn a_field_shared_with_a_dependency_is_reported_once() {
+    let client = TestClient::new(App::new().routes(routes![transfer]));
+    let response = client.post("/transfer").form(&[("amount", "x")]).send().await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let detail = response.json::<Value>()["detail"].clone();
+    let reported: Vec<_> =
+        detail.as_array().unwrap().iter().map(|e| (e["loc"].clone(), e["type"].clone())).collect();
+    assert_eq!(
+        reported,
+        [(json!(["body", "owner"]), json!("missing")), (json!(["body", "amount"]), json!("int_parsing"))]
+    );
+    let response = client.post("/transfer").form(&[("owner", "ada"), ("amount", "5")]).send().await;
+    assert_eq!(response.text(), "ada ada 5");
+}

@@ -212,9 +212,10 @@ async fn a_range_over_a_real_socket() {
 async fn ranges_of_an_empty_file_and_invalid_sets_are_416() {
     let tree = Tree::new();
     let client = client(&tree.root());
-    for range in ["bytes=-1,-2", "bytes=0-1,2-3"] {
+    for range in ["bytes=-1,-2", "bytes=0-1,2-3", "bytes=0-", "bytes=-5", "bytes=0-0"] {
         let response = client.get("/static/empty.txt").header("range", range).send().await;
         assert_eq!(response.status(), StatusCode::RANGE_NOT_SATISFIABLE, "{range}");
+        assert_eq!(response.header("content-range"), Some("bytes */0"), "{range}");
     }
     let response = client.get("/static/hello.txt").header("range", "bytes=5-2,7-8").send().await;
     assert_eq!(response.status(), StatusCode::RANGE_NOT_SATISFIABLE);

@@ -108,6 +108,15 @@ impl Errors {
             tracing::error!(target: "brisk::extract", "an extractor failed without saying why");
             return crate::errors::internal_error_response();
         }
-        crate::errors::error_response(RequestValidationError::new(self.items))
+        // A parameter that a dependency and the handler both take (the
+        // same form field, the same header) fails for each: FastAPI lists
+        // such a shared parameter once, and so does brisk.
+        let mut items: Vec<ErrorItem> = Vec::with_capacity(self.items.len());
+        for item in self.items {
+            if !items.contains(&item) {
+                items.push(item);
+            }
+        }
+        crate::errors::error_response(RequestValidationError::new(items))
     }
 }

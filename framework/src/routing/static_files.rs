@@ -147,26 +147,43 @@ fn head_of(request: &http::Request<Body>) -> http::Request<Body> {
 /// Where ServeDir's single ranges part from RFC 9110, fixes the `Range`
 /// before it sees it: a unit other than `bytes` is ignored (14.2: "MUST
 /// ignore"), and a suffix longer than the file (`bytes=-500` of 20 bytes)
-/// selects the whole file (14.1.2), where ServeDir would answer 416.
-async fn normalize_single_range(files: &mut ServeDir, request: &mut http::Request<Body>) {
-    let Some(range) = request.headers().get(http::header::RANGE) else { return };
+/// selects the whole file (14.1.2), where ServeDir would answer 416. No
+/// range of an empty file is satisfiable: that is a 416 here, where
+/// ServeDir would answer `bytes=0-` with a 206 of a negative range.
+async fn normalize_single_range(files: &mut ServeDir, request: &mut http::Request<Body>) -> Option<Response> {
+    let range = request.headers().get(http::header::RANGE)?;
     let text = range.to_str().unwrap_or_default().trim();
     let Some(specs) = text.strip_prefix("bytes=") else {
         request.headers_mut().remove(http::header::RANGE);
-        return;
+        return None;
     };
-    let Some(suffix) = specs.trim().strip_prefix('-').and_then(|n| n.trim().parse::<u64>().ok()) else {
-        return;
-    };
+    let suffix = specs.trim().strip_prefix('-').and_then(|n| n.trim().parse::<u64>().ok());
     let head = call(files, head_of(request)).await;
-    let size =
-        head.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if let Some(size) = size
-        && size > 0
-        && suffix >= size
-    {
+    if head.status() != http::StatusCode::OK {
+        return None;
+    }
+    let size = head
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())?;
+    // Preconditions come before ranges (RFC 9110, 13.2.2): with any, ServeDir answers.
+    if size == 0 && !CONDITIONS.iter().any(|name| request.headers().contains_key(name)) {
+        return Some(unsatisfiable(0));
+    }
+    if suffix.is_some_and(|suffix| suffix >= size) {
         request.headers_mut().insert(http::header::RANGE, HeaderValue::from_static("bytes=0-"));
     }
+    None
+}
+
+/// `416 Range Not Satisfiable`, with the size the client can ask within.
+fn unsatisfiable(size: u64) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = http::StatusCode::RANGE_NOT_SATISFIABLE;
+    if let Ok(value) = HeaderValue::try_from(format!("bytes */{size}")) {
+        response.headers_mut().insert(http::header::CONTENT_RANGE, value);
+    }
+    response
 }
 
 /// The preconditions ServeDir evaluates (RFC 9110, 13.1).
@@ -219,12 +236,7 @@ async fn byte_ranges(
     };
     let ranges = resolve(&specs, size);
     if ranges.is_empty() {
-        let mut response = Response::new(Body::empty());
-        *response.status_mut() = http::StatusCode::RANGE_NOT_SATISFIABLE;
-        if let Ok(value) = HeaderValue::try_from(format!("bytes */{size}")) {
-            response.headers_mut().insert(http::header::CONTENT_RANGE, value);
-        }
-        return response;
+        return unsatisfiable(size);
     }
     let content_type = head
         .headers()
@@ -294,9 +306,11 @@ impl Service<http::Request<Body>> for StaticService {
                     request.headers_mut().remove(http::header::RANGE);
                 }
             }
-            normalize_single_range(&mut files, &mut request).await;
             if let Some(ranges) = several_ranges(&request) {
                 return Ok(byte_ranges(&mut files, request, &file, ranges).await);
+            }
+            if let Some(refused) = normalize_single_range(&mut files, &mut request).await {
+                return Ok(refused);
             }
             // ServeDir's redirects (a directory without its slash) know only
             // the path it saw: put back the prefixes it was mounted under.
