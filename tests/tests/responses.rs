@@ -188,3 +188,24 @@ async fn plain_fn_handlers_leave_the_event_loop_thread() {
     let handler_thread = client.get("/thread").send().await.text();
     assert_ne!(loop_thread, handler_thread, "a plain fn must run on the blocking pool");
 }
+
+#[get("/raw/vec")]
+async fn raw_vec() -> Vec<u8> {
+    vec![0, 159, 146, 150]
+}
+
+#[get("/raw/bytes")]
+async fn raw_bytes() -> bytes::Bytes {
+    bytes::Bytes::from_static(b"\x89PNG")
+}
+
+#[tokio::test]
+async fn raw_bytes_are_octet_streams() {
+    let client = TestClient::new(App::new().routes(routes![raw_vec, raw_bytes]));
+    let response = client.get("/raw/vec").send().await;
+    assert_eq!(response.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(response.bytes().as_ref(), [0, 159, 146, 150]);
+    let response = client.get("/raw/bytes").send().await;
+    assert_eq!(response.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(response.bytes().as_ref(), b"\x89PNG");
+}
