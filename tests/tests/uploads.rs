@@ -486,3 +486,46 @@ async fn a_multipart_parameter_keeps_the_limits() {
         assert!(detail.contains(words), "{detail:?} should name the {words}");
     }
 }
+
+#[depends]
+async fn checked_avatar(#[file] avatar: UploadFile) -> Result<u64, HttpError> {
+    match avatar.content_type() {
+        Some("image/png") => Ok(avatar.size()),
+        _ => Err(HttpError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "avatars are PNG")),
+    }
+}
+
+/// The dependency checks the file, then the handler reads it: one file for both.
+#[post("/avatar")]
+async fn avatar(#[depends(checked_avatar)] checked: u64, #[file] mut avatar: UploadFile) -> Json<Value> {
+    avatar.seek(2).await.unwrap();
+    let saved = std::env::temp_dir().join(format!("brisk-avatar-{}", std::process::id()));
+    avatar.save_to(&saved).await.unwrap();
+    let _ = tokio::fs::remove_file(&saved).await;
+    // Saving does not move the read position.
+    let next = avatar.read(3).await.unwrap();
+    Json(json!({ "checked": checked, "size": avatar.size(), "after_seek": next.to_vec() }))
+}
+
+#[tokio::test]
+async fn a_dependency_and_its_handler_share_one_upload() {
+    let spool = Spool::new();
+    let client = TestClient::new(App::new().routes(routes![avatar]).multipart_limits(spool.limits()));
+    for len in [100, 5000] {
+        let content = pattern(len);
+        let form = MultipartForm::new().file("avatar", "me.png", "image/png", &content);
+        let response = client.post("/avatar").multipart(form).send().await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text());
+        assert_eq!(
+            response.json::<Value>(),
+            json!({ "checked": len, "size": len, "after_seek": content[2..5] }),
+            "len {len}"
+        );
+        assert_eq!(open_files_in(&spool.path()), 0);
+    }
+    let form = MultipartForm::new().file("avatar", "me.gif", "image/gif", "GIF89a");
+    assert_eq!(
+        client.post("/avatar").multipart(form).send().await.status(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+}

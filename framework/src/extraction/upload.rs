@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
 use super::Errors;
 use super::multipart::Field;
@@ -34,8 +34,13 @@ const CHUNK: usize = 64 * 1024;
 /// [`spool_threshold`](crate::MultipartLimits::spool_threshold) (1 MiB by
 /// default) and in an unnamed temporary file past it, written as it
 /// arrives, so the whole body is never held. The temporary file is removed
-/// by the operating system when the `UploadFile` is dropped: when the
-/// request ends, however it ends (response, error, panic, disconnect).
+/// by the operating system when the last handle to it closes: when the
+/// request ends, however it ends (response, error, panic, disconnect),
+/// unless the handler keeps a clone (a background task, say).
+///
+/// A dependency and its handler that both take `#[file] avatar` get the
+/// same file. Clones are cheap (the bytes are shared) and each has its own
+/// read position.
 /// Size limits answer 413; see [`MultipartLimits`](crate::MultipartLimits).
 ///
 /// ```
@@ -56,18 +61,24 @@ const CHUNK: usize = 64 * 1024;
 ///     })))
 /// }
 /// ```
+#[derive(Clone)]
 pub struct UploadFile {
     filename: Option<String>,
     content_type: Option<String>,
     headers: HeaderMap,
     size: u64,
     content: Content,
+    /// Where [`read`](Self::read) goes on from; each clone has its own.
+    position: u64,
     spool_dir: Arc<Path>,
 }
 
+/// The bytes, shared by every clone: a spooled file is read at explicit
+/// offsets, so clones never move each other's position.
+#[derive(Clone)]
 enum Content {
-    Memory { bytes: Bytes, position: usize },
-    Spooled(tokio::fs::File),
+    Memory(Bytes),
+    Spooled(Arc<std::fs::File>),
 }
 
 impl std::fmt::Debug for UploadFile {
@@ -107,60 +118,28 @@ impl UploadFile {
     /// Whether the content is held in memory (at most the spool
     /// threshold) rather than in a temporary file.
     pub fn is_in_memory(&self) -> bool {
-        matches!(self.content, Content::Memory { .. })
+        matches!(self.content, Content::Memory(_))
     }
 
-    /// The whole content, whatever has been read already. A spooled file
-    /// is read into memory: prefer [`chunks`](Self::chunks) or
+    /// The whole content, wherever the read position is. A spooled file is
+    /// read into memory: prefer [`chunks`](Self::chunks) or
     /// [`save_to`](Self::save_to) for large ones.
-    pub async fn bytes(&mut self) -> io::Result<Bytes> {
-        match &mut self.content {
-            Content::Memory { bytes, .. } => Ok(bytes.clone()),
-            Content::Spooled(file) => {
-                let position = file.stream_position().await?;
-                file.seek(SeekFrom::Start(0)).await?;
-                let mut out = Vec::with_capacity(self.size as usize);
-                file.read_to_end(&mut out).await?;
-                file.seek(SeekFrom::Start(position)).await?;
-                Ok(out.into())
-            }
-        }
+    pub async fn bytes(&self) -> io::Result<Bytes> {
+        self.read_at(0, self.size as usize).await
     }
 
-    /// Up to `max` bytes from the current position, which moves past them
+    /// Up to `max` bytes from the read position, which moves past them
     /// (FastAPI's `await file.read(size)`); empty at the end.
     pub async fn read(&mut self, max: usize) -> io::Result<Bytes> {
-        match &mut self.content {
-            Content::Memory { bytes, position } => {
-                let end = bytes.len().min(position.saturating_add(max));
-                let out = bytes.slice(*position..end);
-                *position = end;
-                Ok(out)
-            }
-            Content::Spooled(file) => {
-                let mut out = BytesMut::zeroed(max.min(self.size as usize));
-                let mut filled = 0;
-                while filled < out.len() {
-                    match file.read(&mut out[filled..]).await? {
-                        0 => break,
-                        n => filled += n,
-                    }
-                }
-                out.truncate(filled);
-                Ok(out.freeze())
-            }
-        }
+        let chunk = self.read_at(self.position, max).await?;
+        self.position += chunk.len() as u64;
+        Ok(chunk)
     }
 
-    /// Moves the read position to `offset` bytes from the start
-    /// (FastAPI's `await file.seek(offset)`).
+    /// Moves the read position to `offset` bytes from the start (at most
+    /// the end; FastAPI's `await file.seek(offset)`).
     pub async fn seek(&mut self, offset: u64) -> io::Result<()> {
-        match &mut self.content {
-            Content::Memory { bytes, position } => *position = (offset as usize).min(bytes.len()),
-            Content::Spooled(file) => {
-                file.seek(SeekFrom::Start(offset)).await?;
-            }
-        }
+        self.position = offset.min(self.size);
         Ok(())
     }
 
@@ -168,49 +147,72 @@ impl UploadFile {
     /// start: hand it to a [`StreamingResponse`](crate::StreamingResponse),
     /// a hasher or an object store without holding the file in memory.
     pub fn chunks(self) -> impl futures_util::Stream<Item = io::Result<Bytes>> + Send + 'static {
-        futures_util::stream::try_unfold((self, true), |(mut file, first)| async move {
-            if first {
-                file.seek(0).await?;
-            }
-            let chunk = file.read(CHUNK).await?;
-            Ok((!chunk.is_empty()).then_some((chunk, (file, false))))
+        futures_util::stream::try_unfold((self, 0u64), |(file, offset)| async move {
+            let chunk = file.read_at(offset, CHUNK).await?;
+            let next = offset + chunk.len() as u64;
+            Ok((!chunk.is_empty()).then_some((chunk, (file, next))))
         })
     }
 
     /// Writes the whole content to a new file at `path` (replacing one that
     /// is there), and returns the number of bytes written. Asynchronous:
-    /// the copy runs on tokio's file I/O, never blocking the executor.
-    pub async fn save_to(&mut self, path: impl AsRef<Path>) -> io::Result<u64> {
+    /// the copy runs on tokio's file I/O and the blocking pool, never
+    /// blocking the executor. The read position does not move.
+    pub async fn save_to(&self, path: impl AsRef<Path>) -> io::Result<u64> {
         let mut out = tokio::fs::File::create(path).await?;
-        let written = match &mut self.content {
-            Content::Memory { bytes, .. } => {
-                out.write_all(bytes).await?;
-                bytes.len() as u64
+        let mut offset = 0;
+        loop {
+            let chunk = self.read_at(offset, CHUNK).await?;
+            if chunk.is_empty() {
+                break;
             }
-            Content::Spooled(file) => {
-                file.seek(SeekFrom::Start(0)).await?;
-                tokio::io::copy(file, &mut out).await?
-            }
-        };
+            out.write_all(&chunk).await?;
+            offset += chunk.len() as u64;
+        }
         out.flush().await?;
-        Ok(written)
+        Ok(offset)
     }
 
     /// The content as a file, positioned at its start. A file still in
     /// memory is written to an unnamed temporary file first (in the
     /// spool directory); either way the file has no name, and disappears
-    /// when the handle is closed.
-    pub async fn into_file(mut self) -> io::Result<tokio::fs::File> {
-        if let Content::Memory { bytes, .. } = &self.content {
-            let bytes = bytes.clone();
-            let mut file = temp_file(&self.spool_dir).await?;
-            file.write_all(&bytes).await?;
-            file.flush().await?;
-            self.content = Content::Spooled(file);
-        }
-        let Content::Spooled(mut file) = self.content else { unreachable!("spooled above") };
+    /// when the last handle to it is closed.
+    pub async fn into_file(self) -> io::Result<tokio::fs::File> {
+        let mut file = match self.content {
+            Content::Memory(bytes) => {
+                let mut file = temp_file(&self.spool_dir).await?;
+                file.write_all(&bytes).await?;
+                file.flush().await?;
+                file
+            }
+            Content::Spooled(shared) => {
+                let own = match Arc::try_unwrap(shared) {
+                    Ok(file) => file,
+                    Err(shared) => tokio::task::spawn_blocking(move || shared.try_clone())
+                        .await
+                        .map_err(io::Error::other)??,
+                };
+                tokio::fs::File::from_std(own)
+            }
+        };
         file.seek(SeekFrom::Start(0)).await?;
         Ok(file)
+    }
+
+    /// Up to `max` bytes from `offset`; a spooled file is read on the
+    /// blocking pool, at the offset, so no handle's position matters.
+    async fn read_at(&self, offset: u64, max: usize) -> io::Result<Bytes> {
+        let start = offset.min(self.size);
+        let length = (self.size - start).min(max as u64) as usize;
+        match &self.content {
+            Content::Memory(bytes) => Ok(bytes.slice(start as usize..start as usize + length)),
+            Content::Spooled(file) => {
+                let file = file.clone();
+                tokio::task::spawn_blocking(move || read_exact_at(&file, start, length))
+                    .await
+                    .map_err(io::Error::other)?
+            }
+        }
     }
 
     /// Receives a file part, spooling it past the threshold. Errors: the
@@ -243,12 +245,11 @@ impl UploadFile {
         let content = match spooled {
             Some(mut file) => {
                 file.flush().await.map_err(spool_failed)?;
-                file.seek(SeekFrom::Start(0)).await.map_err(spool_failed)?;
-                Content::Spooled(file)
+                Content::Spooled(Arc::new(file.into_std().await))
             }
-            None => Content::Memory { bytes: memory.freeze(), position: 0 },
+            None => Content::Memory(memory.freeze()),
         };
-        Ok(UploadFile { filename, content_type, headers, size, content, spool_dir })
+        Ok(UploadFile { filename, content_type, headers, size, content, position: 0, spool_dir })
     }
 
     /// A browser posts an untouched file input as a part with an empty
@@ -256,6 +257,26 @@ impl UploadFile {
     pub(crate) fn is_empty_input(&self) -> bool {
         self.size == 0 && self.filename.as_deref().is_none_or(str::is_empty)
     }
+}
+
+/// Exactly `length` bytes at `offset` (fewer only if the file shrank).
+fn read_exact_at(file: &std::fs::File, offset: u64, length: usize) -> io::Result<Bytes> {
+    let mut out = vec![0; length];
+    let mut filled = 0;
+    while filled < length {
+        #[cfg(unix)]
+        let read = std::os::unix::fs::FileExt::read_at(file, &mut out[filled..], offset + filled as u64);
+        #[cfg(windows)]
+        let read = std::os::windows::fs::FileExt::seek_read(file, &mut out[filled..], offset + filled as u64);
+        match read {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    out.truncate(filled);
+    Ok(out.into())
 }
 
 /// An unnamed temporary file in `dir`: opened on the blocking pool (the
@@ -274,8 +295,9 @@ fn spool_failed(err: io::Error) -> HttpError {
 }
 
 /// The files of the request's multipart body, by part name, kept in its
-/// extensions once read. Shared so the extensions can hold it (they need
-/// `Clone`); each `#[file]` parameter takes its files out.
+/// extensions once read (behind an `Arc`: the extensions need `Clone`).
+/// Each `#[file]` parameter gets clones, which share the bytes; the last
+/// one dropped, at the latest when the request ends, removes a spooled file.
 #[derive(Clone, Default)]
 pub(crate) struct UploadFiles(Arc<Mutex<Vec<(String, UploadFile)>>>);
 
@@ -284,21 +306,12 @@ impl UploadFiles {
         UploadFiles(Arc::new(Mutex::new(files)))
     }
 
-    fn take(&self, name: &str, all: bool) -> Vec<UploadFile> {
-        let mut files = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut taken = Vec::new();
-        let mut index = 0;
-        while index < files.len() {
-            if files[index].0 == name {
-                taken.push(files.remove(index).1);
-                if !all {
-                    break;
-                }
-            } else {
-                index += 1;
-            }
-        }
-        taken
+    /// The files of part `name` (the first only, unless `all`): clones, so
+    /// a dependency and its handler that both take the file both get it.
+    fn get(&self, name: &str, all: bool) -> Vec<UploadFile> {
+        let files = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut found = files.iter().filter(|(part, _)| part == name).map(|(_, file)| file.clone());
+        if all { found.collect() } else { found.next().into_iter().collect() }
     }
 }
 
@@ -344,7 +357,7 @@ impl FromUploads for Vec<UploadFile> {
 /// absent required file and `value_error` for a text part of that name.
 #[doc(hidden)]
 pub fn upload<T: FromUploads>(name: &'static str, request: &Request, errors: &mut Errors) -> Option<T> {
-    let files = request.extensions().get::<UploadFiles>().map(|files| files.take(name, T::ALL));
+    let files = request.extensions().get::<UploadFiles>().map(|files| files.get(name, T::ALL));
     let files = files.unwrap_or_default();
     if files.is_empty()
         && let Some(fields) = request.extensions().get::<super::FormFields>()

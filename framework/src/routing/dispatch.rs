@@ -128,7 +128,12 @@ fn slash_redirect(path: String, query: Option<&str>) -> Response {
 /// A HEAD answer: the GET response's headers, its length, no body.
 fn strip_body(response: Response) -> Response {
     let (mut head, body) = response.into_parts();
-    if let Some(len) = body.exact_len() {
+    // A 1xx or 204 has no length at all, and a 304's would be the 200's
+    // (RFC 9110, 8.6): only its own headers say that.
+    let bodiless = head.status.is_informational()
+        || head.status == http::StatusCode::NO_CONTENT
+        || head.status == http::StatusCode::NOT_MODIFIED;
+    if !bodiless && let Some(len) = body.exact_len() {
         head.headers.entry(http::header::CONTENT_LENGTH).or_insert_with(|| HeaderValue::from(len));
     }
     Response::from_parts(head, Body::empty())
