@@ -42,7 +42,7 @@ impl Spool {
 }
 
 #[post("/upload")]
-async fn upload(#[form] description: String, #[file] mut file: UploadFile) -> Json<Value> {
+async fn upload(#[form] description: String, #[file] file: UploadFile) -> Json<Value> {
     let content = file.bytes().await.expect("the upload to be readable");
     Json(json!({
         "filename": file.filename(),

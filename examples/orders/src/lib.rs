@@ -643,7 +643,7 @@ impl Uploads {
 #[post("/upload", status_code = 201, tags = ["uploads"])]
 async fn upload(
     #[form(min_length = 1, max_length = 500)] description: String,
-    #[file] mut file: UploadFile,
+    #[file] file: UploadFile,
     uploads: State<Uploads>,
 ) -> Result<Json<Value>, HttpError> {
     let stored = uploads.name_for(file.filename());
