@@ -246,6 +246,12 @@ impl Request {
         self.0.body.exact_len() == Some(0)
     }
 
+    /// The body's length as the client declared it (`Content-Length`),
+    /// before any of it is read.
+    pub(crate) fn declared_body_len(&self) -> Option<u64> {
+        self.0.body.exact_len()
+    }
+
     /// Takes the body out of the request, leaving an empty one.
     pub fn take_body(&mut self) -> Body {
         std::mem::take(&mut self.0.body)

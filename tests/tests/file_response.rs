@@ -239,3 +239,100 @@ async fn a_status_tuple_sets_a_full_answers_status_only() {
     let response = client.get("/created/notes.txt").header("range", "bytes=0-2").send().await;
     assert_eq!((response.status(), response.text()), (StatusCode::PARTIAL_CONTENT, "012".to_owned()));
 }
+
+#[tokio::test]
+async fn range_grammar_edges_and_overlaps() {
+    let folder = folder();
+    let get = |range: &'static str| folder.client.get("/files/notes.txt").header("range", range).send();
+    for (range, status, body) in [
+        ("Bytes=0-1", 206, "01"),
+        ("BYTES=0-1", 206, "01"),
+        ("bytes=0-1,", 206, "01"),
+        ("bytes=,0-1", 206, "01"),
+        ("bytes = 0-1", 206, "01"),
+        ("bytes=0-99999999999999999999999", 206, "0123456789abcdef"),
+        ("bytes=-99999999999999999999", 206, "0123456789abcdef"),
+        ("bytes=99999999999999999999999-", 416, ""),
+        ("bytes=+1-2", 200, "0123456789abcdef"),
+        ("bytes=0-1-2", 200, "0123456789abcdef"),
+        ("bytes=-0", 416, ""),
+        ("bytes=0-0", 206, "0"),
+    ] {
+        let response = get(range).await;
+        assert_eq!((response.status().as_u16(), response.text()), (status, body.to_owned()), "{range}");
+    }
+    // Overlapping and touching ranges are merged: sixteen copies of the
+    // whole file cost one, and 0-3 with 2-5 and 6-7 is 0-7.
+    let response = get("bytes=0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-,0-").await;
+    assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(response.header("content-range"), Some("bytes 0-15/16"));
+    assert_eq!(response.text(), "0123456789abcdef");
+    let response = get("bytes=6-7, 0-3, 2-5").await;
+    assert_eq!(
+        (response.header("content-range"), response.text()),
+        (Some("bytes 0-7/16"), "01234567".to_owned())
+    );
+    let response = get("bytes=10-11, 0-1").await;
+    let body = response.text();
+    assert!(body.find("bytes 0-1/16") < body.find("bytes 10-11/16"), "sorted: {body}");
+}
+
+#[tokio::test]
+async fn if_range_needs_an_exact_validator() {
+    let folder = folder();
+    let first = folder.client.get("/files/notes.txt").send().await;
+    let modified = first.header("last-modified").unwrap().to_owned();
+    let etag = first.header("etag").unwrap().to_owned();
+    let weak = format!("W/{etag}");
+    let with = |condition: String| {
+        folder
+            .client
+            .get("/files/notes.txt")
+            .header("range", "bytes=0-1")
+            .header("if-range", &condition)
+            .send()
+    };
+    assert_eq!(with(modified.clone()).await.status(), StatusCode::PARTIAL_CONTENT);
+    for stale in [
+        "Mon, 01 Jan 2091 00:00:00 GMT".to_owned(),
+        "Thu, 01 Jan 1970 00:00:00 GMT".to_owned(),
+        "garbage".to_owned(),
+        etag.trim_matches('"').to_owned(),
+        weak,
+    ] {
+        let response = with(stale.clone()).await;
+        assert_eq!((response.status(), response.text().len()), (StatusCode::OK, 16), "If-Range: {stale}");
+    }
+}
+
+#[get("/custom")]
+async fn custom(files: State<Files>) -> Result<FileResponse, HttpError> {
+    let file = FileResponse::open(files.0.join("notes.txt")).await.map_err(|_| HttpError::not_found())?;
+    Ok(file
+        .filename("notes.txt")
+        .header("content-type", "text/csv")
+        .header("content-disposition", "inline")
+        .header("content-length", "1"))
+}
+
+#[tokio::test]
+async fn headers_set_by_hand_replace_the_computed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "0123456789abcdef").unwrap();
+    let client =
+        TestClient::new(App::new().routes(routes![custom, download]).state(Files(dir.path().to_owned())));
+    let response = client.get("/custom").send().await;
+    let all =
+        |name: &str| response.headers().get_all(name).iter().map(|v| v.to_str().unwrap()).collect::<Vec<_>>();
+    assert_eq!(all("content-type"), ["text/csv"]);
+    assert_eq!(all("content-disposition"), ["inline"]);
+    assert_eq!(all("content-length"), ["16"], "the length describes the bytes sent");
+    assert_eq!(all("etag").len(), 1);
+
+    // `%` never reaches the plain fallback, which browsers might decode.
+    let response = client.get("/download/notes.txt").query(&[("as_name", "%C3%A9.txt")]).send().await;
+    assert_eq!(
+        response.header("content-disposition"),
+        Some("attachment; filename=\"_C3_A9.txt\"; filename*=UTF-8''%25C3%25A9.txt")
+    );
+}

@@ -529,3 +529,48 @@ async fn a_dependency_and_its_handler_share_one_upload() {
         StatusCode::UNSUPPORTED_MEDIA_TYPE
     );
 }
+
+/// Asks for the next part while still holding the previous one: the
+/// handler's mistake, answered as a 500 rather than blamed on the client.
+#[post("/misuse")]
+async fn misuse(mut form: brisk::Multipart) -> Result<&'static str, HttpError> {
+    let held = form.next_field().await?;
+    let next = form.next_field().await;
+    drop(held);
+    next?;
+    Ok("unreachable")
+}
+
+#[post("/declared")]
+async fn declared(mut form: brisk::Multipart) -> Result<String, HttpError> {
+    match form.next_field().await {
+        Ok(_) => Ok("read".to_owned()),
+        Err(err) => Ok(format!("{} {err}", err.status().as_u16())),
+    }
+}
+
+#[tokio::test]
+async fn multipart_misuse_is_a_500_and_errors_read_as_their_detail() {
+    let spool = Spool::new();
+    let limits = spool.limits().max_body_size(100);
+    let client = TestClient::new(App::new().routes(routes![misuse, declared]).multipart_limits(limits));
+    let form = MultipartForm::new().text("a", "1").text("b", "2");
+    let roomy = TestClient::new(App::new().routes(routes![misuse]).multipart_limits(spool.limits()));
+    let response = roomy.post("/misuse").multipart(form).send().await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+
+    // Refused from its declared length, before the body is read: the
+    // Multipart parameter itself answers 413.
+    let form = MultipartForm::new().text("a", "x".repeat(200));
+    let response = client.post("/declared").multipart(form).send().await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.json::<Value>()["detail"], "Multipart body too large: the limit is 100 bytes");
+    // Within the declared limit, a malformed body's error reads as its detail.
+    let response = client
+        .post("/declared")
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n")
+        .send()
+        .await;
+    assert!(response.text().starts_with("400 Invalid multipart body"), "{}", response.text());
+}

@@ -255,6 +255,18 @@ fn check_body_readers(handler: &Handler, diagnostics: &mut Diagnostics) {
             );
         }
     }
+    for again in
+        handler.params.iter().filter(|p| p.source == Source::Extractor && is_multipart(&p.ty)).skip(1)
+    {
+        diagnostics.error(
+            span(again),
+            format!(
+                "`{}` streams the body, but `{}` already does: a request has one body, read once",
+                again.binding,
+                streamed.map(|p| p.binding.to_string()).unwrap_or_default()
+            ),
+        );
+    }
     if let (Some(json_body), Some(streamed)) = (json_body, streamed) {
         diagnostics.error(
             span(json_body),

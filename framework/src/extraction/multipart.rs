@@ -31,6 +31,16 @@ fn open(request: &mut Request) -> Result<multer::Multipart<'static>, HttpError> 
     let boundary = multer::parse_boundary(content_type)
         .map_err(|_| HttpError::bad_request("Invalid multipart body: the Content-Type has no boundary"))?;
     let limits = request.multipart_limits();
+    // A body declared longer than the limit is refused before it is read
+    // (and before a `100 Continue` invites it).
+    if let Some(declared) = request.declared_body_len()
+        && declared > limits.max_body_size
+    {
+        return Err(too_large(format!(
+            "Multipart body too large: the limit is {} bytes",
+            limits.max_body_size
+        )));
+    }
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limits.max_body_size));
     let stream = BodyDataStream::new(request.take_body());
@@ -51,6 +61,15 @@ pub(crate) fn error(err: multer::Error) -> HttpError {
         multer::Error::StreamReadFailed(err) => {
             tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
             HttpError::bad_request("Could not read the request body")
+        }
+        multer::Error::LockFailure => {
+            // The handler's own mistake, not the client's.
+            tracing::error!(
+                target: "brisk::extract",
+                "Multipart::next_field was called while the previous Field was still alive: \
+                 read it to its end or drop it first"
+            );
+            HttpError::internal()
         }
         other => HttpError::bad_request(format!("Invalid multipart body: {other}")),
     }
@@ -260,8 +279,12 @@ impl MultipartError {
 }
 
 impl std::fmt::Display for MultipartError {
+    /// The detail the response carries, as in "Multipart body too large: …".
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
+        match self.0.detail() {
+            serde_json::Value::String(detail) => f.write_str(detail),
+            other => write!(f, "{other}"),
+        }
     }
 }
 

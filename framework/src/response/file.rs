@@ -7,9 +7,7 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
-use ::headers::{
-    ETag, HeaderMapExt, IfMatch, IfModifiedSince, IfNoneMatch, IfRange, IfUnmodifiedSince, LastModified,
-};
+use ::headers::{ETag, HeaderMapExt, IfMatch, IfModifiedSince, IfNoneMatch, IfUnmodifiedSince, LastModified};
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
@@ -120,10 +118,14 @@ impl FileResponse {
     /// Sends it as a download named `name`: `Content-Disposition: attachment`.
     pub fn filename(mut self, name: impl AsRef<str>) -> Self {
         let name = name.as_ref();
-        let ascii: String =
-            name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+        // The fallback keeps printable ASCII but `%`, which some browsers
+        // would decode (RFC 6266, appendix D); `filename*` carries the rest.
+        let ascii: String = name
+            .chars()
+            .map(|c| if (c.is_ascii_graphic() || c == ' ') && c != '%' { c } else { '_' })
+            .collect();
         let quoted = ascii.replace('\\', "\\\\").replace('"', "\\\"");
-        let value = if name.is_ascii() && !name.chars().any(|c| c.is_ascii_control()) {
+        let value = if ascii == name {
             format!("attachment; filename=\"{quoted}\"")
         } else {
             let encoded = utf8_percent_encode(name, ATTR_CHAR);
@@ -144,13 +146,20 @@ impl FileResponse {
         self
     }
 
-    /// Adds a header (as `Cache-Control`).
+    /// Sets a header (as `Cache-Control`), replacing brisk's own of that
+    /// name: `Content-Type`, `Content-Disposition`, `ETag` or
+    /// `Last-Modified` given here are sent instead of the computed ones
+    /// (the conditional requests are still answered with the computed
+    /// validators). The length and range headers cannot be set: they
+    /// describe the bytes sent.
     ///
     /// # Panics
     /// If `name` or `value` is invalid (the code wrote them).
     pub fn header(mut self, name: &str, value: &str) -> Self {
         let name = HeaderName::try_from(name).expect("a valid header name");
-        self.headers.append(name, HeaderValue::try_from(value).expect("a valid header value"));
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_RANGE && name != header::ACCEPT_RANGES {
+            self.headers.insert(name, HeaderValue::try_from(value).expect("a valid header value"));
+        }
         self
     }
 
@@ -161,7 +170,6 @@ impl FileResponse {
 
     /// The response to `request`'s method and conditional headers.
     fn respond(self, request: &FileRequest) -> Response {
-        let last_modified = self.modified.map(LastModified::from);
         let headers = &request.headers;
         // Preconditions, in RFC 9110's order (13.2.2).
         let precondition_failed = match headers.typed_get::<IfMatch>() {
@@ -192,9 +200,7 @@ impl FileResponse {
             return self.into_response();
         }
         let Some(range) = headers.get(header::RANGE) else { return self.into_response() };
-        let current = headers
-            .typed_get::<IfRange>()
-            .is_none_or(|condition| !condition.is_modified(self.etag.as_ref(), last_modified.as_ref()));
+        let current = headers.get(header::IF_RANGE).is_none_or(|condition| self.if_range_holds(condition));
         let Some(specs) = current.then(|| parse_ranges(range)).flatten() else {
             return self.into_response();
         };
@@ -245,6 +251,25 @@ impl FileResponse {
         }
     }
 
+    /// Whether an `If-Range` names this file as it is (RFC 9110, 13.1.5):
+    /// its strong `ETag`, or exactly its `Last-Modified` date. A weak tag,
+    /// another date or anything unreadable does not: the whole file answers.
+    fn if_range_holds(&self, condition: &HeaderValue) -> bool {
+        let condition = condition.as_bytes().trim_ascii();
+        if condition.starts_with(b"\"") {
+            let ours = self.etag.as_ref().map(|etag| {
+                let mut headers = HeaderMap::new();
+                headers.typed_insert(etag.clone());
+                headers.get(header::ETAG).map(|value| value.as_bytes().to_vec())
+            });
+            return ours.flatten().is_some_and(|ours| ours == condition);
+        }
+        let Some(modified) = self.modified else { return false };
+        let mut headers = HeaderMap::new();
+        headers.typed_insert(LastModified::from(modified));
+        headers.get(header::LAST_MODIFIED).is_some_and(|ours| ours.as_bytes() == condition)
+    }
+
     /// The response's headers around the body `make` builds from the file.
     fn with_body(self, make: impl FnOnce(tokio::fs::File) -> Body) -> Response {
         let FileResponse { file, size, modified, etag, content_type, headers } = self;
@@ -259,8 +284,10 @@ impl FileResponse {
         if let Some(etag) = etag {
             out.typed_insert(etag);
         }
-        for (name, value) in &headers {
-            out.append(name, value.clone());
+        for (name, value) in headers {
+            if let Some(name) = name {
+                out.insert(name, value);
+            }
         }
         response
     }
@@ -397,21 +424,27 @@ pub(crate) enum Spec {
     Last(u64),
 }
 
-/// The byte-range specs of a `Range` header (RFC 9110, 14.1.2), or `None`
+/// The byte-range specs of a `Range` header (RFC 9110, 14.1.1), or `None`
 /// when it is to be ignored: another unit, bad syntax, or more than
-/// [`MAX_RANGES`]. An invalid spec (`5-2`) makes the whole set invalid:
-/// `Some` of no specs, which answers 416.
+/// [`MAX_RANGES`]. The unit is case-insensitive, empty list elements are
+/// skipped (5.6.1), and positions past `u64` saturate (they are past any
+/// file). An invalid spec (`5-2`) makes the whole set invalid: `Some` of no
+/// specs, which answers 416.
 pub(crate) fn parse_ranges(value: &HeaderValue) -> Option<Vec<Spec>> {
-    let specs = value.to_str().ok()?.trim().strip_prefix("bytes=")?;
+    let text = value.to_str().ok()?.trim();
+    let (unit, specs) = text.split_once('=')?;
+    if !unit.trim().eq_ignore_ascii_case("bytes") {
+        return None;
+    }
     let mut parsed = Vec::new();
-    for spec in specs.split(',') {
-        let (start, end) = spec.trim().split_once('-')?;
-        let number = |text: &str| text.trim().parse::<u64>().ok();
-        parsed.push(match (start.trim().is_empty(), end.trim().is_empty()) {
-            (true, false) => Spec::Last(number(end)?),
-            (false, true) => Spec::From(number(start)?, None),
+    for spec in specs.split(',').map(str::trim).filter(|spec| !spec.is_empty()) {
+        let (start, end) = spec.split_once('-')?;
+        let (start, end) = (start.trim(), end.trim());
+        parsed.push(match (start.is_empty(), end.is_empty()) {
+            (true, false) => Spec::Last(position(end)?),
+            (false, true) => Spec::From(position(start)?, None),
             (false, false) => {
-                let (first, last) = (number(start)?, number(end)?);
+                let (first, last) = (position(start)?, position(end)?);
                 if last < first {
                     return Some(Vec::new());
                 }
@@ -420,18 +453,28 @@ pub(crate) fn parse_ranges(value: &HeaderValue) -> Option<Vec<Spec>> {
             (true, true) => return None,
         });
     }
-    (parsed.len() <= MAX_RANGES).then_some(parsed)
+    (!parsed.is_empty() && parsed.len() <= MAX_RANGES).then_some(parsed)
 }
 
-/// Each spec as `start..=end` within a file of `size` bytes; the
-/// unsatisfiable ones left out. A suffix longer than the file selects all
-/// of it (14.1.2).
+/// A byte position: digits only (no sign), saturating at `u64::MAX`.
+fn position(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(text.bytes().fold(0u64, |n, digit| n.saturating_mul(10).saturating_add(u64::from(digit - b'0'))))
+}
+
+/// Each spec as `start..=end` within a file of `size` bytes, the
+/// unsatisfiable ones left out, then sorted and merged where they overlap
+/// or touch (RFC 9110, 14.2 lets a server coalesce them): sixteen copies of
+/// `0-` cost one file, not sixteen. A suffix longer than the file selects
+/// all of it (14.1.2).
 pub(crate) fn resolve(specs: &[Spec], size: u64) -> Vec<(u64, u64)> {
     if size == 0 {
         // No byte of an empty file can be selected (RFC 9110, 14.1.2).
         return Vec::new();
     }
-    specs
+    let mut ranges: Vec<(u64, u64)> = specs
         .iter()
         .filter_map(|spec| match *spec {
             Spec::From(start, _) if start >= size => None,
@@ -442,7 +485,19 @@ pub(crate) fn resolve(specs: &[Spec], size: u64) -> Vec<(u64, u64)> {
             Spec::Last(0) => None,
             Spec::Last(count) => Some((size.saturating_sub(count), size - 1)),
         })
-        .collect()
+        .collect();
+    if ranges.len() < 2 {
+        return ranges;
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1.saturating_add(1) => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// A `multipart/byteranges` body of `ranges` of `file` (RFC 9110, 14.6),
