@@ -427,6 +427,9 @@ impl App {
         if !self.problems.is_empty() {
             return Err(self.problems.swap_remove(0));
         }
+        for route in &self.routes {
+            check_body_readers(route, &self.dependencies)?;
+        }
         let mut table = RouteTable::new(self.routes, &self.mounts)?;
         let context = AppContext {
             state: self.state,
@@ -711,6 +714,41 @@ impl AccessLog {
 /// the connection's in-flight request, into each boxed layer), so its size
 /// is a cost paid per request. These ceilings catch a change that makes it
 /// grow again, such as a large value held across an `.await`.
+/// Refuses a route whose handler and dependencies (its own, its routers',
+/// the app's) read the one request body in two ways: no request could
+/// ever satisfy both, and each would be told its body was wrong.
+fn check_body_readers(route: &Route, app_dependencies: &[SideEffect]) -> Result<(), Error> {
+    let info = route.info();
+    let mut readers = vec![(info.name, info.body)];
+    let groups = route.group().into_iter().flat_map(|group| group.dependencies());
+    let trees = app_dependencies
+        .iter()
+        .map(|dependency| dependency.info)
+        .chain(groups)
+        .chain(info.dependencies.iter().copied());
+    for dependency in trees {
+        dependency.body_readers(&mut readers);
+    }
+    readers.retain(|(_, reader)| *reader != crate::extract::BodyReader::None);
+    readers.dedup();
+    for (index, first) in readers.iter().enumerate() {
+        for second in &readers[index + 1..] {
+            // The same function reached twice reads once (the cache).
+            let same = first.0 == second.0;
+            if let Some(reason) =
+                (!same).then(|| crate::extract::BodyReader::conflict(*first, *second)).flatten()
+            {
+                return Err(Error::InvalidRoute {
+                    path: info.path.to_owned(),
+                    handler: info.name.to_owned(),
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod future_sizes {
     use std::mem::size_of_val;

@@ -90,8 +90,8 @@ pub mod __private {
     };
     pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{
-        CheckNothing, CheckValid, Errors, FormField, FormModel, FormTarget, FromRequest, Param, Validated,
-        json_body, read_form, upload,
+        BodyReader, CheckNothing, CheckValid, Errors, FormField, FormModel, FormTarget, FromRequest, Param,
+        Validated, json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};

@@ -17,6 +17,7 @@ impl ::brisk::__private::Dependency for get_db {
         dependencies: &[],
         blocking: false,
         teardown: ::core::option::Option::Some(::brisk::__private::Scope::Request),
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -59,6 +60,7 @@ impl ::brisk::__private::Dependency for get_current_user {
         dependencies: &[&<get_db as ::brisk::__private::Dependency>::INFO],
         blocking: false,
         teardown: ::core::option::Option::None,
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -97,6 +99,7 @@ impl ::brisk::__private::Dependency for audit_log {
         dependencies: &[],
         blocking: true,
         teardown: ::core::option::Option::None,
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -144,6 +147,7 @@ impl ::brisk::__private::Endpoint for create_order {
             &<get_current_user as ::brisk::__private::Dependency>::INFO,
             &<get_db as ::brisk::__private::Dependency>::INFO,
         ],
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn call(
         &self,

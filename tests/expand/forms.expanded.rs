@@ -12,6 +12,7 @@ impl ::brisk::__private::Endpoint for login {
         name: "login",
         tags: &[],
         dependencies: &[],
+        body: ::brisk::__private::BodyReader::Form,
     };
     async fn call(
         &self,
@@ -65,6 +66,7 @@ impl ::brisk::__private::Endpoint for upload {
         name: "upload",
         tags: &[],
         dependencies: &[],
+        body: ::brisk::__private::BodyReader::Form,
     };
     async fn call(
         &self,
@@ -121,6 +123,7 @@ impl ::brisk::__private::Endpoint for report {
         name: "report",
         tags: &[],
         dependencies: &[],
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn call(
         &self,

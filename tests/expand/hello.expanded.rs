@@ -12,6 +12,7 @@ impl ::brisk::__private::Endpoint for plaintext {
         name: "plaintext",
         tags: &[],
         dependencies: &[],
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn call(
         &self,
@@ -35,6 +36,7 @@ impl ::brisk::__private::Endpoint for read_item {
         name: "read_item",
         tags: &[],
         dependencies: &[],
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn call(
         &self,
@@ -78,6 +80,7 @@ impl ::brisk::__private::Endpoint for create_item {
         name: "create_item",
         tags: &[],
         dependencies: &[],
+        body: ::brisk::__private::BodyReader::Json,
     };
     async fn call(
         &self,
@@ -117,6 +120,7 @@ impl ::brisk::__private::Endpoint for search {
         name: "search",
         tags: &[],
         dependencies: &[],
+        body: ::brisk::__private::BodyReader::None,
     };
     async fn call(
         &self,

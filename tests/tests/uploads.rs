@@ -574,3 +574,60 @@ async fn multipart_misuse_is_a_500_and_errors_read_as_their_detail() {
         .await;
     assert!(response.text().starts_with("400 Invalid multipart body"), "{}", response.text());
 }
+
+#[derive(Deserialize)]
+struct Signature {
+    key: String,
+}
+
+#[depends]
+async fn json_signature(#[body] signature: Signature) -> String {
+    signature.key
+}
+
+#[depends]
+async fn streamed(mut form: brisk::Multipart) -> usize {
+    let mut parts = 0;
+    while let Ok(Some(_)) = form.next_field().await {
+        parts += 1;
+    }
+    parts
+}
+
+#[post("/mixed/json")]
+async fn json_and_form(#[depends(json_signature)] key: String, #[form] note: String) -> String {
+    format!("{key} {note}")
+}
+
+#[post("/mixed/stream")]
+async fn stream_and_file(#[depends(streamed)] parts: usize, #[file] file: UploadFile) -> String {
+    format!("{parts} {:?}", file.filename())
+}
+
+#[post("/mixed/router")]
+async fn form_in_router(#[form] note: String) -> String {
+    note
+}
+
+#[tokio::test]
+async fn a_route_whose_tree_reads_the_body_two_ways_is_refused_at_startup() {
+    let refused = |app: App| match app.build() {
+        Ok(_) => panic!("the app should be refused"),
+        Err(err) => err.to_string(),
+    };
+    let message = refused(App::new().routes(routes![json_and_form]));
+    assert!(message.contains("json_signature") && message.contains("json_and_form"), "{message}");
+    assert!(message.contains("as JSON") && message.contains("as a form"), "{message}");
+
+    let message = refused(App::new().routes(routes![stream_and_file]));
+    assert!(message.contains("streamed") && message.contains("Multipart"), "{message}");
+
+    // Through a router's dependencies too.
+    let router =
+        Router::new().prefix("/signed").dependency::<json_signature>().routes(routes![form_in_router]);
+    let message = refused(App::new().include(router));
+    assert!(message.contains("json_signature") && message.contains("form_in_router"), "{message}");
+
+    // Forms shared by a dependency and its handler are one reader.
+    assert!(App::new().routes(routes![avatar, upload]).build().is_ok());
+}

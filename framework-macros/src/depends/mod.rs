@@ -251,6 +251,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
         });
     }
     let infos = dependency_infos(&[], handler);
+    let body = crate::route::params::body_reader(handler);
     let statics = pattern_statics(handler);
     let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =
         shape;
@@ -269,6 +270,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
                 dependencies: &[#(#infos),*],
                 blocking: #blocking,
                 teardown: #teardown,
+                body: #body,
             };
 
             async fn resolve(

@@ -8,7 +8,7 @@ use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitFloat, ReturnType};
 
 use super::args::RouteArgs;
 use super::check::header_name;
-use super::params::{Handler, Param, Source, is_float, is_text_like, last_segment};
+use super::params::{Handler, Param, Source, body_reader, is_float, is_text_like, last_segment};
 use crate::template::Variable;
 
 pub(crate) fn generate(
@@ -160,6 +160,7 @@ pub(crate) fn generate(
     let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
     let tags = &args.tags;
+    let body = body_reader(handler);
     let doc = format!(
         " The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.",
         path.value()
@@ -179,6 +180,7 @@ pub(crate) fn generate(
                 name: #name_text,
                 tags: &[#(#tags),*],
                 dependencies: &[#(#infos),*],
+                body: #body,
             };
 
             async fn call(&self, #request_pattern: ::brisk::__private::Request) -> ::brisk::__private::Response {

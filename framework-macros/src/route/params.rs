@@ -356,6 +356,21 @@ pub(crate) fn wrapped(ty: &Type, wrapper: &str) -> Option<Type> {
     }
 }
 
+/// How a function's parameters read the body, as `BodyReader` tokens.
+pub(crate) fn body_reader(handler: &Handler) -> proc_macro2::TokenStream {
+    let reader = if handler.params.iter().any(|p| p.source == Source::Body) {
+        "Json"
+    } else if handler.params.iter().any(|p| p.source == Source::Extractor && is_multipart(&p.ty)) {
+        "Multipart"
+    } else if handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File)) {
+        "Form"
+    } else {
+        "None"
+    };
+    let reader = Ident::new(reader, Span::call_site());
+    quote::quote! { ::brisk::__private::BodyReader::#reader }
+}
+
 /// `UploadFile`, `Option<UploadFile>` or `Vec<UploadFile>`, by name.
 pub(crate) fn is_upload(ty: &Type) -> bool {
     if let Some(inner) = wrapped(ty, "Option").or_else(|| wrapped(ty, "Vec")) {

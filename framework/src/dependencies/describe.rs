@@ -14,6 +14,19 @@ pub struct DependencyInfo {
     pub blocking: bool,
     /// Whether it yields (has a teardown), and when that teardown runs.
     pub teardown: Option<super::Scope>,
+    /// How its own parameters read the body.
+    pub body: crate::extract::BodyReader,
+}
+
+impl DependencyInfo {
+    /// Every function of the tree under this dependency (itself first)
+    /// with how it reads the body.
+    pub(crate) fn body_readers(&'static self, out: &mut Vec<(&'static str, crate::extract::BodyReader)>) {
+        out.push((self.name, self.body));
+        for dependency in self.dependencies {
+            dependency.body_readers(out);
+        }
+    }
 }
 
 impl DependencyInfo {

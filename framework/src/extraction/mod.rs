@@ -31,6 +31,57 @@ pub use body::{CheckNothing, CheckValid, Validated};
 use crate::errors::{ErrorItem, RequestValidationError};
 use crate::response::Response;
 
+/// How a handler or dependency reads the request body, as its parameters
+/// say: recorded by the macros in [`RouteInfo`](crate::RouteInfo) and
+/// [`DependencyInfo`](crate::dependencies::DependencyInfo), so that
+/// [`App::build`](crate::App::build) refuses a route whose handler and
+/// dependencies would read the one body in two ways (JSON here, a form
+/// there), which no request could satisfy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BodyReader {
+    /// Not through its parameters.
+    #[default]
+    None,
+    /// `#[body]`: as JSON.
+    Json,
+    /// `#[form]` or `#[file]`: as a form; every such reader shares one read.
+    Form,
+    /// A `Multipart` parameter: streamed, by one reader only.
+    Multipart,
+}
+
+impl BodyReader {
+    fn describe(self) -> &'static str {
+        match self {
+            BodyReader::None => "nothing",
+            BodyReader::Json => "the body as JSON (#[body])",
+            BodyReader::Form => "the body as a form (#[form]/#[file])",
+            BodyReader::Multipart => "the body as a stream (Multipart)",
+        }
+    }
+
+    /// Why readers `a` (of function `first`) and `b` (of `second`) cannot
+    /// share one request body, if they cannot.
+    pub(crate) fn conflict(first: (&str, BodyReader), second: (&str, BodyReader)) -> Option<String> {
+        let ((a_name, a), (b_name, b)) = (first, second);
+        let clash = !matches!(
+            (a, b),
+            (BodyReader::None, _)
+                | (_, BodyReader::None)
+                | (BodyReader::Form, BodyReader::Form)
+                | (BodyReader::Json, BodyReader::Json)
+        );
+        clash.then(|| {
+            format!(
+                "`{a_name}` reads {} and `{b_name}` reads {}, but a request has one body, read once: \
+                 take it one way in the whole dependency tree",
+                a.describe(),
+                b.describe()
+            )
+        })
+    }
+}
+
 /// The failures collected while extracting one request's parameters.
 ///
 /// ```
