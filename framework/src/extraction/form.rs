@@ -159,7 +159,10 @@ impl<T: DeserializeOwned> FormModel<T> for FormTarget<T> {
 /// serde: each field of the model is the form field of its name, a
 /// sequence takes every repeated field, and empty values count as absent
 /// (so `Option` fields are `None` and `#[serde(default)]` applies), as in
-/// FastAPI. The first field that fails is reported, at `["body", field]`.
+/// FastAPI. The first field that fails is reported, at `["body", field]`
+/// (pydantic reports every one). A `bool` field reads `true`, `on` (what a
+/// checked box sends) or `false`: serde_html_form's reading, narrower than
+/// a single `#[form] flag: bool`, which also takes `1`/`0`/`yes`/`no`/`off`.
 fn form_model<T: DeserializeOwned>(request: &Request) -> Result<T, Rejection> {
     let fields =
         request.extensions().get::<FormFields>().map(|fields| fields.0.as_slice()).unwrap_or_default();
