@@ -382,14 +382,27 @@ impl Teardowns {
     /// so the future is ready at once and as small as the response: it sits
     /// inside every generated handler's future, which is moved into a box
     /// per request.
-    fn complete(mut self, response: Response, outcome: Outcome) -> impl Future<Output = Response> + Send {
+    fn complete(
+        mut self,
+        response: Response,
+        outcome: Outcome,
+    ) -> Either<std::future::Ready<Response>, Pin<Box<dyn Future<Output = Response> + Send>>> {
         // The collected headers go on the response that leaves: this one, or
-        // the answer of a function-scoped teardown that fails (below).
-        let headers = self.headers.take();
-        let response = match &headers {
-            Some(headers) => headers.applied(response),
-            None => response,
-        };
+        // the answer of a function-scoped teardown that fails. Out of the
+        // way of routes that collect none, which are most.
+        match self.headers.take() {
+            None => self.complete_without_headers(response, outcome),
+            Some(headers) => Either::Right(Box::pin(async move {
+                headers.applied(self.complete_without_headers(response, outcome).await)
+            })),
+        }
+    }
+
+    fn complete_without_headers(
+        mut self,
+        response: Response,
+        outcome: Outcome,
+    ) -> Either<std::future::Ready<Response>, Pin<Box<dyn Future<Output = Response> + Send>>> {
         let list = std::mem::take(&mut self.list);
         let tasks = self.tasks.take();
         // Most teardowns are request-scoped: split the list only when it must.
@@ -415,16 +428,12 @@ impl Teardowns {
         if function.is_empty() {
             return Either::Left(std::future::ready(attach(response, outcome)));
         }
-        let run_function_scoped: Pin<Box<dyn Future<Output = Response> + Send>> = Box::pin(async move {
+        Either::Right(Box::pin(async move {
             match run_before_response(function, outcome).await {
-                (Some(failed), outcome) => match &headers {
-                    Some(headers) => attach(headers.applied(*failed), outcome),
-                    None => attach(*failed, outcome),
-                },
+                (Some(failed), outcome) => attach(*failed, outcome),
                 (None, outcome) => attach(response, outcome),
             }
-        });
-        Either::Right(run_function_scoped)
+        }))
     }
 
     /// Runs them now, on a task of their own, with `outcome`.
