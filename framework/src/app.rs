@@ -434,7 +434,7 @@ impl App {
         let context = AppContext {
             state: self.state,
             body_limit: self.config.body_limit,
-            multipart: self.config.multipart.clone(),
+            multipart: self.config.multipart.clone().resolved(),
             param_names: table.take_param_names(),
             pending: Pending::default(),
             has_handlers: !self.handlers.is_empty(),

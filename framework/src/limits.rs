@@ -2,7 +2,8 @@
 //! memory and disk. The app holds one set; the multipart readers in
 //! `extract` enforce it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -46,7 +47,8 @@ pub struct MultipartLimits {
     pub(crate) max_field_size: u64,
     pub(crate) max_parts: usize,
     pub(crate) spool_threshold: usize,
-    pub(crate) temp_dir: Option<PathBuf>,
+    /// Shared by every upload that names it, so none copies the path.
+    pub(crate) temp_dir: Option<Arc<Path>>,
 }
 
 impl Default for MultipartLimits {
@@ -104,11 +106,20 @@ impl MultipartLimits {
     /// (or the process, if it is killed) unless a handler keeps the
     /// [`UploadFile`](crate::UploadFile).
     pub fn temp_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.temp_dir = Some(dir.into());
+        self.temp_dir = Some(Arc::from(dir.into()));
         self
     }
 
-    pub(crate) fn spool_dir(&self) -> PathBuf {
-        self.temp_dir.clone().unwrap_or_else(std::env::temp_dir)
+    /// The directory for spooled files, shared; settled once by
+    /// [`resolved`](Self::resolved) when the app is built.
+    pub(crate) fn spool_dir(&self) -> Arc<Path> {
+        self.temp_dir.clone().unwrap_or_else(|| Arc::from(std::env::temp_dir()))
+    }
+
+    /// These limits with the spool directory settled (the system's
+    /// temporary directory when none was set), so requests never look it up.
+    pub(crate) fn resolved(mut self) -> Self {
+        self.temp_dir = Some(self.spool_dir());
+        self
     }
 }

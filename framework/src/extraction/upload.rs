@@ -222,7 +222,7 @@ impl UploadFile {
         let filename = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(str::to_owned);
         let headers = field.headers().clone();
-        let spool_dir: Arc<Path> = limits.spool_dir().into();
+        let spool_dir = limits.spool_dir();
         let mut memory = BytesMut::new();
         let mut spooled: Option<tokio::fs::File> = None;
         let mut size = 0u64;
