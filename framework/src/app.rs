@@ -73,6 +73,7 @@ pub struct App {
     mounts: Vec<Mount>,
     /// What `build` will report: a router's or a mount's bad prefix.
     problems: Vec<Error>,
+    openapi: crate::openapi::Settings,
 }
 
 impl App {
@@ -422,10 +423,70 @@ impl App {
         self
     }
 
+    /// The title in the OpenAPI document's `info` (default `FastAPI`, as in FastAPI).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.openapi.title = title.into();
+        self
+    }
+
+    /// The version in the OpenAPI document's `info` (default `0.1.0`).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.openapi.version = version.into();
+        self
+    }
+
+    /// The description in the OpenAPI document's `info`.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.openapi.description = Some(description.into());
+        self
+    }
+
+    /// Where the OpenAPI document is served (default `/openapi.json`);
+    /// `None` serves none. The document is made once, when the app is
+    /// built: serving it costs other routes nothing.
+    pub fn openapi_url(mut self, url: Option<&str>) -> Self {
+        self.openapi.url = url.map(str::to_owned);
+        self
+    }
+
+    /// The app's OpenAPI 3.1 document, as served at
+    /// [`openapi_url`](Self::openapi_url): every route's path and method,
+    /// summary (the handler's name, title-cased, or `summary = "…"`),
+    /// description (its doc comment, or `description = "…"`), FastAPI's
+    /// operationId (or `operation_id = "…"`), tags, `deprecated`, the path,
+    /// query, header and cookie parameters of the route and of every
+    /// dependency in its tree (each once), and its responses. Routes with
+    /// `include_in_schema = false` are left out.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    ///
+    /// /// Reads one item.
+    /// #[get("/items/{item_id}")]
+    /// async fn read_item(item_id: i64, q: Option<String>) -> String {
+    ///     format!("{item_id} {q:?}")
+    /// }
+    ///
+    /// let document = App::new().title("Shop").routes(routes![read_item]).openapi();
+    /// let operation = &document["paths"]["/items/{item_id}"]["get"];
+    /// assert_eq!(operation["operationId"], "read_item_items__item_id__get");
+    /// assert_eq!(operation["summary"], "Read Item");
+    /// assert_eq!(operation["description"], "Reads one item.");
+    /// assert_eq!(operation["parameters"][1]["name"], "q");
+    /// ```
+    pub fn openapi(&self) -> serde_json::Value {
+        crate::openapi::document(&self.openapi, &self.routes, &self.dependencies)
+    }
+
     /// Checks the routes and freezes the app into a [`Service`].
     pub fn build(mut self) -> Result<Service, Error> {
         if !self.problems.is_empty() {
             return Err(self.problems.swap_remove(0));
+        }
+        if let Some(url) = self.openapi.url.clone() {
+            let document = serde_json::to_vec(&self.openapi()).unwrap_or_default();
+            let path: &'static str = Box::leak(url.into_boxed_str());
+            self.routes.push(Route::new(crate::openapi::OpenApiJson(document.into())).at(path));
         }
         for route in &self.routes {
             check_body_readers(route, &self.dependencies)?;
@@ -515,7 +576,8 @@ impl Service {
         Routes::of_app(&self.shared)
     }
 
-    /// Every registered route, in registration order.
+    /// Every registered route, in registration order; the OpenAPI
+    /// document's own route last, unless [`App::openapi_url`] turned it off.
     pub fn routes(&self) -> &[Route] {
         self.routing().table.routes()
     }
@@ -531,7 +593,7 @@ impl Service {
     /// async fn n(#[depends(get_db)] db: u32) -> String { db.to_string() }
     ///
     /// let service = App::new().routes(routes![n]).build().unwrap();
-    /// assert_eq!(service.describe(), "GET /n → n\n    └─ get_db\n");
+    /// assert_eq!(service.describe(), "GET /n → n\n    └─ get_db\nGET /openapi.json → openapi\n");
     /// ```
     pub fn describe(&self) -> String {
         let mut out = String::new();

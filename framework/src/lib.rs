@@ -38,6 +38,7 @@ pub mod extract;
 pub mod lifespan;
 mod limits;
 pub mod middleware;
+mod openapi;
 mod panic;
 mod pending;
 mod recycle;
@@ -91,7 +92,7 @@ pub mod __private {
     pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{
         BodyReader, CheckNothing, CheckValid, Errors, FormField, FormModel, FormTarget, FromRequest, Param,
-        Validated, json_body, read_form, upload,
+        ParamInfo, ParamLocation, Validated, json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};

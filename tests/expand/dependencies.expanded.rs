@@ -18,6 +18,7 @@ impl ::brisk::__private::Dependency for get_db {
         blocking: false,
         teardown: ::core::option::Option::Some(::brisk::__private::Scope::Request),
         body: ::brisk::__private::BodyReader::None,
+        params: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -61,6 +62,13 @@ impl ::brisk::__private::Dependency for get_current_user {
         blocking: false,
         teardown: ::core::option::Option::None,
         body: ::brisk::__private::BodyReader::None,
+        params: &[
+            ::brisk::__private::ParamInfo {
+                name: "authorization",
+                location: ::brisk::__private::ParamLocation::Header,
+                required: true,
+            },
+        ],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -100,6 +108,13 @@ impl ::brisk::__private::Dependency for audit_log {
         blocking: true,
         teardown: ::core::option::Option::None,
         body: ::brisk::__private::BodyReader::None,
+        params: &[
+            ::brisk::__private::ParamInfo {
+                name: "user_id",
+                location: ::brisk::__private::ParamLocation::Path,
+                required: true,
+            },
+        ],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -148,6 +163,19 @@ impl ::brisk::__private::Endpoint for create_order {
             &<get_db as ::brisk::__private::Dependency>::INFO,
         ],
         body: ::brisk::__private::BodyReader::None,
+        params: &[
+            ::brisk::__private::ParamInfo {
+                name: "user_id",
+                location: ::brisk::__private::ParamLocation::Path,
+                required: true,
+            },
+        ],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::Some(201u16),
     };
     async fn call(
         &self,

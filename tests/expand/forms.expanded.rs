@@ -13,6 +13,13 @@ impl ::brisk::__private::Endpoint for login {
         tags: &[],
         dependencies: &[],
         body: ::brisk::__private::BodyReader::Form,
+        params: &[],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::None,
     };
     async fn call(
         &self,
@@ -67,6 +74,13 @@ impl ::brisk::__private::Endpoint for upload {
         tags: &[],
         dependencies: &[],
         body: ::brisk::__private::BodyReader::Form,
+        params: &[],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::None,
     };
     async fn call(
         &self,
@@ -124,6 +138,13 @@ impl ::brisk::__private::Endpoint for report {
         tags: &[],
         dependencies: &[],
         body: ::brisk::__private::BodyReader::None,
+        params: &[],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::None,
     };
     async fn call(
         &self,

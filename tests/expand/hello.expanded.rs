@@ -13,6 +13,13 @@ impl ::brisk::__private::Endpoint for plaintext {
         tags: &[],
         dependencies: &[],
         body: ::brisk::__private::BodyReader::None,
+        params: &[],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::None,
     };
     async fn call(
         &self,
@@ -37,6 +44,29 @@ impl ::brisk::__private::Endpoint for read_item {
         tags: &[],
         dependencies: &[],
         body: ::brisk::__private::BodyReader::None,
+        params: &[
+            ::brisk::__private::ParamInfo {
+                name: "item_id",
+                location: ::brisk::__private::ParamLocation::Path,
+                required: true,
+            },
+            ::brisk::__private::ParamInfo {
+                name: "q",
+                location: ::brisk::__private::ParamLocation::Query,
+                required: false,
+            },
+            ::brisk::__private::ParamInfo {
+                name: "limit",
+                location: ::brisk::__private::ParamLocation::Query,
+                required: false,
+            },
+        ],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::None,
     };
     async fn call(
         &self,
@@ -81,6 +111,13 @@ impl ::brisk::__private::Endpoint for create_item {
         tags: &[],
         dependencies: &[],
         body: ::brisk::__private::BodyReader::Json,
+        params: &[],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::Some(201u16),
     };
     async fn call(
         &self,
@@ -121,6 +158,34 @@ impl ::brisk::__private::Endpoint for search {
         tags: &[],
         dependencies: &[],
         body: ::brisk::__private::BodyReader::None,
+        params: &[
+            ::brisk::__private::ParamInfo {
+                name: "user-agent",
+                location: ::brisk::__private::ParamLocation::Header,
+                required: false,
+            },
+            ::brisk::__private::ParamInfo {
+                name: "session-id",
+                location: ::brisk::__private::ParamLocation::Cookie,
+                required: true,
+            },
+            ::brisk::__private::ParamInfo {
+                name: "tags",
+                location: ::brisk::__private::ParamLocation::Query,
+                required: false,
+            },
+            ::brisk::__private::ParamInfo {
+                name: "ratio",
+                location: ::brisk::__private::ParamLocation::Query,
+                required: true,
+            },
+        ],
+        summary: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        deprecated: false,
+        operation_id: ::core::option::Option::None,
+        include_in_schema: true,
+        status_code: ::core::option::Option::None,
     };
     async fn call(
         &self,

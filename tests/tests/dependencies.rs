@@ -298,7 +298,8 @@ async fn the_app_describes_each_route_with_its_dependency_tree() {
         service.describe(),
         "every route\n    └─ audit\n        └─ get_db\n\
          GET /me → me\n    └─ get_current_user\n        └─ get_db\n    └─ get_db\n\
-         GET /guarded → guarded\n    └─ verify_key\n    └─ get_db\n"
+         GET /guarded → guarded\n    └─ verify_key\n    └─ get_db\n\
+         GET /openapi.json → openapi\n"
     );
     let dot = service.dependency_graph_dot();
     assert!(dot.starts_with("digraph brisk {"));

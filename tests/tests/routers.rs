@@ -138,6 +138,8 @@ fn routes_carry_their_routers_tags_then_their_own() {
             ("/api/users", vec!["users"]),
             ("/api/users/{user_id}", vec!["users", "profiles"]),
             ("/api/users/{user_id}/orders", vec!["users"]),
+            // The OpenAPI document's own route, added when the app is built.
+            ("/openapi.json", vec![]),
         ]
     );
 }
@@ -148,7 +150,7 @@ fn describe_shows_each_router_above_its_routes() {
     let service = app(&events).build().expect("the app builds");
     assert_eq!(
         service.describe(),
-        "every route\n    └─ app_wide\nGET /health → health\nrouter /api\n    └─ api_version\n    router /api/users (tags: users)\n        └─ verify_token\n        GET /api/users → list_users\n        GET /api/users/{user_id} → get_user\n        POST /api/users/{user_id}/orders → create_order\n            └─ current_user\n                └─ verify_token\n"
+        "every route\n    └─ app_wide\nGET /health → health\nrouter /api\n    └─ api_version\n    router /api/users (tags: users)\n        └─ verify_token\n        GET /api/users → list_users\n        GET /api/users/{user_id} → get_user\n        POST /api/users/{user_id}/orders → create_order\n            └─ current_user\n                └─ verify_token\nGET /openapi.json → openapi\n"
     );
     let graph = service.dependency_graph_dot();
     assert!(graph.contains("\"GET /api/users\" -> \"verify_token\""), "{graph}");

@@ -179,7 +179,10 @@ fn overlapping_templates_are_reported_naming_both_handlers() {
 fn routes_can_be_listed() {
     let service = App::new().routes(routes![list_things, create_thing]).build().unwrap();
     let routes: Vec<String> = service.routes().iter().map(|r| format!("{:?}", r)).collect();
-    assert_eq!(routes, ["GET /things → list_things", "POST /things → create_thing"]);
+    assert_eq!(
+        routes,
+        ["GET /things → list_things", "POST /things → create_thing", "GET /openapi.json → openapi"]
+    );
 }
 
 mod nested {

@@ -312,6 +312,7 @@ fn the_tree_shows_when_each_teardown_runs() {
     assert_eq!(
         service.describe(),
         "GET /request-scope → request_scope\n    └─ get_db (teardown after the response)\n\
-         GET /ordered → ordered\n    └─ second (teardown before the response)\n        └─ first (teardown before the response)\n"
+         GET /ordered → ordered\n    └─ second (teardown before the response)\n        └─ first (teardown before the response)\n\
+         GET /openapi.json → openapi\n"
     );
 }

@@ -1,6 +1,6 @@
 use brisk::prelude::*;
 
-#[get("/items", summary = 5, deprecated, tags, status_code = 200, status_code = 204)]
+#[get("/items", summary = 5, hidden, tags, status_code = 200, status_code = 204)]
 async fn list_items() -> &'static str {
     "[]"
 }

@@ -252,6 +252,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     }
     let infos = dependency_infos(&[], handler);
     let body = crate::route::params::body_reader(handler);
+    let params = crate::route::params::param_infos(handler);
     let statics = pattern_statics(handler);
     let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =
         shape;
@@ -271,6 +272,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
                 blocking: #blocking,
                 teardown: #teardown,
                 body: #body,
+                params: &[#(#params),*],
             };
 
             async fn resolve(

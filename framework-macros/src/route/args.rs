@@ -13,11 +13,15 @@ pub(crate) struct RouteArgs {
     pub tags: Vec<LitStr>,
     pub summary: Option<LitStr>,
     pub description: Option<LitStr>,
+    pub deprecated: bool,
+    pub operation_id: Option<LitStr>,
+    pub include_in_schema: bool,
     /// `dependencies = [verify_key]`: run for their side effects before the handler's own.
     pub dependencies: Vec<syn::Path>,
 }
 
-const KEYS: &str = "`status_code`, `tags`, `summary`, `description` or `dependencies`";
+const KEYS: &str = "`status_code`, `tags`, `summary`, `description`, `deprecated`, `operation_id`, \
+                    `include_in_schema` or `dependencies`";
 
 pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
     let parser =
@@ -58,6 +62,9 @@ fn finish(
         tags: Vec::new(),
         summary: None,
         description: None,
+        deprecated: false,
+        operation_id: None,
+        include_in_schema: true,
         dependencies: Vec::new(),
     };
     let mut seen: Vec<String> = Vec::new();
@@ -66,7 +73,13 @@ fn finish(
         let shown = quote::ToTokens::to_token_stream(meta.path()).to_string().replace(' ', "");
         let Meta::NameValue(pair) = &meta else {
             match key.as_str() {
-                "status_code" | "tags" | "summary" | "description" => {
+                // A bare flag: `#[get("/old", deprecated)]`.
+                "deprecated" if matches!(meta, Meta::Path(_)) && !seen.contains(&key) => {
+                    seen.push(key);
+                    args.deprecated = true;
+                }
+                "status_code" | "tags" | "summary" | "description" | "deprecated" | "operation_id"
+                | "include_in_schema" => {
                     diagnostics.error_spanned(&meta, format!("`{key}` takes a value: write `{key} = …`"))
                 }
                 _ => diagnostics
@@ -117,6 +130,22 @@ fn finish(
                     other,
                     "`dependencies` takes a list of `#[depends]` functions: `dependencies = [verify_key]`",
                 ),
+            },
+            "deprecated" | "include_in_schema" => match &pair.value {
+                Expr::Lit(ExprLit { lit: Lit::Bool(flag), .. }) => {
+                    if key == "deprecated" {
+                        args.deprecated = flag.value;
+                    } else {
+                        args.include_in_schema = flag.value;
+                    }
+                }
+                other => diagnostics.error(other, format!("`{key}` takes `true` or `false`")),
+            },
+            "operation_id" => match &pair.value {
+                Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) if !text.value().is_empty() => {
+                    args.operation_id = Some(text.clone())
+                }
+                other => diagnostics.error(other, "`operation_id` takes a non-empty string literal"),
             },
             "summary" | "description" => match &pair.value {
                 Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) => {

@@ -4,11 +4,13 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitFloat, ReturnType};
+use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitFloat, LitStr, ReturnType};
 
 use super::args::RouteArgs;
 use super::check::header_name;
-use super::params::{Handler, Param, Source, body_reader, is_float, is_text_like, last_segment};
+use super::params::{
+    Handler, Param, Source, body_reader, doc_comment, is_float, is_text_like, last_segment, param_infos,
+};
 use crate::template::Variable;
 
 pub(crate) fn generate(
@@ -161,6 +163,21 @@ pub(crate) fn generate(
     let infos = dependency_infos(&args.dependencies, handler);
     let tags = &args.tags;
     let body = body_reader(handler);
+    let params = param_infos(handler);
+    let option_str = |text: Option<String>| match text {
+        Some(text) => quote! { ::core::option::Option::Some(#text) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let summary = option_str(args.summary.as_ref().map(LitStr::value));
+    let description =
+        option_str(args.description.as_ref().map(LitStr::value).or_else(|| doc_comment(function)));
+    let operation_id = option_str(args.operation_id.as_ref().map(LitStr::value));
+    let deprecated = args.deprecated;
+    let include_in_schema = args.include_in_schema;
+    let status_code = match args.status_code {
+        Some(code) => quote! { ::core::option::Option::Some(#code) },
+        None => quote! { ::core::option::Option::None },
+    };
     let doc = format!(
         " The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.",
         path.value()
@@ -181,6 +198,13 @@ pub(crate) fn generate(
                 tags: &[#(#tags),*],
                 dependencies: &[#(#infos),*],
                 body: #body,
+                params: &[#(#params),*],
+                summary: #summary,
+                description: #description,
+                deprecated: #deprecated,
+                operation_id: #operation_id,
+                include_in_schema: #include_in_schema,
+                status_code: #status_code,
             };
 
             async fn call(&self, #request_pattern: ::brisk::__private::Request) -> ::brisk::__private::Response {

@@ -371,6 +371,59 @@ pub(crate) fn body_reader(handler: &Handler) -> proc_macro2::TokenStream {
     quote::quote! { ::brisk::__private::BodyReader::#reader }
 }
 
+/// The function's path, query, header and cookie parameters as
+/// `ParamInfo` tokens, for the OpenAPI document. Call after `check`, which
+/// settles implicit parameters as path or query.
+pub(crate) fn param_infos(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
+    handler
+        .params
+        .iter()
+        .filter_map(|param| {
+            let location = match param.source {
+                Source::Path => "Path",
+                Source::Query | Source::Implicit => "Query",
+                Source::Header => "Header",
+                Source::Cookie => "Cookie",
+                _ => return None,
+            };
+            let name = match param.source {
+                Source::Header => super::check::header_name(param),
+                _ => param.options.alias.as_ref().map_or_else(|| param.binding.to_string(), LitStr::value),
+            };
+            let optional = wrapped(&param.ty, "Option").is_some() || wrapped(&param.ty, "Vec").is_some();
+            let required = param.source == Source::Path || (!optional && param.options.default.is_none());
+            let location = Ident::new(location, Span::call_site());
+            Some(quote::quote! {
+                ::brisk::__private::ParamInfo {
+                    name: #name,
+                    location: ::brisk::__private::ParamLocation::#location,
+                    required: #required,
+                }
+            })
+        })
+        .collect()
+}
+
+/// The function's doc comment, its lines joined and trimmed; `None` when
+/// it has none.
+pub(crate) fn doc_comment(function: &ItemFn) -> Option<String> {
+    let lines: Vec<String> = function
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            Meta::NameValue(pair) => match &pair.value {
+                Expr::Lit(ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .map(|line| line.strip_prefix(' ').map(str::to_owned).unwrap_or(line))
+        .collect();
+    let text = lines.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
 /// `UploadFile`, `Option<UploadFile>` or `Vec<UploadFile>`, by name.
 pub(crate) fn is_upload(ty: &Type) -> bool {
     if let Some(inner) = wrapped(ty, "Option").or_else(|| wrapped(ty, "Vec")) {

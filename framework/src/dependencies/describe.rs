@@ -16,6 +16,8 @@ pub struct DependencyInfo {
     pub teardown: Option<super::Scope>,
     /// How its own parameters read the body.
     pub body: crate::extract::BodyReader,
+    /// Its own path, query, header and cookie parameters, in order.
+    pub params: &'static [crate::extract::ParamInfo],
 }
 
 impl DependencyInfo {

@@ -31,6 +31,44 @@ pub use body::{CheckNothing, CheckValid, Validated};
 use crate::errors::{ErrorItem, RequestValidationError};
 use crate::response::Response;
 
+/// Where a documented parameter is read: OpenAPI's `in`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl ParamLocation {
+    /// OpenAPI's name for it: `path`, `query`, `header` or `cookie`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// A path, query, header or cookie parameter as the macros record it for
+/// the OpenAPI document: its name on the wire, where it is, and whether a
+/// request must carry it (neither `Option`, `Vec` nor a `default`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamInfo {
+    /// The name on the wire (the alias, or the header name).
+    pub name: &'static str,
+    /// Where it is read.
+    pub location: ParamLocation,
+    /// Whether it must be present.
+    pub required: bool,
+}
+
 /// How a handler or dependency reads the request body, as its parameters
 /// say: recorded by the macros in [`RouteInfo`](crate::RouteInfo) and
 /// [`DependencyInfo`](crate::dependencies::DependencyInfo), so that

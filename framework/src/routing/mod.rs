@@ -59,6 +59,12 @@ impl Route {
 }
 
 impl Route {
+    /// The same route served at `path` instead.
+    pub(crate) fn at(mut self, path: &'static str) -> Self {
+        self.info.path = path;
+        self
+    }
+
     /// The innermost router it came through.
     pub(crate) fn group(&self) -> Option<&std::sync::Arc<router::Group>> {
         self.group.as_ref()

@@ -47,7 +47,7 @@ use crate::error::Error;
 ///     .routes(routes![list_users, get_user]);
 /// let service = App::new().include(Router::new().prefix("/api").include(users)).build().unwrap();
 /// let paths: Vec<&str> = service.routes().iter().map(|route| route.info().path).collect();
-/// assert_eq!(paths, ["/api/users", "/api/users/{user_id}"]);
+/// assert_eq!(paths, ["/api/users", "/api/users/{user_id}", "/openapi.json"]);
 /// ```
 #[derive(Default)]
 pub struct Router {
