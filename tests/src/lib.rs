@@ -85,3 +85,23 @@ impl Served {
         format!("http://{}{path}", self.addr)
     }
 }
+
+/// An app's own parameter type that parses from text (`red` or `blue`),
+/// for tests of custom `FromText` parameters.
+#[derive(Debug)]
+pub enum Color {
+    /// `red`
+    Red,
+    /// `blue`
+    Blue,
+}
+
+impl brisk::extract::FromText for Color {
+    fn from_text(text: &str) -> Result<Self, brisk::extract::TextError> {
+        match text {
+            "red" => Ok(Color::Red),
+            "blue" => Ok(Color::Blue),
+            _ => Err(brisk::extract::TextError::new("enum", "Input should be 'red' or 'blue'")),
+        }
+    }
+}

@@ -55,21 +55,7 @@ async fn register(#[form] registration: Registration, #[form] referrer: Option<S
     }))
 }
 
-#[derive(Debug)]
-enum Color {
-    Red,
-    Blue,
-}
-
-impl brisk::extract::FromText for Color {
-    fn from_text(text: &str) -> Result<Self, brisk::extract::TextError> {
-        match text {
-            "red" => Ok(Color::Red),
-            "blue" => Ok(Color::Blue),
-            _ => Err(brisk::extract::TextError::new("enum", "Input should be 'red' or 'blue'")),
-        }
-    }
-}
+use brisk_tests::Color;
 
 /// A field of a type of the app's own that parses from text (not a model).
 #[post("/pick")]

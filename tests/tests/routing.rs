@@ -200,21 +200,7 @@ async fn routes_accept_paths_to_handlers_in_other_modules() {
     assert_eq!(client.get("/nested").send().await.text(), "nested");
 }
 
-#[derive(Debug)]
-enum Color {
-    Red,
-    Blue,
-}
-
-impl brisk::extract::FromText for Color {
-    fn from_text(text: &str) -> Result<Self, brisk::extract::TextError> {
-        match text {
-            "red" => Ok(Color::Red),
-            "blue" => Ok(Color::Blue),
-            _ => Err(brisk::extract::TextError::new("enum", "Input should be 'red' or 'blue'")),
-        }
-    }
-}
+use brisk_tests::Color;
 
 #[get("/colors/{color}")]
 async fn color(color: Color, #[query(default = Color::Red)] fallback: Color) -> String {
