@@ -441,6 +441,28 @@ impl App {
         self
     }
 
+    /// Adds a server to the OpenAPI document's `servers`: where the API is
+    /// reached (`https://api.example.com`, or a path such as `/v1` behind a
+    /// proxy), with an optional description. Swagger UI sends its requests
+    /// there. Without any, the document has no `servers` and clients use
+    /// the document's own origin.
+    ///
+    /// ```
+    /// use brisk::App;
+    ///
+    /// let document = App::new()
+    ///     .server("https://api.example.com", Some("Production"))
+    ///     .server("http://127.0.0.1:8000", None)
+    ///     .openapi();
+    /// assert_eq!(document["servers"][0]["url"], "https://api.example.com");
+    /// assert_eq!(document["servers"][0]["description"], "Production");
+    /// assert_eq!(document["servers"][1].get("description"), None);
+    /// ```
+    pub fn server(mut self, url: impl Into<String>, description: Option<&str>) -> Self {
+        self.openapi.servers.push((url.into(), description.map(str::to_owned)));
+        self
+    }
+
     /// Where the OpenAPI document is served (default `/openapi.json`);
     /// `None` serves none. The document is made once, when the app is
     /// built: serving it costs other routes nothing.

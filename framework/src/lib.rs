@@ -45,6 +45,7 @@ mod recycle;
 mod request;
 pub mod response;
 pub mod routing;
+pub mod schema;
 mod server;
 mod state;
 pub mod testing;
@@ -64,6 +65,11 @@ pub use response::{
 pub use routing::{Route, RouteInfo, Router};
 pub use state::State;
 
+/// schemars, for `#[derive(JsonSchema)]` on models (the prelude brings it
+/// into scope, where the derive looks for it).
+pub use schemars;
+pub use schemars::JsonSchema;
+
 pub use brisk_macros::{
     delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
 };
@@ -80,6 +86,9 @@ pub mod prelude {
         delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
         routes, yield_,
     };
+    // The derive names `schemars::…`: bringing the crate into scope lets it
+    // resolve without a dependency of the app's own.
+    pub use schemars::{self, JsonSchema};
     pub use serde::{Deserialize, Serialize};
 }
 
@@ -91,13 +100,21 @@ pub mod __private {
     };
     pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{
-        BodyReader, CheckNothing, CheckValid, Errors, FormField, FormModel, FormTarget, FromRequest, Param,
-        ParamInfo, ParamLocation, Validated, json_body, read_form, upload,
+        BodyField, BodyKind, BodyReader, BodySchema, CheckNothing, CheckValid, Errors, FieldForm, FormField,
+        FormModel, FormTarget, FromRequest, ModelForm, Param, ParamInfo, ParamLocation, Validated, WholeForm,
+        json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};
+    pub use crate::response::{
+        DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, model as response_model,
+    };
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
-    pub use crate::{IntoResponse, Request, Response};
+    pub use crate::schema::{
+        Described, Example, Schema, SchemaGenerator, SchemaOf, Serializable, Undescribed, Unserializable,
+        bound, constrain, schema_for,
+    };
+    pub use crate::{IntoResponse, Json, Request, Response};
     pub use http::{Method, StatusCode};
     pub use regex_lite::Regex;
     pub use std::sync::LazyLock;

@@ -7,10 +7,13 @@ use serde_json::{Map, Value, json};
 
 use crate::body::Body;
 use crate::dependencies::{DependencyInfo, SideEffect};
-use crate::extract::ParamInfo;
+use crate::errors::RequestValidationError;
+use crate::extract::{BodyField, BodyKind, BodyReader, ParamInfo};
 use crate::request::Request;
 use crate::response::Response;
 use crate::routing::{Endpoint, Route, RouteInfo};
+use schemars::SchemaGenerator;
+use schemars::generate::{Contract, SchemaSettings};
 
 /// What the document says of the app itself (`info`).
 #[derive(Clone, Debug)]
@@ -20,6 +23,8 @@ pub(crate) struct Settings {
     pub(crate) description: Option<String>,
     /// Where the document is served; `None` turns it off.
     pub(crate) url: Option<String>,
+    /// `servers`: each URL with its description.
+    pub(crate) servers: Vec<(String, Option<String>)>,
 }
 
 impl Default for Settings {
@@ -30,6 +35,7 @@ impl Default for Settings {
             version: "0.1.0".to_owned(),
             description: None,
             url: Some("/openapi.json".to_owned()),
+            servers: Vec::new(),
         }
     }
 }
@@ -43,6 +49,7 @@ pub(crate) fn document(settings: &Settings, routes: &[Route], app_dependencies: 
     if let Some(description) = &settings.description {
         info.insert("description".into(), json!(description));
     }
+    let mut generators = Generators::new();
     let mut paths = Map::new();
     for route in routes {
         let route_info = route.info();
@@ -56,27 +63,139 @@ pub(crate) fn document(settings: &Settings, routes: &[Route], app_dependencies: 
         trees.extend(route_info.dependencies.iter().copied());
         let path = openapi_path(route_info.path);
         let method = route_info.method.as_str().to_ascii_lowercase();
+        let operation = operation(route_info, &method, &trees, &mut generators);
         let item = paths.entry(path).or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(item) = item {
-            item.insert(method.clone(), operation(route_info, &method, &trees));
+            item.insert(method, operation);
         }
     }
-    json!({ "openapi": "3.1.0", "info": info, "paths": paths })
+    let schemas = generators.finish(&mut paths);
+    let mut document = Map::new();
+    document.insert("openapi".into(), json!("3.1.0"));
+    document.insert("info".into(), Value::Object(info));
+    if !settings.servers.is_empty() {
+        let servers = settings.servers.iter().map(|(url, description)| match description {
+            Some(description) => json!({ "url": url, "description": description }),
+            None => json!({ "url": url }),
+        });
+        document.insert("servers".into(), Value::Array(servers.collect()));
+    }
+    document.insert("paths".into(), Value::Object(paths));
+    if !schemas.is_empty() {
+        document.insert("components".into(), json!({ "schemas": schemas }));
+    }
+    Value::Object(document)
+}
+
+/// Where an operation's schemas come from. A model is described as it is
+/// read (serde's deserialize rules: a `#[serde(default)]` field is
+/// optional) in parameters and bodies, and as it is written in responses:
+/// two generators, merged at the end.
+struct Generators {
+    input: SchemaGenerator,
+    output: SchemaGenerator,
+}
+
+const COMPONENTS: &str = "#/components/schemas/";
+
+impl Generators {
+    fn new() -> Self {
+        let settings = |contract| {
+            let mut settings = SchemaSettings::draft2020_12();
+            settings.definitions_path = "/components/schemas".into();
+            settings.meta_schema = None;
+            settings.contract = contract;
+            settings
+        };
+        Generators {
+            input: SchemaGenerator::new(settings(Contract::Deserialize)),
+            output: SchemaGenerator::new(settings(Contract::Serialize)),
+        }
+    }
+
+    /// The components, every model once under its own name. A model whose
+    /// two descriptions differ appears twice, as FastAPI does it:
+    /// `Item-Input` and `Item-Output`, and the references in `paths` are
+    /// renamed to match.
+    fn finish(mut self, paths: &mut Map<String, Value>) -> Map<String, Value> {
+        let input = self.input.take_definitions(true);
+        let output = self.output.take_definitions(true);
+        let split: Vec<String> = input
+            .iter()
+            .filter(|(name, schema)| output.get(*name).is_some_and(|other| other != *schema))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let mut schemas = Map::new();
+        for (side, definitions) in [("Input", input), ("Output", output)] {
+            for (name, mut schema) in definitions {
+                rename_refs(&mut schema, &split, side);
+                let name = if split.contains(&name) { format!("{name}-{side}") } else { name };
+                schemas.insert(name, schema);
+            }
+        }
+        if !split.is_empty() {
+            for item in paths.values_mut() {
+                let Value::Object(item) = item else { continue };
+                for operation in item.values_mut() {
+                    let Value::Object(operation) = operation else { continue };
+                    for (key, part) in operation.iter_mut() {
+                        let side = if key == "responses" { "Output" } else { "Input" };
+                        rename_refs(part, &split, side);
+                    }
+                }
+            }
+        }
+        schemas.sort_keys();
+        schemas
+    }
+}
+
+/// Points every `$ref` to a split model at its `-Input` or `-Output` name.
+fn rename_refs(value: &mut Value, split: &[String], side: &str) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                if key == "$ref"
+                    && let Value::String(target) = child
+                    && let Some(name) = target.strip_prefix(COMPONENTS)
+                    && split.iter().any(|split| split == name)
+                {
+                    *target = format!("{COMPONENTS}{name}-{side}");
+                } else {
+                    rename_refs(child, split, side);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| rename_refs(item, split, side)),
+        _ => {}
+    }
 }
 
 /// One operation: FastAPI's summary and operationId unless given, the
 /// description (the doc comment), tags, parameters of the whole
-/// dependency tree (each once), and the responses.
-fn operation(route: &RouteInfo, method: &str, trees: &[&'static DependencyInfo]) -> Value {
+/// dependency tree (each once), the request body, and the responses.
+fn operation(
+    route: &RouteInfo,
+    method: &str,
+    trees: &[&'static DependencyInfo],
+    generators: &mut Generators,
+) -> Value {
     let mut params: Vec<ParamInfo> = route.params.to_vec();
+    let mut fields: Vec<BodyField> = route.request_body.to_vec();
     for tree in trees {
-        collect_params(tree, &mut params);
+        collect(tree, &mut params, &mut fields);
     }
     let mut seen = Vec::new();
     params.retain(|param| {
         let key = (param.name, param.location);
         let first = !seen.contains(&key);
         seen.push(key);
+        first
+    });
+    let mut seen = Vec::new();
+    fields.retain(|field| {
+        let first = !seen.contains(&field.name);
+        seen.push(field.name);
         first
     });
     let mut operation = Map::new();
@@ -89,7 +208,6 @@ fn operation(route: &RouteInfo, method: &str, trees: &[&'static DependencyInfo])
         operation.insert("description".into(), json!(description));
     }
     let operation_id = route.operation_id.map_or_else(|| operation_id(route, method), str::to_owned);
-    operation.insert("operationId".into(), json!(operation_id));
     if route.deprecated {
         operation.insert("deprecated".into(), json!(true));
     }
@@ -97,37 +215,143 @@ fn operation(route: &RouteInfo, method: &str, trees: &[&'static DependencyInfo])
         let parameters: Vec<Value> = params
             .iter()
             .map(|param| {
+                let mut schema = (param.schema)(&mut generators.input);
+                if schema.get("$ref").is_none() {
+                    schema.insert("title".into(), json!(title_case(param.name)));
+                }
                 json!({
                     "name": param.name,
                     "in": param.location.as_str(),
                     "required": param.required,
-                    "schema": { "title": title_case(param.name) },
+                    "schema": schema,
                 })
             })
             .collect();
         operation.insert("parameters".into(), Value::Array(parameters));
     }
-    let status = route.status_code.unwrap_or(200).to_string();
+    let reads_body = route.body != BodyReader::None || trees.iter().any(|tree| reads_body(tree));
+    if let Some(body) = request_body(route, trees, &fields, &operation_id, generators) {
+        operation.insert("requestBody".into(), body);
+    }
+    operation.insert("operationId".into(), json!(operation_id));
+
+    let status = route.status_code.unwrap_or(200);
     let mut responses = Map::new();
-    responses.insert(status, json!({ "description": "Successful Response" }));
-    let reads_body =
-        route.body != crate::extract::BodyReader::None || trees.iter().any(|tree| reads_body(tree));
-    if !params.is_empty() || reads_body {
-        responses.insert("422".into(), json!({ "description": "Validation Error" }));
+    let mut success = Map::new();
+    success.insert("description".into(), json!("Successful Response"));
+    if let Some(content) = (route.response)(&mut generators.output) {
+        success.insert("content".into(), json!({ content.media_type: { "schema": content.schema } }));
+    }
+    responses.insert(status.to_string(), Value::Object(success));
+    for declared in route.responses {
+        let description = http::StatusCode::from_u16(declared.status)
+            .ok()
+            .and_then(|status| status.canonical_reason())
+            .unwrap_or("Additional Response");
+        let schema = (declared.schema)(&mut generators.output);
+        responses.insert(
+            declared.status.to_string(),
+            json!({ "description": description, "content": { "application/json": { "schema": schema } } }),
+        );
+    }
+    if (!params.is_empty() || reads_body) && !responses.contains_key("422") {
+        let schema = generators.output.subschema_for::<RequestValidationError>();
+        responses.insert(
+            "422".into(),
+            json!({
+                "description": "Validation Error",
+                "content": { "application/json": { "schema": schema } },
+            }),
+        );
     }
     operation.insert("responses".into(), Value::Object(responses));
     Value::Object(operation)
 }
 
-fn collect_params(tree: &'static DependencyInfo, out: &mut Vec<ParamInfo>) {
-    out.extend_from_slice(tree.params);
+/// The operation's `requestBody`, from what its functions read: one JSON
+/// model as the body itself, several embedded by name (FastAPI's
+/// `Body_{operationId}` component); form fields as a form
+/// (`multipart/form-data` once a file is among them, urlencoded otherwise)
+/// unless one `#[form]` model is the whole form; a `Multipart` stream as
+/// a multipart body of any parts.
+fn request_body(
+    route: &RouteInfo,
+    trees: &[&'static DependencyInfo],
+    fields: &[BodyField],
+    operation_id: &str,
+    generators: &mut Generators,
+) -> Option<Value> {
+    let json: Vec<&BodyField> = fields.iter().filter(|f| f.kind == BodyKind::Json).collect();
+    let form: Vec<&BodyField> = fields.iter().filter(|f| f.kind != BodyKind::Json).collect();
+    let (media_type, schema, required) = if let [only] = json.as_slice() {
+        ("application/json", (only.schema)(&mut generators.input).schema, only.required)
+    } else if !json.is_empty() {
+        let schema = embedded(&json, operation_id, generators);
+        ("application/json", schema, json.iter().any(|f| f.required))
+    } else if !form.is_empty() {
+        let media_type = if form.iter().any(|f| f.kind == BodyKind::File) {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
+        let first = (form[0].schema)(&mut generators.input);
+        let schema = if form.len() == 1 && first.whole {
+            first.schema
+        } else {
+            embedded(&form, operation_id, generators)
+        };
+        (media_type, schema, form.iter().any(|f| f.required))
+    } else if route.body == BodyReader::Multipart || trees.iter().any(|tree| streams_body(tree)) {
+        ("multipart/form-data", schemars::json_schema!({ "type": "object" }), true)
+    } else {
+        return None;
+    };
+    let mut body = Map::new();
+    body.insert("content".into(), json!({ media_type: { "schema": schema } }));
+    if required {
+        body.insert("required".into(), json!(true));
+    }
+    Some(Value::Object(body))
+}
+
+/// Several body parts as one object, a component named as FastAPI names
+/// it (`Body_create_item_items_post`), with each part a property.
+fn embedded(fields: &[&BodyField], operation_id: &str, generators: &mut Generators) -> schemars::Schema {
+    let name = format!("Body_{operation_id}");
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in fields {
+        let mut schema = (field.schema)(&mut generators.input).schema;
+        if schema.get("$ref").is_none() {
+            schema.insert("title".into(), json!(title_case(field.name)));
+        }
+        properties.insert(field.name.to_owned(), schema.to_value());
+        if field.required {
+            required.push(field.name);
+        }
+    }
+    let mut schema = json!({ "type": "object", "title": name, "properties": properties });
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    generators.input.definitions_mut().insert(name.clone(), schema);
+    schemars::json_schema!({ "$ref": format!("{COMPONENTS}{name}") })
+}
+
+fn collect(tree: &'static DependencyInfo, params: &mut Vec<ParamInfo>, fields: &mut Vec<BodyField>) {
+    params.extend_from_slice(tree.params);
+    fields.extend_from_slice(tree.request_body);
     for dependency in tree.dependencies {
-        collect_params(dependency, out);
+        collect(dependency, params, fields);
     }
 }
 
+fn streams_body(tree: &'static DependencyInfo) -> bool {
+    tree.body == BodyReader::Multipart || tree.dependencies.iter().any(|d| streams_body(d))
+}
+
 fn reads_body(tree: &'static DependencyInfo) -> bool {
-    tree.body != crate::extract::BodyReader::None || tree.dependencies.iter().any(|d| reads_body(d))
+    tree.body != BodyReader::None || tree.dependencies.iter().any(|d| reads_body(d))
 }
 
 /// brisk's catch-all `{*rest}` is OpenAPI's `{rest}`.
@@ -165,8 +389,11 @@ impl Endpoint for OpenApiJson {
         name: "openapi",
         tags: &[],
         dependencies: &[],
-        body: crate::extract::BodyReader::None,
+        body: BodyReader::None,
         params: &[],
+        request_body: &[],
+        response: |_| None,
+        responses: &[],
         summary: None,
         description: None,
         deprecated: false,

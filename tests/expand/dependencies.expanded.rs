@@ -19,6 +19,7 @@ impl ::brisk::__private::Dependency for get_db {
         teardown: ::core::option::Option::Some(::brisk::__private::Scope::Request),
         body: ::brisk::__private::BodyReader::None,
         params: &[],
+        request_body: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -67,8 +68,19 @@ impl ::brisk::__private::Dependency for get_current_user {
                 name: "authorization",
                 location: ::brisk::__private::ParamLocation::Header,
                 required: true,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let schema = (&&::brisk::__private::SchemaOf::<String>::new())
+                        .schema(generator);
+                    schema
+                },
             },
         ],
+        request_body: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -113,8 +125,19 @@ impl ::brisk::__private::Dependency for audit_log {
                 name: "user_id",
                 location: ::brisk::__private::ParamLocation::Path,
                 required: true,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let schema = (&&::brisk::__private::SchemaOf::<i64>::new())
+                        .schema(generator);
+                    schema
+                },
             },
         ],
+        request_body: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -168,8 +191,26 @@ impl ::brisk::__private::Endpoint for create_order {
                 name: "user_id",
                 location: ::brisk::__private::ParamLocation::Path,
                 required: true,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let schema = (&&::brisk::__private::SchemaOf::<i64>::new())
+                        .schema(generator);
+                    schema
+                },
             },
         ],
+        request_body: &[],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<Result<Json<Order>, HttpError>>::new())
+                .describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,

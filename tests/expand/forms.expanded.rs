@@ -14,6 +14,77 @@ impl ::brisk::__private::Endpoint for login {
         dependencies: &[],
         body: ::brisk::__private::BodyReader::Form,
         params: &[],
+        request_body: &[
+            ::brisk::__private::BodyField {
+                name: "username",
+                kind: ::brisk::__private::BodyKind::Form,
+                required: true,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let schema = (&&::brisk::__private::SchemaOf::<String>::new())
+                            .schema(generator);
+                        schema
+                    },
+                    whole: false,
+                },
+            },
+            ::brisk::__private::BodyField {
+                name: "password",
+                kind: ::brisk::__private::BodyKind::Form,
+                required: true,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let mut schema = (&&::brisk::__private::SchemaOf::<
+                            String,
+                        >::new())
+                            .schema(generator);
+                        ::brisk::__private::constrain(
+                            &mut schema,
+                            "minLength",
+                            ::brisk::__private::bound(8),
+                        );
+                        schema
+                    },
+                    whole: false,
+                },
+            },
+            ::brisk::__private::BodyField {
+                name: "remember",
+                kind: ::brisk::__private::BodyKind::Form,
+                required: false,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let schema = (&&::brisk::__private::SchemaOf::<
+                            Option<bool>,
+                        >::new())
+                            .schema(generator);
+                        schema
+                    },
+                    whole: false,
+                },
+            },
+        ],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<String>::new()).describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,
@@ -75,6 +146,94 @@ impl ::brisk::__private::Endpoint for upload {
         dependencies: &[],
         body: ::brisk::__private::BodyReader::Form,
         params: &[],
+        request_body: &[
+            ::brisk::__private::BodyField {
+                name: "description",
+                kind: ::brisk::__private::BodyKind::Form,
+                required: true,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let schema = (&&::brisk::__private::SchemaOf::<String>::new())
+                            .schema(generator);
+                        schema
+                    },
+                    whole: false,
+                },
+            },
+            ::brisk::__private::BodyField {
+                name: "contact",
+                kind: ::brisk::__private::BodyKind::Form,
+                required: true,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let schema = (&&::brisk::__private::SchemaOf::<Contact>::new())
+                            .schema(generator);
+                        schema
+                    },
+                    whole: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{FieldForm as _, ModelForm as _};
+                        (&&::brisk::__private::WholeForm::<Contact>::new()).whole()
+                    },
+                },
+            },
+            ::brisk::__private::BodyField {
+                name: "file",
+                kind: ::brisk::__private::BodyKind::File,
+                required: true,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let schema = (&&::brisk::__private::SchemaOf::<
+                            UploadFile,
+                        >::new())
+                            .schema(generator);
+                        schema
+                    },
+                    whole: false,
+                },
+            },
+            ::brisk::__private::BodyField {
+                name: "extra",
+                kind: ::brisk::__private::BodyKind::File,
+                required: false,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let schema = (&&::brisk::__private::SchemaOf::<
+                            Vec<UploadFile>,
+                        >::new())
+                            .schema(generator);
+                        schema
+                    },
+                    whole: false,
+                },
+            },
+        ],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<String>::new()).describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,
@@ -139,6 +298,16 @@ impl ::brisk::__private::Endpoint for report {
         dependencies: &[],
         body: ::brisk::__private::BodyReader::None,
         params: &[],
+        request_body: &[],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<
+                Result<brisk::response::FileResponse, HttpError>,
+            >::new())
+                .describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,

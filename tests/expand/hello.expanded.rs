@@ -14,6 +14,13 @@ impl ::brisk::__private::Endpoint for plaintext {
         dependencies: &[],
         body: ::brisk::__private::BodyReader::None,
         params: &[],
+        request_body: &[],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<&'static str>::new()).describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,
@@ -49,18 +56,75 @@ impl ::brisk::__private::Endpoint for read_item {
                 name: "item_id",
                 location: ::brisk::__private::ParamLocation::Path,
                 required: true,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let schema = (&&::brisk::__private::SchemaOf::<i64>::new())
+                        .schema(generator);
+                    schema
+                },
             },
             ::brisk::__private::ParamInfo {
                 name: "q",
                 location: ::brisk::__private::ParamLocation::Query,
                 required: false,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let schema = (&&::brisk::__private::SchemaOf::<
+                        Option<String>,
+                    >::new())
+                        .schema(generator);
+                    schema
+                },
             },
             ::brisk::__private::ParamInfo {
                 name: "limit",
                 location: ::brisk::__private::ParamLocation::Query,
                 required: false,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let mut schema = (&&::brisk::__private::SchemaOf::<u32>::new())
+                        .schema(generator);
+                    ::brisk::__private::constrain(
+                        &mut schema,
+                        "minimum",
+                        ::brisk::__private::bound(1),
+                    );
+                    ::brisk::__private::constrain(
+                        &mut schema,
+                        "maximum",
+                        ::brisk::__private::bound(100),
+                    );
+                    ::brisk::__private::constrain(
+                        &mut schema,
+                        "default",
+                        {
+                            let value = 10;
+                            (&&::brisk::__private::Example(&value)).to_json()
+                        },
+                    );
+                    schema
+                },
             },
         ],
+        request_body: &[],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<Json<Item>>::new()).describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,
@@ -112,6 +176,35 @@ impl ::brisk::__private::Endpoint for create_item {
         dependencies: &[],
         body: ::brisk::__private::BodyReader::Json,
         params: &[],
+        request_body: &[
+            ::brisk::__private::BodyField {
+                name: "item",
+                kind: ::brisk::__private::BodyKind::Json,
+                required: true,
+                schema: |generator| ::brisk::__private::BodySchema {
+                    schema: {
+                        #[allow(unused_imports)]
+                        use ::brisk::__private::{
+                            Described as _, Serializable as _, Undescribed as _,
+                            Unserializable as _,
+                        };
+                        let schema = (&&::brisk::__private::SchemaOf::<
+                            ItemCreate,
+                        >::new())
+                            .schema(generator);
+                        schema
+                    },
+                    whole: true,
+                },
+            },
+        ],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<Result<Json<Item>, HttpError>>::new())
+                .describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,
@@ -163,23 +256,90 @@ impl ::brisk::__private::Endpoint for search {
                 name: "user-agent",
                 location: ::brisk::__private::ParamLocation::Header,
                 required: false,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let schema = (&&::brisk::__private::SchemaOf::<
+                        Option<String>,
+                    >::new())
+                        .schema(generator);
+                    schema
+                },
             },
             ::brisk::__private::ParamInfo {
                 name: "session-id",
                 location: ::brisk::__private::ParamLocation::Cookie,
                 required: true,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let schema = (&&::brisk::__private::SchemaOf::<String>::new())
+                        .schema(generator);
+                    schema
+                },
             },
             ::brisk::__private::ParamInfo {
                 name: "tags",
                 location: ::brisk::__private::ParamLocation::Query,
                 required: false,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let mut schema = (&&::brisk::__private::SchemaOf::<
+                        Vec<String>,
+                    >::new())
+                        .schema(generator);
+                    ::brisk::__private::constrain(
+                        &mut schema,
+                        "minLength",
+                        ::brisk::__private::bound(3),
+                    );
+                    ::brisk::__private::constrain(
+                        &mut schema,
+                        "pattern",
+                        ::brisk::__private::bound("^[a-z]+$"),
+                    );
+                    schema
+                },
             },
             ::brisk::__private::ParamInfo {
                 name: "ratio",
                 location: ::brisk::__private::ParamLocation::Query,
                 required: true,
+                schema: |generator| {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{
+                        Described as _, Serializable as _, Undescribed as _,
+                        Unserializable as _,
+                    };
+                    let mut schema = (&&::brisk::__private::SchemaOf::<f64>::new())
+                        .schema(generator);
+                    ::brisk::__private::constrain(
+                        &mut schema,
+                        "exclusiveMinimum",
+                        ::brisk::__private::bound(0),
+                    );
+                    schema
+                },
             },
         ],
+        request_body: &[],
+        response: |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<Json<Vec<Hit>>>::new())
+                .describe(generator)
+        },
+        responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
         deprecated: false,

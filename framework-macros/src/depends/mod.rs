@@ -253,6 +253,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     let infos = dependency_infos(&[], handler);
     let body = crate::route::params::body_reader(handler);
     let params = crate::route::params::param_infos(handler);
+    let request_body = crate::route::params::body_fields(handler);
     let statics = pattern_statics(handler);
     let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =
         shape;
@@ -273,6 +274,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
                 teardown: #teardown,
                 body: #body,
                 params: &[#(#params),*],
+                request_body: &[#(#request_body),*],
             };
 
             async fn resolve(

@@ -3,7 +3,7 @@
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprLit, Lit, LitStr, Meta, Token};
+use syn::{Expr, ExprLit, Ident, Lit, LitStr, Meta, Token, Type};
 
 use super::Diagnostics;
 
@@ -18,19 +18,62 @@ pub(crate) struct RouteArgs {
     pub include_in_schema: bool,
     /// `dependencies = [verify_key]`: run for their side effects before the handler's own.
     pub dependencies: Vec<syn::Path>,
+    /// `response_model = T`: the success value converts into `T`, which is
+    /// what is serialized and documented.
+    pub response_model: Option<Type>,
+    /// `responses(404 = NotFound, …)`: documented extra responses.
+    pub responses: Vec<(u16, Type)>,
 }
 
-const KEYS: &str = "`status_code`, `tags`, `summary`, `description`, `deprecated`, `operation_id`, \
-                    `include_in_schema` or `dependencies`";
+/// One argument after the path: a plain option, or one of the two whose
+/// values are types (which `Meta` cannot hold when they are generic).
+enum Arg {
+    Meta(Meta),
+    ResponseModel(Ident, Type),
+    Responses(Ident, Vec<(proc_macro2::TokenTree, Type)>),
+}
+
+impl syn::parse::Parse for Arg {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        if input.peek(Ident) && input.peek2(Token![=]) && input.fork().parse::<Ident>()? == "response_model" {
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            return Ok(Arg::ResponseModel(key, input.parse()?));
+        }
+        if input.peek(Ident)
+            && input.peek2(syn::token::Paren)
+            && input.fork().parse::<Ident>()? == "responses"
+        {
+            let key: Ident = input.parse()?;
+            let content;
+            syn::parenthesized!(content in input);
+            let mut entries = Vec::new();
+            while !content.is_empty() {
+                let status: proc_macro2::TokenTree = content.parse()?;
+                content.parse::<Token![=]>()?;
+                entries.push((status, content.parse()?));
+                if content.is_empty() {
+                    break;
+                }
+                content.parse::<Token![,]>()?;
+            }
+            return Ok(Arg::Responses(key, entries));
+        }
+        Ok(Arg::Meta(input.parse()?))
+    }
+}
+
+const KEYS: &str = "`status_code`, `response_model`, `responses`, `tags`, `summary`, `description`, \
+                    `deprecated`, `operation_id`, `include_in_schema` or `dependencies`";
 
 pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
     let parser =
-        |input: syn::parse::ParseStream| -> syn::Result<(Option<LitStr>, Punctuated<Meta, Token![,]>)> {
+        |input: syn::parse::ParseStream| -> syn::Result<(Option<LitStr>, Punctuated<Arg, Token![,]>)> {
             let path = if input.peek(LitStr) { Some(input.parse::<LitStr>()?) } else { None };
             if path.is_some() && !input.is_empty() {
                 input.parse::<Token![,]>()?;
             }
-            let rest = Punctuated::<Meta, Token![,]>::parse_terminated(input)?;
+            let rest = Punctuated::<Arg, Token![,]>::parse_terminated(input)?;
             Ok((path, rest))
         };
     match parser.parse2(attr.clone()) {
@@ -51,11 +94,7 @@ pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<
     }
 }
 
-fn finish(
-    path: LitStr,
-    rest: impl Iterator<Item = Meta>,
-    diagnostics: &mut Diagnostics,
-) -> Option<RouteArgs> {
+fn finish(path: LitStr, rest: impl Iterator<Item = Arg>, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
     let mut args = RouteArgs {
         path,
         status_code: None,
@@ -66,9 +105,40 @@ fn finish(
         operation_id: None,
         include_in_schema: true,
         dependencies: Vec::new(),
+        response_model: None,
+        responses: Vec::new(),
     };
     let mut seen: Vec<String> = Vec::new();
-    for meta in rest {
+    for arg in rest {
+        let meta = match arg {
+            Arg::Meta(meta) => meta,
+            Arg::ResponseModel(key, ty) => {
+                if args.response_model.is_some() {
+                    diagnostics.error(&key, "`response_model` is given twice");
+                }
+                args.response_model = Some(ty);
+                continue;
+            }
+            Arg::Responses(key, entries) => {
+                if !args.responses.is_empty() {
+                    diagnostics.error(&key, "`responses` is given twice");
+                }
+                for (status, ty) in entries {
+                    match status_of(&status) {
+                        Some(code) if args.responses.iter().any(|(seen, _)| *seen == code) => {
+                            diagnostics.error(&status, format!("status {code} is declared twice"))
+                        }
+                        Some(code) => args.responses.push((code, ty)),
+                        None => diagnostics.error(
+                            &status,
+                            "`responses` maps HTTP statuses to models: `responses(404 = NotFound)`, \
+                             with a status between 100 and 599",
+                        ),
+                    }
+                }
+                continue;
+            }
+        };
         let key = meta.path().get_ident().map(ToString::to_string).unwrap_or_default();
         let shown = quote::ToTokens::to_token_stream(meta.path()).to_string().replace(' ', "");
         let Meta::NameValue(pair) = &meta else {
@@ -78,8 +148,12 @@ fn finish(
                     seen.push(key);
                     args.deprecated = true;
                 }
+                "responses" => diagnostics.error_spanned(
+                    &meta,
+                    "`responses` lists statuses and models in parentheses: `responses(404 = NotFound)`",
+                ),
                 "status_code" | "tags" | "summary" | "description" | "deprecated" | "operation_id"
-                | "include_in_schema" => {
+                | "include_in_schema" | "response_model" => {
                     diagnostics.error_spanned(&meta, format!("`{key}` takes a value: write `{key} = …`"))
                 }
                 _ => diagnostics
@@ -157,9 +231,22 @@ fn finish(
                 }
                 other => diagnostics.error(other, format!("`{key}` takes a string literal")),
             },
+            "responses" => diagnostics.error_spanned(
+                &meta,
+                "`responses` lists statuses and models in parentheses: `responses(404 = NotFound)`",
+            ),
             _ => diagnostics
                 .error_spanned(&pair.path, format!("unknown route option `{shown}`; expected {KEYS}")),
         }
     }
     Some(args)
+}
+
+/// A declared response's status: an integer literal between 100 and 599.
+fn status_of(token: &proc_macro2::TokenTree) -> Option<u16> {
+    let proc_macro2::TokenTree::Literal(literal) = token else { return None };
+    let Ok(Lit::Int(code)) = syn::parse2::<Lit>(quote::ToTokens::to_token_stream(literal)) else {
+        return None;
+    };
+    code.base10_parse::<u16>().ok().filter(|code| (100..=599).contains(code))
 }

@@ -9,7 +9,8 @@ use syn::{Expr, ExprLit, Ident, ItemFn, Lit, LitFloat, LitStr, ReturnType};
 use super::args::RouteArgs;
 use super::check::header_name;
 use super::params::{
-    Handler, Param, Source, body_reader, doc_comment, is_float, is_text_like, last_segment, param_infos,
+    Handler, Param, Source, body_fields, body_reader, doc_comment, is_float, is_text_like, last_segment,
+    param_infos,
 };
 use crate::template::Variable;
 
@@ -159,6 +160,35 @@ pub(crate) fn generate(
         (true, "_") => quote! { #request },
         _ => request_pattern,
     };
+    // `response_model = T`: the success value converts into `T` (reported
+    // on the return type when it cannot) and is serialized as `T`.
+    let convert = match (&args.response_model, model_shape(function)) {
+        (Some(model), Ok(shape)) => {
+            let json = quote_spanned! {output_span=> ::brisk::__private::Json };
+            let into = quote_spanned! {output_span=> ::core::convert::Into::<#model>::into };
+            match shape {
+                ModelShape::Value => quote_spanned! {output_span=> let output = #json(#into(output)); },
+                ModelShape::Json => quote_spanned! {output_span=> let output = #json(#into(output.0)); },
+                ModelShape::Result => quote_spanned! {output_span=>
+                    let output = ::core::result::Result::map(output, |value| #json(#into(value)));
+                },
+                ModelShape::ResultJson => quote_spanned! {output_span=>
+                    let output = ::core::result::Result::map(output, |value| #json(#into(value.0)));
+                },
+            }
+        }
+        _ => quote! {},
+    };
+    let response = response_description(args, function);
+    let responses = args.responses.iter().map(|(status, ty)| {
+        quote_spanned! {ty.span()=>
+            ::brisk::__private::DeclaredResponse {
+                status: #status,
+                schema: ::brisk::__private::schema_for::<#ty>,
+            }
+        }
+    });
+    let request_body = body_fields(handler);
     let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
     let tags = &args.tags;
@@ -199,6 +229,9 @@ pub(crate) fn generate(
                 dependencies: &[#(#infos),*],
                 body: #body,
                 params: &[#(#params),*],
+                request_body: &[#(#request_body),*],
+                response: #response,
+                responses: &[#(#responses),*],
                 summary: #summary,
                 description: #description,
                 deprecated: #deprecated,
@@ -217,11 +250,82 @@ pub(crate) fn generate(
                 #take_teardowns
                 #guard
                 let output = #call;
+                #convert
                 #resolve
                 #respond
             }
         }
     }
+}
+
+/// What the handler returns, as far as `response_model` needs to know.
+pub(crate) enum ModelShape {
+    /// The value itself: `-> UserRecord`.
+    Value,
+    /// `-> Json<UserRecord>`.
+    Json,
+    /// `-> Result<UserRecord, E>`.
+    Result,
+    /// `-> Result<Json<UserRecord>, E>`.
+    ResultJson,
+}
+
+/// The return type's shape for `response_model`, or the error to report on
+/// it (a tuple, `impl Trait` or no return type cannot be converted).
+pub(crate) fn model_shape(function: &ItemFn) -> Result<ModelShape, syn::Error> {
+    let message = "`response_model` converts what the handler returns into the model: return the \
+                   value (`T`), `Json<T>` or `Result<T, E>`";
+    let ty = match &function.sig.output {
+        ReturnType::Type(_, ty) => ty,
+        ReturnType::Default => return Err(syn::Error::new(function.sig.ident.span(), message)),
+    };
+    if !matches!(**ty, syn::Type::Path(_)) {
+        return Err(syn::Error::new_spanned(ty, message));
+    }
+    let is_json = |ty: &syn::Type| last_segment(ty).is_some_and(|s| s.ident == "Json");
+    match last_segment(ty) {
+        Some(segment) if segment.ident == "Result" => {
+            let ok = match &segment.arguments {
+                syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::Type(ty) => Some(ty),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            Ok(if ok.is_some_and(is_json) { ModelShape::ResultJson } else { ModelShape::Result })
+        }
+        _ if is_json(ty) => Ok(ModelShape::Json),
+        _ => Ok(ModelShape::Value),
+    }
+}
+
+/// The route's `response`: the model's schema, or what the return type
+/// says of itself. A return type the description cannot name (`impl
+/// IntoResponse`) or none at all has no content.
+fn response_description(args: &RouteArgs, function: &ItemFn) -> TokenStream {
+    if let Some(model) = &args.response_model {
+        return quote_spanned! {model.span()=> ::brisk::__private::response_model::<#model> };
+    }
+    let none = quote! { |_| ::core::option::Option::None };
+    let ReturnType::Type(_, ty) = &function.sig.output else { return none };
+    if names_impl(quote! { #ty }) {
+        return none;
+    }
+    quote! {
+        |generator| {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
+            (&&::brisk::__private::ResponseOf::<#ty>::new()).describe(generator)
+        }
+    }
+}
+
+fn names_impl(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "impl",
+        proc_macro2::TokenTree::Group(group) => names_impl(group.stream()),
+        _ => false,
+    })
 }
 
 /// Whether the declared return type names `FileResponse` anywhere (as in

@@ -118,6 +118,11 @@ pub fn expand(method: &'static str, attr: TokenStream, item: TokenStream) -> Tok
     let template = args
         .as_ref()
         .map(|args| check::check(check::Kind::Route(&args.path), &mut handler, &function, &mut diagnostics));
+    if args.as_ref().is_some_and(|args| args.response_model.is_some())
+        && let Err(error) = generate::model_shape(&function)
+    {
+        diagnostics.push(error);
+    }
     match (diagnostics.into_error(), args, template) {
         (None, Some(args), Some(Some(template))) => {
             generate::generate(method, &args, &template, &handler, &function)

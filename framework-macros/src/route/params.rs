@@ -393,15 +393,126 @@ pub(crate) fn param_infos(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
             let optional = wrapped(&param.ty, "Option").is_some() || wrapped(&param.ty, "Vec").is_some();
             let required = param.source == Source::Path || (!optional && param.options.default.is_none());
             let location = Ident::new(location, Span::call_site());
+            let schema = schema_expr(param);
             Some(quote::quote! {
                 ::brisk::__private::ParamInfo {
                     name: #name,
                     location: ::brisk::__private::ParamLocation::#location,
                     required: #required,
+                    schema: |generator| #schema,
                 }
             })
         })
         .collect()
+}
+
+/// The parts of the body the function's parameters read, as `BodyField`
+/// tokens, for the OpenAPI document.
+pub(crate) fn body_fields(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
+    handler
+        .params
+        .iter()
+        .filter_map(|param| {
+            let kind = match param.source {
+                Source::Body => "Json",
+                Source::Form => "Form",
+                Source::File => "File",
+                _ => return None,
+            };
+            let name = param.options.alias.as_ref().map_or_else(|| param.binding.to_string(), LitStr::value);
+            let optional = wrapped(&param.ty, "Option").is_some()
+                || (param.source != Source::Body && wrapped(&param.ty, "Vec").is_some());
+            let required = !optional && param.options.default.is_none();
+            let schema = schema_expr(param);
+            let ty = &param.ty;
+            // A `#[form]` of a type the macro does not know may be one field
+            // or the whole form: the type's traits say which (`FormTarget`).
+            let whole = match param.source {
+                Source::Body => quote::quote! { true },
+                Source::Form if !is_text_like(ty) => quote::quote! {{
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{FieldForm as _, ModelForm as _};
+                    (&&::brisk::__private::WholeForm::<#ty>::new()).whole()
+                }},
+                _ => quote::quote! { false },
+            };
+            let kind = Ident::new(kind, Span::call_site());
+            Some(quote::quote! {
+                ::brisk::__private::BodyField {
+                    name: #name,
+                    kind: ::brisk::__private::BodyKind::#kind,
+                    required: #required,
+                    schema: |generator| ::brisk::__private::BodySchema { schema: #schema, whole: #whole },
+                }
+            })
+        })
+        .collect()
+}
+
+/// `10`, `-1`, `"web"`, `true`.
+fn is_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(_) => true,
+        Expr::Unary(unary) => matches!(unary.op, syn::UnOp::Neg(_)) && is_literal(&unary.expr),
+        Expr::Group(group) => is_literal(&group.expr),
+        Expr::Paren(paren) => is_literal(&paren.expr),
+        _ => false,
+    }
+}
+
+/// The expression that makes a parameter's schema from `generator`: its
+/// type's, when it derives `JsonSchema` (any value when it does not), with
+/// the options' constraints in JSON Schema's terms.
+fn schema_expr(param: &Param) -> proc_macro2::TokenStream {
+    let ty = &param.ty;
+    let options = &param.options;
+    let mut constraints = Vec::new();
+    let mut set = |key: &str, value: proc_macro2::TokenStream| {
+        constraints.push(quote::quote! {
+            ::brisk::__private::constrain(&mut schema, #key, #value);
+        });
+    };
+    for (key, bound) in &options.bounds {
+        let keyword = match key.to_string().as_str() {
+            "ge" => "minimum",
+            "gt" => "exclusiveMinimum",
+            "le" => "maximum",
+            _ => "exclusiveMaximum",
+        };
+        set(keyword, quote::quote! { ::brisk::__private::bound(#bound) });
+    }
+    if let Some(min) = &options.min_length {
+        set("minLength", quote::quote! { ::brisk::__private::bound(#min) });
+    }
+    if let Some(max) = &options.max_length {
+        set("maxLength", quote::quote! { ::brisk::__private::bound(#max) });
+    }
+    if let Some(pattern) = &options.pattern {
+        set("pattern", quote::quote! { ::brisk::__private::bound(#pattern) });
+    }
+    // A literal default is shown as written. Another expression is left
+    // out: checking it a second time here would repeat its errors.
+    if let Some(default) = options.default.as_ref().filter(|default| is_literal(default)) {
+        set(
+            "default",
+            quote::quote! {{
+                let value = #default;
+                (&&::brisk::__private::Example(&value)).to_json()
+            }},
+        );
+    }
+    let mutable = if constraints.is_empty() {
+        quote::quote! {}
+    } else {
+        quote::quote! { mut }
+    };
+    quote::quote! {{
+        #[allow(unused_imports)]
+        use ::brisk::__private::{Described as _, Serializable as _, Undescribed as _, Unserializable as _};
+        let #mutable schema = (&&::brisk::__private::SchemaOf::<#ty>::new()).schema(generator);
+        #(#constraints)*
+        schema
+    }}
 }
 
 /// The function's doc comment, its lines joined and trimmed; `None` when

@@ -18,6 +18,8 @@ pub struct DependencyInfo {
     pub body: crate::extract::BodyReader,
     /// Its own path, query, header and cookie parameters, in order.
     pub params: &'static [crate::extract::ParamInfo],
+    /// The parts of the body its own parameters read.
+    pub request_body: &'static [crate::extract::BodyField],
 }
 
 impl DependencyInfo {

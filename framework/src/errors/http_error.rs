@@ -134,3 +134,24 @@ impl IntoResponse for &HttpError {
         self.clone().into_json_response()
     }
 }
+
+/// Its body, `{"detail": …}`, for routes that declare it:
+/// `responses(404 = HttpError)`.
+impl schemars::JsonSchema for HttpError {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HTTPError".into()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "brisk::HttpError".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "title": "HTTPError",
+            "properties": { "detail": { "title": "Detail" } },
+            "required": ["detail"],
+        })
+    }
+}

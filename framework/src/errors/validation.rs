@@ -5,8 +5,9 @@ use serde_json::Value;
 use crate::response::{IntoResponse, Response, json_bytes};
 
 /// One part of an error's location: a name or a list position.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
+#[schemars(inline, transform = undocumented)]
 pub enum Loc {
     /// A field, parameter or source name (`"query"`, `"limit"`).
     Name(std::borrow::Cow<'static, str>),
@@ -42,19 +43,28 @@ impl From<usize> for Loc {
 ///     serde_json::json!({"type": "missing", "loc": ["query", "limit"], "msg": "Field required", "input": null})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// The OpenAPI document describes it, from this definition, as FastAPI's
+/// `ValidationError` component.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ValidationError", title = "ValidationError", transform = undocumented)]
 pub struct ErrorItem {
     /// The machine-readable kind (`missing`, `int_parsing`, …).
     #[serde(rename = "type")]
+    #[schemars(title = "Error Type")]
     pub kind: &'static str,
     /// Where the error is: source first, then the names down to the value.
+    #[schemars(title = "Location")]
     pub loc: Vec<Loc>,
     /// The human-readable message.
+    #[schemars(title = "Message")]
     pub msg: String,
     /// The offending input (`null` when it was missing).
+    #[schemars(title = "Input")]
     pub input: Value,
     /// The constraint that failed, when there is one (`{"ge": 1}`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(title = "Context", with = "serde_json::Map<String, Value>")]
     pub ctx: Option<Value>,
 }
 
@@ -83,8 +93,13 @@ impl ErrorItem {
 /// let err = RequestValidationError::new(vec![ErrorItem::missing(vec!["query".into(), "q".into()])]);
 /// assert_eq!(err.into_response().status(), 422);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+///
+/// The OpenAPI document describes its body, from this definition, as
+/// FastAPI's `HTTPValidationError` component.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "HTTPValidationError", title = "HTTPValidationError", transform = undocumented)]
 pub struct RequestValidationError {
+    #[schemars(title = "Detail")]
     detail: Vec<ErrorItem>,
 }
 
@@ -97,6 +112,25 @@ impl RequestValidationError {
     /// The individual errors, in parameter order.
     pub fn errors(&self) -> &[ErrorItem] {
         &self.detail
+    }
+}
+
+/// The document shows these types as FastAPI does, without the Rust doc
+/// comments schemars would take as their descriptions.
+fn undocumented(schema: &mut schemars::Schema) {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(object) => {
+                object.remove("description");
+                object.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("description");
+        object.values_mut().for_each(strip);
     }
 }
 

@@ -149,6 +149,47 @@ pub trait FormModel<T> {
     fn extract_form(&self, request: &Request, errors: &mut Errors) -> Option<T>;
 }
 
+/// Whether a `#[form]` parameter of type `T` is the whole form, for the
+/// OpenAPI document: `(&&WholeForm::<T>::new()).whole()` is `false` for a
+/// parameter type (one field), as [`FormTarget`] decides, and `true`
+/// otherwise. A type that is neither is reported once, by `FormTarget`.
+#[doc(hidden)]
+pub struct WholeForm<T>(PhantomData<fn() -> T>);
+
+impl<T> WholeForm<T> {
+    pub const fn new() -> Self {
+        WholeForm(PhantomData)
+    }
+}
+
+impl<T> Default for WholeForm<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[doc(hidden)]
+pub trait FieldForm {
+    fn whole(&self) -> bool;
+}
+
+impl<T: ParamValue> FieldForm for &WholeForm<T> {
+    fn whole(&self) -> bool {
+        false
+    }
+}
+
+#[doc(hidden)]
+pub trait ModelForm {
+    fn whole(&self) -> bool;
+}
+
+impl<T> ModelForm for WholeForm<T> {
+    fn whole(&self) -> bool {
+        true
+    }
+}
+
 impl<T: DeserializeOwned> FormModel<T> for FormTarget<T> {
     fn extract_form(&self, request: &Request, errors: &mut Errors) -> Option<T> {
         errors.absorb(form_model(request))

@@ -16,7 +16,7 @@ mod upload;
 pub use body::json_body;
 pub(crate) use form::FormFields;
 #[doc(hidden)]
-pub use form::{FormField, FormModel, FormTarget, read_form};
+pub use form::{FieldForm, FormField, FormModel, FormTarget, ModelForm, WholeForm, read_form};
 pub use from_request::{FromRequest, Rejection};
 pub use multipart::{Field, Multipart, MultipartError};
 pub use params::{Param, ParamValue};
@@ -57,9 +57,10 @@ impl ParamLocation {
 }
 
 /// A path, query, header or cookie parameter as the macros record it for
-/// the OpenAPI document: its name on the wire, where it is, and whether a
-/// request must carry it (neither `Option`, `Vec` nor a `default`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// the OpenAPI document: its name on the wire, where it is, whether a
+/// request must carry it (neither `Option`, `Vec` nor a `default`), and
+/// its schema with the options' constraints (`ge` → `minimum`, …).
+#[derive(Clone, Copy, Debug)]
 pub struct ParamInfo {
     /// The name on the wire (the alias, or the header name).
     pub name: &'static str,
@@ -67,6 +68,43 @@ pub struct ParamInfo {
     pub location: ParamLocation,
     /// Whether it must be present.
     pub required: bool,
+    /// Its type's schema, constrained as its options say.
+    pub schema: crate::schema::SchemaFn,
+}
+
+/// A part of the request body as the macros record it for the OpenAPI
+/// document: a `#[body]` model, a `#[form]` field or model, or a `#[file]`.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyField {
+    /// The parameter's name on the wire (its alias, for forms and files).
+    pub name: &'static str,
+    /// How it is read.
+    pub kind: BodyKind,
+    /// Whether a request must carry it.
+    pub required: bool,
+    /// Its schema, and for a form whether it is the whole form.
+    pub schema: fn(&mut crate::schema::SchemaGenerator) -> BodySchema,
+}
+
+/// How a [`BodyField`] is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `#[body]`: the JSON body.
+    Json,
+    /// `#[form]`: a field of a form, or the whole form as a model.
+    Form,
+    /// `#[file]`: an uploaded file, so the form is multipart.
+    File,
+}
+
+/// A body part's schema, with whether a `#[form]` parameter is the whole
+/// form (a model) rather than one field of it.
+#[derive(Debug)]
+pub struct BodySchema {
+    /// The schema.
+    pub schema: crate::schema::Schema,
+    /// `#[form] signup: Signup`: the model is the form.
+    pub whole: bool,
 }
 
 /// How a handler or dependency reads the request body, as its parameters

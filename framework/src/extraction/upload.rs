@@ -377,3 +377,19 @@ pub fn upload<T: FromUploads>(name: &'static str, request: &Request, errors: &mu
     }
     value
 }
+
+/// An upload is documented as OpenAPI's binary string, so Swagger UI offers
+/// a file picker for it.
+impl schemars::JsonSchema for UploadFile {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UploadFile".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "binary" })
+    }
+}

@@ -1,6 +1,7 @@
 //! Turning what a handler returns into an HTTP response.
 
 mod cookie;
+mod describe;
 pub(crate) mod file;
 mod headers;
 mod into_response;
@@ -10,6 +11,9 @@ mod sse;
 mod streaming;
 
 pub use cookie::{Cookie, SameSite};
+pub use describe::{DeclaredResponse, DescribeResponse, ResponseContent, ResponseFn};
+#[doc(hidden)]
+pub use describe::{DescribedResponse, ResponseOf, UndescribedResponse, model};
 pub use file::FileResponse;
 pub use headers::ResponseHeaders;
 

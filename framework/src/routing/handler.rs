@@ -27,6 +27,13 @@ pub struct RouteInfo {
     pub body: crate::extract::BodyReader,
     /// The handler's own path, query, header and cookie parameters, in order.
     pub params: &'static [crate::extract::ParamInfo],
+    /// The parts of the body its own parameters read (`#[body]`, `#[form]`, `#[file]`).
+    pub request_body: &'static [crate::extract::BodyField],
+    /// Its success response: `response_model = T`'s schema, or what the
+    /// return type says of itself ([`DescribeResponse`](crate::response::DescribeResponse)).
+    pub response: crate::response::ResponseFn,
+    /// `responses(404 = NotFound, …)`: the other responses it declares.
+    pub responses: &'static [crate::response::DeclaredResponse],
     /// `summary = "…"`; the OpenAPI document shows the name, title-cased, without one.
     pub summary: Option<&'static str>,
     /// `description = "…"`, or else the handler's doc comment.

@@ -1,0 +1,148 @@
+//! JSON Schemas of what routes read and return, for the OpenAPI document.
+//!
+//! Models describe themselves with `#[derive(JsonSchema)]` (schemars,
+//! re-exported as [`brisk::schemars`](crate::schemars) and in the prelude,
+//! so an app adds no dependency of its own). The derive also reads the
+//! `#[validate(...)]` attributes that drive the 422s (`length`, `range`,
+//! `email`, `url`, `regex`, `contains`, `required`), so the document shows
+//! the same constraints the app enforces.
+//!
+//! The macros record, for every parameter, body and response, a function
+//! that asks a [`SchemaGenerator`] for its schema. A type that does not
+//! derive `JsonSchema` is still accepted: it is documented as any value
+//! (`{}`), and deriving the trait later fills it in. Nothing here runs per
+//! request: the document is made once, when the app is built.
+
+use std::marker::PhantomData;
+
+pub use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The schema of one recorded type, asked of the document's generator
+/// (which collects named models into `components/schemas`).
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+/// The type `T`, for picking its schema by what it implements.
+///
+/// `(&&SchemaOf::<T>::new()).schema(generator)` finds [`Described`] when
+/// `T: JsonSchema` and falls back to [`Undescribed`] otherwise: the choice
+/// is made where `T` is concrete (in the macros' code), not in a generic
+/// function.
+#[doc(hidden)]
+pub struct SchemaOf<T: ?Sized>(PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> SchemaOf<T> {
+    #[doc(hidden)]
+    pub const fn new() -> Self {
+        SchemaOf(PhantomData)
+    }
+}
+
+impl<T: ?Sized> Default for SchemaOf<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A type with a schema of its own.
+#[doc(hidden)]
+pub trait Described {
+    fn schema(&self, generator: &mut SchemaGenerator) -> Schema;
+}
+
+impl<T: ?Sized + JsonSchema> Described for &SchemaOf<T> {
+    fn schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
+/// A type without one: any value.
+#[doc(hidden)]
+pub trait Undescribed {
+    fn schema(&self, generator: &mut SchemaGenerator) -> Schema;
+}
+
+impl<T: ?Sized> Undescribed for SchemaOf<T> {
+    fn schema(&self, _generator: &mut SchemaGenerator) -> Schema {
+        Schema::default()
+    }
+}
+
+/// A value for the document (a parameter's `default`), when its type can
+/// say it as JSON: `(&&Example(&value)).to_json()`.
+#[doc(hidden)]
+pub struct Example<'a, T>(pub &'a T);
+
+#[doc(hidden)]
+pub trait Serializable {
+    fn to_json(&self) -> Option<Value>;
+}
+
+impl<T: Serialize> Serializable for &Example<'_, T> {
+    fn to_json(&self) -> Option<Value> {
+        serde_json::to_value(self.0).ok()
+    }
+}
+
+#[doc(hidden)]
+pub trait Unserializable {
+    fn to_json(&self) -> Option<Value>;
+}
+
+impl<T> Unserializable for Example<'_, T> {
+    fn to_json(&self) -> Option<Value> {
+        None
+    }
+}
+
+/// Sets `key` (`minimum`, `maxLength`, `pattern`, `default`, …) on a
+/// parameter's schema, as its options say. The options constrain each
+/// value, so on a repeated parameter they go on `items`; on an optional
+/// one written as `anyOf`, on the non-null branch, where FastAPI puts
+/// them too. `default` always goes on the parameter itself.
+#[doc(hidden)]
+pub fn constrain(schema: &mut Schema, key: &str, value: Option<Value>) {
+    let Some(value) = value else { return };
+    if key == "default" {
+        schema.insert(key.to_owned(), value);
+        return;
+    }
+    let Some(object) = schema.as_object_mut() else {
+        // `true`: a type without a schema of its own, constrained anyway.
+        schema.insert(key.to_owned(), value);
+        return;
+    };
+    let target = match object.get_mut("anyOf") {
+        Some(Value::Array(branches)) => {
+            branches.iter_mut().find(|b| b.get("type").and_then(Value::as_str) != Some("null"))
+        }
+        _ => None,
+    };
+    let target = match target {
+        Some(Value::Object(branch)) => branch,
+        _ => object,
+    };
+    let repeated = target.get("type").and_then(Value::as_str) == Some("array");
+    match target.get_mut("items") {
+        Some(Value::Object(items)) if repeated => {
+            items.insert(key.to_owned(), value);
+        }
+        _ => {
+            target.insert(key.to_owned(), value);
+        }
+    }
+}
+
+/// A bound or length as JSON, for [`constrain`].
+#[doc(hidden)]
+pub fn bound(value: impl Serialize) -> Option<Value> {
+    serde_json::to_value(value).ok()
+}
+
+/// `T`'s schema, where `T` must derive `JsonSchema` (a declared
+/// response's model).
+#[doc(hidden)]
+pub fn schema_for<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
