@@ -46,6 +46,7 @@ mod request;
 pub mod response;
 pub mod routing;
 pub mod schema;
+pub mod security;
 mod server;
 mod state;
 pub mod testing;
@@ -114,6 +115,7 @@ pub mod __private {
         Described, Example, Schema, SchemaGenerator, SchemaOf, Serializable, Undescribed, Unserializable,
         bound, constrain, schema_for,
     };
+    pub use crate::security::{Secured, SecurityOf, Unsecured};
     pub use crate::{IntoResponse, Json, Request, Response};
     pub use http::{Method, StatusCode};
     pub use regex_lite::Regex;

@@ -12,6 +12,7 @@ use crate::extract::{BodyField, BodyKind, BodyReader, ParamInfo};
 use crate::request::Request;
 use crate::response::Response;
 use crate::routing::{Endpoint, Route, RouteInfo};
+use crate::security::SecurityRequirement;
 use schemars::SchemaGenerator;
 use schemars::generate::{Contract, SchemaSettings};
 
@@ -50,6 +51,7 @@ pub(crate) fn document(settings: &Settings, routes: &[Route], app_dependencies: 
         info.insert("description".into(), json!(description));
     }
     let mut generators = Generators::new();
+    let mut schemes = Schemes::default();
     let mut paths = Map::new();
     for route in routes {
         let route_info = route.info();
@@ -63,7 +65,12 @@ pub(crate) fn document(settings: &Settings, routes: &[Route], app_dependencies: 
         trees.extend(route_info.dependencies.iter().copied());
         let path = openapi_path(route_info.path);
         let method = route_info.method.as_str().to_ascii_lowercase();
-        let operation = operation(route_info, &method, &trees, &mut generators);
+        let mut operation = operation(route_info, &method, &trees, &mut generators);
+        if let Some(security) = schemes.requirements(route_info, &trees)
+            && let Value::Object(operation) = &mut operation
+        {
+            operation.insert("security".into(), security);
+        }
         let item = paths.entry(path).or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(item) = item {
             item.insert(method, operation);
@@ -81,10 +88,70 @@ pub(crate) fn document(settings: &Settings, routes: &[Route], app_dependencies: 
         document.insert("servers".into(), Value::Array(servers.collect()));
     }
     document.insert("paths".into(), Value::Object(paths));
+    let mut components = Map::new();
     if !schemas.is_empty() {
-        document.insert("components".into(), json!({ "schemas": schemas }));
+        components.insert("schemas".into(), Value::Object(schemas));
+    }
+    if !schemes.0.is_empty() {
+        let entries = schemes.0.into_iter().map(|(name, requirement)| (name, requirement.scheme));
+        components.insert("securitySchemes".into(), Value::Object(entries.collect()));
+    }
+    if !components.is_empty() {
+        document.insert("components".into(), Value::Object(components));
     }
     Value::Object(document)
+}
+
+/// The security schemes met so far, each under its name in the document.
+/// Two different schemes of one name (two `ApiKeyHeader`s without their
+/// own `SCHEME_NAME`) are both kept, the second as `APIKeyHeader2`.
+#[derive(Default)]
+struct Schemes(Vec<(String, SecurityRequirement)>);
+
+impl Schemes {
+    /// The operation's `security`: every scheme its extractors and its
+    /// dependency tree's take, once each, or `None` without any.
+    fn requirements(&mut self, route: &RouteInfo, trees: &[&'static DependencyInfo]) -> Option<Value> {
+        let mut found: Vec<SecurityRequirement> =
+            route.security.iter().filter_map(|scheme| scheme()).collect();
+        for tree in trees {
+            collect_security(tree, &mut found);
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut requirements = Vec::new();
+        for requirement in found {
+            let name = self.name_of(requirement.clone());
+            if !names.contains(&name) {
+                requirements.push(json!({ name.clone(): requirement.scopes }));
+                names.push(name);
+            }
+        }
+        (!requirements.is_empty()).then_some(Value::Array(requirements))
+    }
+
+    fn name_of(&mut self, requirement: SecurityRequirement) -> String {
+        let same = |known: &SecurityRequirement| {
+            known.name == requirement.name && known.scheme == requirement.scheme
+        };
+        if let Some((name, _)) = self.0.iter().find(|(_, known)| same(known)) {
+            return name.clone();
+        }
+        let mut name = requirement.name.to_owned();
+        let mut suffix = 1;
+        while self.0.iter().any(|(taken, _)| *taken == name) {
+            suffix += 1;
+            name = format!("{}{suffix}", requirement.name);
+        }
+        self.0.push((name.clone(), requirement));
+        name
+    }
+}
+
+fn collect_security(tree: &'static DependencyInfo, out: &mut Vec<SecurityRequirement>) {
+    out.extend(tree.security.iter().filter_map(|scheme| scheme()));
+    for dependency in tree.dependencies {
+        collect_security(dependency, out);
+    }
 }
 
 /// Where an operation's schemas come from. A model is described as it is
@@ -393,6 +460,7 @@ impl Endpoint for OpenApiJson {
         params: &[],
         request_body: &[],
         response: |_| None,
+        security: &[],
         responses: &[],
         summary: None,
         description: None,

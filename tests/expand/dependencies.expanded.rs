@@ -20,6 +20,13 @@ impl ::brisk::__private::Dependency for get_db {
         body: ::brisk::__private::BodyReader::None,
         params: &[],
         request_body: &[],
+        security: &[
+            || {
+                #[allow(unused_imports)]
+                use ::brisk::__private::{Secured as _, Unsecured as _};
+                (&&::brisk::__private::SecurityOf::<State<Pool>>::new()).requirement()
+            },
+        ],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -81,6 +88,7 @@ impl ::brisk::__private::Dependency for get_current_user {
             },
         ],
         request_body: &[],
+        security: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -138,6 +146,7 @@ impl ::brisk::__private::Dependency for audit_log {
             },
         ],
         request_body: &[],
+        security: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -210,6 +219,7 @@ impl ::brisk::__private::Endpoint for create_order {
             (&&::brisk::__private::ResponseOf::<Result<Json<Order>, HttpError>>::new())
                 .describe(generator)
         },
+        security: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,

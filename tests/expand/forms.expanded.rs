@@ -84,6 +84,7 @@ impl ::brisk::__private::Endpoint for login {
             use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
             (&&::brisk::__private::ResponseOf::<String>::new()).describe(generator)
         },
+        security: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -233,6 +234,7 @@ impl ::brisk::__private::Endpoint for upload {
             use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
             (&&::brisk::__private::ResponseOf::<String>::new()).describe(generator)
         },
+        security: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -307,6 +309,7 @@ impl ::brisk::__private::Endpoint for report {
             >::new())
                 .describe(generator)
         },
+        security: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,

@@ -20,6 +20,7 @@ impl ::brisk::__private::Endpoint for plaintext {
             use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
             (&&::brisk::__private::ResponseOf::<&'static str>::new()).describe(generator)
         },
+        security: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -124,6 +125,7 @@ impl ::brisk::__private::Endpoint for read_item {
             use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
             (&&::brisk::__private::ResponseOf::<Json<Item>>::new()).describe(generator)
         },
+        security: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -204,6 +206,7 @@ impl ::brisk::__private::Endpoint for create_item {
             (&&::brisk::__private::ResponseOf::<Result<Json<Item>, HttpError>>::new())
                 .describe(generator)
         },
+        security: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -339,6 +342,13 @@ impl ::brisk::__private::Endpoint for search {
             (&&::brisk::__private::ResponseOf::<Json<Vec<Hit>>>::new())
                 .describe(generator)
         },
+        security: &[
+            || {
+                #[allow(unused_imports)]
+                use ::brisk::__private::{Secured as _, Unsecured as _};
+                (&&::brisk::__private::SecurityOf::<State<Db>>::new()).requirement()
+            },
+        ],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,

@@ -254,6 +254,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     let body = crate::route::params::body_reader(handler);
     let params = crate::route::params::param_infos(handler);
     let request_body = crate::route::params::body_fields(handler);
+    let security = crate::route::params::security_infos(handler);
     let statics = pattern_statics(handler);
     let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =
         shape;
@@ -275,6 +276,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
                 body: #body,
                 params: &[#(#params),*],
                 request_body: &[#(#request_body),*],
+                security: &[#(#security),*],
             };
 
             async fn resolve(

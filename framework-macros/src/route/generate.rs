@@ -10,7 +10,7 @@ use super::args::RouteArgs;
 use super::check::header_name;
 use super::params::{
     Handler, Param, Source, body_fields, body_reader, doc_comment, is_float, is_text_like, last_segment,
-    param_infos,
+    param_infos, security_infos,
 };
 use crate::template::Variable;
 
@@ -189,6 +189,7 @@ pub(crate) fn generate(
         }
     });
     let request_body = body_fields(handler);
+    let security = security_infos(handler);
     let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
     let tags = &args.tags;
@@ -231,6 +232,7 @@ pub(crate) fn generate(
                 params: &[#(#params),*],
                 request_body: &[#(#request_body),*],
                 response: #response,
+                security: &[#(#security),*],
                 responses: &[#(#responses),*],
                 summary: #summary,
                 description: #description,

@@ -449,6 +449,26 @@ pub(crate) fn body_fields(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
         .collect()
 }
 
+/// For each extractor parameter, the function that says whether its type
+/// is a security scheme (`HttpBearer`, …) and which, for the document.
+pub(crate) fn security_infos(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
+    handler
+        .params
+        .iter()
+        .filter(|param| param.source == Source::Extractor)
+        .map(|param| {
+            let ty = &param.ty;
+            quote::quote! {
+                || {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{Secured as _, Unsecured as _};
+                    (&&::brisk::__private::SecurityOf::<#ty>::new()).requirement()
+                }
+            }
+        })
+        .collect()
+}
+
 /// `10`, `-1`, `"web"`, `true`.
 fn is_literal(expr: &Expr) -> bool {
     match expr {

@@ -20,6 +20,8 @@ pub struct DependencyInfo {
     pub params: &'static [crate::extract::ParamInfo],
     /// The parts of the body its own parameters read.
     pub request_body: &'static [crate::extract::BodyField],
+    /// Its extractors' security schemes, each `None` for one that is not.
+    pub security: &'static [crate::security::SecurityFn],
 }
 
 impl DependencyInfo {

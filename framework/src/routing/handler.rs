@@ -32,6 +32,9 @@ pub struct RouteInfo {
     /// Its success response: `response_model = T`'s schema, or what the
     /// return type says of itself ([`DescribeResponse`](crate::response::DescribeResponse)).
     pub response: crate::response::ResponseFn,
+    /// Its extractors' security schemes (`HttpBearer`, …), each `None` for
+    /// an extractor that is not one.
+    pub security: &'static [crate::security::SecurityFn],
     /// `responses(404 = NotFound, …)`: the other responses it declares.
     pub responses: &'static [crate::response::DeclaredResponse],
     /// `summary = "…"`; the OpenAPI document shows the name, title-cased, without one.
