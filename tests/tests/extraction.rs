@@ -343,6 +343,24 @@ async fn mistyped_json_names_the_field_and_position() {
     assert_eq!(errors[0]["type"], "missing");
 }
 
+/// `2.0` is an integer to JSON Schema (and so to the OpenAPI document's
+/// `"type": "integer"`) and to pydantic; `2.5` is not.
+#[tokio::test]
+async fn a_float_without_a_fraction_is_an_integer() {
+    let client = client();
+    let response = client.post("/plain").json(&json!({"items": [1.0, 2, 255.0]})).send().await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>(), json!({"items": [1, 2, 255]}));
+
+    let errors = detail(&client.post("/plain").json(&json!({"items": [1, 2.5]})).send().await);
+    assert_eq!(errors[0]["loc"], json!(["body", "items", 1]));
+    assert_eq!(errors[0]["type"], "int_from_float");
+    // Still out of range once an integer.
+    let errors = detail(&client.post("/plain").json(&json!({"items": [256.0]})).send().await);
+    assert_eq!(errors[0]["loc"], json!(["body", "items", 0]));
+    assert_eq!(errors[0]["type"], "int_type");
+}
+
 #[tokio::test]
 async fn state_is_shared_across_requests() {
     let client = client();

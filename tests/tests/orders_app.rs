@@ -50,8 +50,12 @@ async fn orders_are_validated_stored_and_listed_for_their_owner() {
 
     let anonymous = client.get("/orders").send().await;
     assert_eq!(anonymous.status(), 401);
-    assert_eq!(anonymous.json::<Value>(), json!({"detail": "Invalid credentials"}));
+    assert_eq!(anonymous.json::<Value>(), json!({"detail": "Not authenticated"}));
     assert_eq!(anonymous.header("www-authenticate"), Some("Bearer"));
+    let unknown = client.get("/orders").header("authorization", "Bearer no-such-token").send().await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(unknown.json::<Value>(), json!({"detail": "Invalid credentials"}));
+    assert_eq!(unknown.header("www-authenticate"), Some("Bearer"));
 
     let invalid = client
         .post("/users/1/orders")

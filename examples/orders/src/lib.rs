@@ -14,7 +14,12 @@
 //! - streamed responses: a CSV export and server-sent events of new orders;
 //! - uploads: `POST /upload` stores a file in the upload folder, spooled
 //!   to disk as it arrives, never held whole in memory;
-//! - the `static/` folder at `/static`.
+//! - the `static/` folder at `/static`;
+//! - the OpenAPI document at `/openapi.json`, browsable at `/docs` (Swagger
+//!   UI) and `/redoc`: every model derives `JsonSchema`, so each route's
+//!   body and response is described, with the same constraints the 422s
+//!   enforce, and `get_current_user` takes an `HttpBearer`, so the docs'
+//!   Authorize button works.
 //!
 //! Every query is `async` (sqlx): no handler or dependency blocks the
 //! executor while the database works or waits for a lock.
@@ -28,9 +33,9 @@ use brisk::middleware::Next;
 use brisk::prelude::*;
 use brisk::response::{Event, EventStream, StreamingResponse};
 use brisk::routing::StaticFiles;
+use brisk::security::HttpBearer;
 use brisk::{Cors, MultipartLimits};
 use futures_util::StreamExt;
-use serde_json::{Value, json};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
@@ -221,50 +226,62 @@ fn invalid_credentials() -> HttpError {
     HttpError::unauthorized("Invalid credentials").with_header("www-authenticate", "Bearer")
 }
 
+/// The user whose token the request carries. `HttpBearer` answers 401 `Not
+/// authenticated` without an `Authorization: Bearer …` header; a token no
+/// user has is 401 `Invalid credentials`.
 #[depends]
 async fn get_current_user(
-    #[header] authorization: Option<String>,
+    credentials: HttpBearer,
     #[depends(get_db)] db: Session,
 ) -> Result<User, HttpError> {
-    // `Bearer <token>`; the scheme is case-insensitive (RFC 9110, 11.1).
-    let token = authorization
-        .as_deref()
-        .and_then(|value| value.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_owned())
-        .ok_or_else(invalid_credentials)?;
     let user: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE token = $1")
-        .bind(token)
+        .bind(credentials.credentials)
         .fetch_optional(&mut *db.connection().await?)
         .await
         .map_err(database_error)?;
     user.map(|(id,)| User { id }).ok_or_else(invalid_credentials)
 }
 
-/// A short index of the API.
+/// Where to read about the API.
+#[derive(Serialize, JsonSchema)]
+struct Index {
+    name: &'static str,
+    /// Swagger UI, which can also call every route.
+    docs: &'static str,
+    redoc: &'static str,
+    openapi: &'static str,
+    /// Each route, in a line.
+    endpoints: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+/// A short index of the API; `/docs` describes it in full.
 #[get("/")]
-async fn index() -> Json<Value> {
-    Json(json!({
-        "name": "orders",
-        "endpoints": {
-            "GET /users/{id}": "a user's public profile",
-            "POST /users": "create a user: {name, email}; a welcome email follows",
-            "POST /users/{user_id}/orders": "place an order: {product_id, quantity}, ?source= (default web)",
-            "GET /users/{id}/export": "a user's orders as CSV, streamed as the database reads them",
-            "GET /orders": "the caller's orders (Authorization: Bearer <token>)",
-            "GET /orders/events": "the caller's new orders as server-sent events (Last-Event-ID resumes)",
-            "POST /purchase?item_id=": "buy item 1 or 2 from the caller's balance",
-            "GET /outbox": "the emails sent so far",
-            "POST /upload": "multipart form: description and file; stored in the upload folder",
-            "GET /static/": "the example's static files (static/)",
-        },
-    }))
+async fn index() -> Json<Index> {
+    let endpoints = [
+        ("GET /users/{id}", "a user's public profile"),
+        ("POST /users", "create a user: {name, email}; a welcome email follows"),
+        ("POST /users/{user_id}/orders", "place an order: {product_id, quantity}, ?source= (default web)"),
+        ("GET /users/{id}/export", "a user's orders as CSV, streamed as the database reads them"),
+        ("GET /orders", "the caller's orders (Authorization: Bearer <token>)"),
+        ("GET /orders/events", "the caller's new orders as server-sent events (Last-Event-ID resumes)"),
+        ("POST /purchase?item_id=", "buy item 1 or 2 from the caller's balance"),
+        ("GET /outbox", "the emails sent so far"),
+        ("POST /upload", "multipart form: description and file; stored in the upload folder"),
+        ("GET /static/", "the example's static files (static/)"),
+    ];
+    Json(Index {
+        name: "orders",
+        docs: "/docs",
+        redoc: "/redoc",
+        openapi: "/openapi.json",
+        endpoints: endpoints.into_iter().collect(),
+    })
 }
 
 /// An order as the queries read it: id, product id, quantity, source.
 type OrderRow = (i64, i64, i64, Option<String>);
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct OrderOut {
     id: i64,
     product_id: i64,
@@ -292,7 +309,7 @@ async fn list_orders(
     Ok(Json(orders))
 }
 
-#[derive(Deserialize, Serialize, Validate)]
+#[derive(Deserialize, Serialize, Validate, JsonSchema)]
 struct OrderCreate {
     product_id: i64,
     #[validate(range(min = 1, max = 100))]
@@ -303,16 +320,26 @@ fn user_not_found() -> HttpError {
     HttpError::new(StatusCode::NOT_FOUND, "User not found")
 }
 
+/// A stored order, as `POST /users/{user_id}/orders` answers it.
+#[derive(Serialize, JsonSchema)]
+struct OrderCreated {
+    user_id: i64,
+    order: OrderCreate,
+    /// The client's address, when the server knows it.
+    ip: Option<String>,
+    source: String,
+}
+
 /// Places an order for the user in the path (no credentials needed: the
 /// path names the user; `GET /orders` is where credentials matter).
-#[post("/{user_id}/orders", status_code = 201)]
+#[post("/{user_id}/orders", status_code = 201, responses(404 = HttpError))]
 async fn create_order(
     user_id: i64,
     #[query(default = "web", max_length = 50, pattern = "^[^\\x00]*$")] source: String,
     #[body] order: OrderCreate,
     #[depends(get_db)] db: Session,
     request: Request,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<OrderCreated>, HttpError> {
     sqlx::query("INSERT INTO orders (user_id, product_id, quantity, source) VALUES ($1, $2, $3, $4)")
         .bind(user_id)
         .bind(order.product_id)
@@ -325,24 +352,41 @@ async fn create_order(
             _ => database_error(err),
         })?;
     let ip = request.client_addr().map(|addr| addr.ip().to_string());
-    Ok(Json(json!({ "user_id": user_id, "order": order, "ip": ip, "source": source })))
+    Ok(Json(OrderCreated { user_id, order, ip, source }))
 }
 
 /// The public view of a user: no email (the response model leaves it out).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct UserOut {
     id: i64,
     name: String,
 }
 
-#[get("/{id}")]
-async fn get_user(id: i64, #[depends(get_db)] db: Session) -> Result<Json<UserOut>, HttpError> {
-    let user: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *db.connection().await?)
-        .await
-        .map_err(database_error)?;
-    user.map(|(id, name)| Json(UserOut { id, name })).ok_or_else(user_not_found)
+/// A user as stored, email included.
+struct UserRow {
+    id: i64,
+    name: String,
+    #[expect(dead_code, reason = "read with the row, and kept from the client by `UserOut`")]
+    email: String,
+}
+
+impl From<UserRow> for UserOut {
+    fn from(row: UserRow) -> Self {
+        // The email stays on the server.
+        UserOut { id: row.id, name: row.name }
+    }
+}
+
+/// A user's public profile: `UserOut`, whatever the row holds.
+#[get("/{id}", response_model = UserOut, responses(404 = HttpError))]
+async fn get_user(id: i64, #[depends(get_db)] db: Session) -> Result<UserRow, HttpError> {
+    let user: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, email FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *db.connection().await?)
+            .await
+            .map_err(database_error)?;
+    user.map(|(id, name, email)| UserRow { id, name, email }).ok_or_else(user_not_found)
 }
 
 /// A CSV field: quoted when it holds a comma, a quote or a line break
@@ -361,7 +405,7 @@ fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
 /// one ends when the handler returns, and the rows are still being sent
 /// after that. A task reads them into a short channel; when the client
 /// goes away, the channel closes and the task stops reading.
-#[get("/{id}/export")]
+#[get("/{id}/export", responses(404 = HttpError))]
 async fn export_orders(id: i64, database: State<Database>) -> Result<StreamingResponse, HttpError> {
     // Checked first: once the stream starts, the 200 has gone out.
     let user: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1")
@@ -460,9 +504,11 @@ async fn order_events(
     Ok(EventStream::new(events))
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, JsonSchema)]
 struct UserCreate {
+    // A custom check says nothing to the document: the pattern says it.
     #[validate(length(min = 1, max = 100), custom(function = "no_nul"))]
+    #[schemars(pattern(r"^[^\u0000]*$"))]
     name: String,
     #[validate(email)]
     email: String,
@@ -479,7 +525,7 @@ fn no_nul(text: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-#[post("/", status_code = 201)]
+#[post("/", status_code = 201, responses(409 = HttpError))]
 async fn create_user(
     #[body] user: UserCreate,
     #[depends(get_db)] db: Session,
@@ -519,7 +565,7 @@ async fn create_user(
     Ok(Json(UserOut { id, name }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Mail {
     email: String,
     subject: String,
@@ -555,7 +601,8 @@ impl From<HttpError> for PurchaseError {
 
 #[exception_handler]
 async fn insufficient_funds(_request: &Request, err: InsufficientFunds) -> Response {
-    let body = json!({ "error": "insufficient_funds", "balance": err.balance, "required": err.required });
+    let body =
+        FundsError { error: "insufficient_funds".to_owned(), balance: err.balance, required: err.required };
     (StatusCode::PAYMENT_REQUIRED, Json(body)).into_response()
 }
 
@@ -569,12 +616,27 @@ async fn purchase_errors(request: &Request, err: PurchaseError) -> Response {
 
 const PRICES: [(i64, f64); 2] = [(1, 10.0), (2, 50.0)];
 
-#[post("/purchase")]
+/// What a purchase leaves on the caller's balance.
+#[derive(Serialize, JsonSchema)]
+struct Balance {
+    balance: f64,
+}
+
+/// The 402 of `InsufficientFunds`.
+#[derive(Serialize, JsonSchema)]
+struct FundsError {
+    /// Always `insufficient_funds`.
+    error: String,
+    balance: f64,
+    required: f64,
+}
+
+#[post("/purchase", responses(402 = FundsError, 404 = HttpError))]
 async fn purchase(
     item_id: i64,
     #[depends(get_current_user)] user: User,
     #[depends(get_db)] db: Session,
-) -> Result<Json<Value>, PurchaseError> {
+) -> Result<Json<Balance>, PurchaseError> {
     let Some(&(_, price)) = PRICES.iter().find(|(id, _)| *id == item_id) else {
         return Err(HttpError::new(StatusCode::NOT_FOUND, "Item not found").into());
     };
@@ -590,7 +652,7 @@ async fn purchase(
     .await
     .map_err(database_error)?;
     match debited {
-        Some((balance,)) => Ok(Json(json!({ "balance": balance }))),
+        Some((balance,)) => Ok(Json(Balance { balance })),
         None => {
             let (balance,): (f64,) = sqlx::query_as("SELECT balance FROM users WHERE id = $1")
                 .bind(user.id)
@@ -637,6 +699,18 @@ impl Uploads {
     }
 }
 
+/// What `POST /upload` stored.
+#[derive(Serialize, JsonSchema)]
+struct Stored {
+    /// The client's name for the file, if it gave one.
+    filename: Option<String>,
+    /// Bytes written.
+    size: u64,
+    description: String,
+    /// The server's name for it, in the upload folder.
+    stored_as: String,
+}
+
 /// Stores the uploaded `file` in the upload folder. brisk spools a file
 /// past 1 MiB to a temporary file as it arrives, so a large upload never
 /// sits in memory; `save_to` then copies it with async file I/O.
@@ -645,18 +719,13 @@ async fn upload(
     #[form(min_length = 1, max_length = 500)] description: String,
     #[file] file: UploadFile,
     uploads: State<Uploads>,
-) -> Result<Json<Value>, HttpError> {
+) -> Result<Json<Stored>, HttpError> {
     let stored = uploads.name_for(file.filename());
     let size = file.save_to(uploads.dir.join(&stored)).await.map_err(|err| {
         tracing::error!(error = %err, dir = %uploads.dir.display(), "could not store an upload");
         HttpError::internal()
     })?;
-    Ok(Json(json!({
-        "filename": file.filename(),
-        "size": size,
-        "description": description,
-        "stored_as": stored,
-    })))
+    Ok(Json(Stored { filename: file.filename().map(str::to_owned), size, description, stored_as: stored }))
 }
 
 /// Opens the pool and migrates before the first request; closes it after
@@ -700,6 +769,9 @@ pub fn app(settings: Settings) -> App {
         .max_file_size(settings.max_upload_size)
         .max_body_size(settings.max_upload_size + 64 * 1024);
     App::new()
+        .title("orders")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description("Users, their orders and purchases, over SQLite or PostgreSQL: the brisk example app.")
         .multipart_limits(uploads)
         .lifespan(lifespan(settings))
         // Every request gets an `x-request-id` (the client's, or a new UUID),

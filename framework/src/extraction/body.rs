@@ -43,6 +43,15 @@ pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut 
     if let Ok(value) = serde_json::from_slice(&bytes) {
         return Some(value);
     }
+    // A float with no fractional part (`2.0`) is an integer to JSON Schema
+    // and to pydantic, though not to serde: read integral floats as
+    // integers, then try once more.
+    if let Ok(mut value) = serde_json::from_slice::<Value>(&bytes)
+        && integral_floats_to_integers(&mut value)
+        && let Ok(value) = serde_json::from_value(value)
+    {
+        return Some(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
     let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => value,
@@ -115,7 +124,7 @@ fn classify_data_error(message: &str, input: &Value) -> (&'static str, String) {
                 "int_parsing",
                 "Input should be a valid integer, unable to parse string as an integer".into(),
             ),
-            Value::Number(n) if n.is_f64() => (
+            Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() != 0.0) => (
                 "int_from_float",
                 "Input should be a valid integer, got a number with a fractional part".into(),
             ),
@@ -305,5 +314,29 @@ fn describe_constraint(failure: &validator::ValidationError, loc: Vec<Loc>) -> E
             let msg = format!("Value error, {code}");
             ErrorItem::new("value_error", loc, custom.unwrap_or(msg), input)
         }
+    }
+}
+
+/// Rewrites every float without a fractional part, within `i64`'s range,
+/// as an integer; whether any was.
+fn integral_floats_to_integers(value: &mut Value) -> bool {
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            let Some(float) = number.as_f64() else { return false };
+            // 2^63: the first float past `i64::MAX`.
+            if float.fract() == 0.0 && float.abs() < 9_223_372_036_854_775_808.0 {
+                *value = Value::from(float as i64);
+                true
+            } else {
+                false
+            }
+        }
+        Value::Array(items) => {
+            items.iter_mut().fold(false, |any, item| integral_floats_to_integers(item) | any)
+        }
+        Value::Object(object) => {
+            object.values_mut().fold(false, |any, item| integral_floats_to_integers(item) | any)
+        }
+        _ => false,
     }
 }
