@@ -464,10 +464,78 @@ impl App {
     }
 
     /// Where the OpenAPI document is served (default `/openapi.json`);
-    /// `None` serves none. The document is made once, when the app is
-    /// built: serving it costs other routes nothing.
+    /// `None` serves none, nor the pages that show it
+    /// ([`docs_url`](Self::docs_url), [`redoc_url`](Self::redoc_url)).
+    /// The document is made once, when the app is built: serving it costs
+    /// other routes nothing.
     pub fn openapi_url(mut self, url: Option<&str>) -> Self {
         self.openapi.url = url.map(str::to_owned);
+        self
+    }
+
+    /// Where Swagger UI, the interactive documentation, is served
+    /// (default `/docs`, as in FastAPI); `None` serves none. The page
+    /// loads the [`openapi_url`](Self::openapi_url) document, and its
+    /// script and styles from routes of its own under this URL
+    /// (`/docs/swagger-ui-bundle.js`, `/docs/swagger-ui.css`), with the
+    /// OAuth2 redirect page at `/docs/oauth2-redirect`: the files ship
+    /// inside brisk, so neither building nor serving the page needs the
+    /// network. Its title is the app's [`title`](Self::title) followed by
+    /// ` - Swagger UI`. Like the document, the page is made when the app
+    /// is built and left out of the document.
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    /// use brisk::testing::TestClient;
+    ///
+    /// #[get("/items/{item_id}")]
+    /// async fn read_item(item_id: i64) -> String { item_id.to_string() }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let client = TestClient::new(App::new().title("Shop").routes(routes![read_item]));
+    /// let page = client.get("/docs").send().await;
+    /// assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    /// assert!(page.text().contains("<title>Shop - Swagger UI</title>"));
+    /// assert!(page.text().contains(r#"url: "/openapi.json""#));
+    ///
+    /// let moved = TestClient::new(App::new().routes(routes![read_item]).docs_url(Some("/api/docs")));
+    /// assert_eq!(moved.get("/api/docs").send().await.status(), StatusCode::OK);
+    /// assert_eq!(moved.get("/api/docs/swagger-ui.css").send().await.status(), StatusCode::OK);
+    ///
+    /// let off = TestClient::new(App::new().routes(routes![read_item]).docs_url(None));
+    /// assert_eq!(off.get("/docs").send().await.status(), StatusCode::NOT_FOUND);
+    /// # }
+    /// ```
+    pub fn docs_url(mut self, url: Option<&str>) -> Self {
+        self.openapi.docs_url = url.map(str::to_owned);
+        self
+    }
+
+    /// Where ReDoc, the reference documentation, is served (default
+    /// `/redoc`, as in FastAPI); `None` serves none. Like
+    /// [`docs_url`](Self::docs_url)'s page, it shows the
+    /// [`openapi_url`](Self::openapi_url) document, loads its script from
+    /// brisk itself (`/redoc/redoc.standalone.js`), and is titled after
+    /// the app (` - ReDoc`).
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    /// use brisk::testing::TestClient;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let client = TestClient::new(App::new().title("Shop").openapi_url(Some("/api/openapi.json")));
+    /// let page = client.get("/redoc").send().await;
+    /// assert!(page.text().contains("<title>Shop - ReDoc</title>"));
+    /// assert!(page.text().contains(r#"spec-url="/api/openapi.json""#));
+    ///
+    /// let off = TestClient::new(App::new().redoc_url(None));
+    /// assert_eq!(off.get("/redoc").send().await.status(), StatusCode::NOT_FOUND);
+    /// # }
+    /// ```
+    pub fn redoc_url(mut self, url: Option<&str>) -> Self {
+        self.openapi.redoc_url = url.map(str::to_owned);
         self
     }
 
@@ -509,6 +577,7 @@ impl App {
             let document = serde_json::to_vec(&self.openapi()).unwrap_or_default();
             let path: &'static str = Box::leak(url.into_boxed_str());
             self.routes.push(Route::new(crate::openapi::OpenApiJson(document.into())).at(path));
+            self.routes.extend(crate::openapi::docs_routes(&self.openapi));
         }
         for route in &self.routes {
             check_body_readers(route, &self.dependencies)?;
@@ -598,8 +667,10 @@ impl Service {
         Routes::of_app(&self.shared)
     }
 
-    /// Every registered route, in registration order; the OpenAPI
-    /// document's own route last, unless [`App::openapi_url`] turned it off.
+    /// Every registered route, in registration order; then the routes
+    /// the app adds, unless turned off: the OpenAPI document's
+    /// ([`App::openapi_url`]), Swagger UI's page and files
+    /// ([`App::docs_url`]), and ReDoc's ([`App::redoc_url`]).
     pub fn routes(&self) -> &[Route] {
         self.routing().table.routes()
     }
@@ -615,7 +686,20 @@ impl Service {
     /// async fn n(#[depends(get_db)] db: u32) -> String { db.to_string() }
     ///
     /// let service = App::new().routes(routes![n]).build().unwrap();
-    /// assert_eq!(service.describe(), "GET /n → n\n    └─ get_db\nGET /openapi.json → openapi\n");
+    /// assert_eq!(
+    ///     service.describe(),
+    ///     "GET /n → n
+    ///     └─ get_db
+    /// GET /openapi.json → openapi
+    /// GET /docs → swagger_ui_html
+    /// GET /docs/swagger-ui-bundle.js → swagger_ui_bundle
+    /// GET /docs/swagger-ui.css → swagger_ui_css
+    /// GET /docs/oauth2-redirect → swagger_ui_redirect
+    /// GET /docs/oauth2-redirect.js → swagger_ui_redirect_js
+    /// GET /redoc → redoc_html
+    /// GET /redoc/redoc.standalone.js → redoc_standalone
+    /// "
+    /// );
     /// ```
     pub fn describe(&self) -> String {
         let mut out = String::new();

@@ -22,10 +22,14 @@ pub(crate) struct Settings {
     pub(crate) title: String,
     pub(crate) version: String,
     pub(crate) description: Option<String>,
-    /// Where the document is served; `None` turns it off.
+    /// Where the document is served; `None` turns it off, and the pages below.
     pub(crate) url: Option<String>,
     /// `servers`: each URL with its description.
     pub(crate) servers: Vec<(String, Option<String>)>,
+    /// Where Swagger UI is served; `None` turns it off.
+    pub(crate) docs_url: Option<String>,
+    /// Where ReDoc is served; `None` turns it off.
+    pub(crate) redoc_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -37,6 +41,8 @@ impl Default for Settings {
             description: None,
             url: Some("/openapi.json".to_owned()),
             servers: Vec::new(),
+            docs_url: Some("/docs".to_owned()),
+            redoc_url: Some("/redoc".to_owned()),
         }
     }
 }
@@ -478,3 +484,7 @@ impl Endpoint for OpenApiJson {
         response
     }
 }
+
+// Swagger UI and ReDoc, served beside the document.
+mod docs;
+pub(crate) use docs::routes as docs_routes;

@@ -105,3 +105,17 @@ impl brisk::extract::FromText for Color {
         }
     }
 }
+
+/// The routes an app adds when it is built with the default OpenAPI
+/// settings, as `Service::describe` lists them after the app's own: the
+/// document, Swagger UI with its files and OAuth2 redirect page, and
+/// ReDoc with its script.
+pub const BUILT_IN_ROUTES: &str = "GET /openapi.json → openapi
+GET /docs → swagger_ui_html
+GET /docs/swagger-ui-bundle.js → swagger_ui_bundle
+GET /docs/swagger-ui.css → swagger_ui_css
+GET /docs/oauth2-redirect → swagger_ui_redirect
+GET /docs/oauth2-redirect.js → swagger_ui_redirect_js
+GET /redoc → redoc_html
+GET /redoc/redoc.standalone.js → redoc_standalone
+";

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use brisk::prelude::*;
 use brisk::testing::TestClient;
+use brisk_tests::BUILT_IN_ROUTES;
 use serde_json::{Value, json};
 
 /// Counts calls so tests can see what ran.
@@ -298,8 +299,9 @@ async fn the_app_describes_each_route_with_its_dependency_tree() {
         service.describe(),
         "every route\n    └─ audit\n        └─ get_db\n\
          GET /me → me\n    └─ get_current_user\n        └─ get_db\n    └─ get_db\n\
-         GET /guarded → guarded\n    └─ verify_key\n    └─ get_db\n\
-         GET /openapi.json → openapi\n"
+         GET /guarded → guarded\n    └─ verify_key\n    └─ get_db\n"
+            .to_owned()
+            + BUILT_IN_ROUTES
     );
     let dot = service.dependency_graph_dot();
     assert!(dot.starts_with("digraph brisk {"));

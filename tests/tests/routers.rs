@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use brisk::prelude::*;
 use brisk::testing::TestClient;
-use brisk_tests::Events;
+use brisk_tests::{BUILT_IN_ROUTES, Events};
 use serde_json::{Value, json};
 
 #[get("/")]
@@ -138,8 +138,16 @@ fn routes_carry_their_routers_tags_then_their_own() {
             ("/api/users", vec!["users"]),
             ("/api/users/{user_id}", vec!["users", "profiles"]),
             ("/api/users/{user_id}/orders", vec!["users"]),
-            // The OpenAPI document's own route, added when the app is built.
+            // The OpenAPI document's and the docs pages' own routes, added
+            // when the app is built.
             ("/openapi.json", vec![]),
+            ("/docs", vec![]),
+            ("/docs/swagger-ui-bundle.js", vec![]),
+            ("/docs/swagger-ui.css", vec![]),
+            ("/docs/oauth2-redirect", vec![]),
+            ("/docs/oauth2-redirect.js", vec![]),
+            ("/redoc", vec![]),
+            ("/redoc/redoc.standalone.js", vec![]),
         ]
     );
 }
@@ -150,7 +158,9 @@ fn describe_shows_each_router_above_its_routes() {
     let service = app(&events).build().expect("the app builds");
     assert_eq!(
         service.describe(),
-        "every route\n    └─ app_wide\nGET /health → health\nrouter /api\n    └─ api_version\n    router /api/users (tags: users)\n        └─ verify_token\n        GET /api/users → list_users\n        GET /api/users/{user_id} → get_user\n        POST /api/users/{user_id}/orders → create_order\n            └─ current_user\n                └─ verify_token\nGET /openapi.json → openapi\n"
+        "every route\n    └─ app_wide\nGET /health → health\nrouter /api\n    └─ api_version\n    router /api/users (tags: users)\n        └─ verify_token\n        GET /api/users → list_users\n        GET /api/users/{user_id} → get_user\n        POST /api/users/{user_id}/orders → create_order\n            └─ current_user\n                └─ verify_token\n"
+            .to_owned()
+            + BUILT_IN_ROUTES
     );
     let graph = service.dependency_graph_dot();
     assert!(graph.contains("\"GET /api/users\" -> \"verify_token\""), "{graph}");

@@ -8,7 +8,7 @@ use std::time::Duration;
 use brisk::dependencies::Outcome;
 use brisk::prelude::*;
 use brisk::testing::TestClient;
-use brisk_tests::Events;
+use brisk_tests::{BUILT_IN_ROUTES, Events};
 use serde_json::{Value, json};
 
 fn describe(outcome: &Outcome) -> String {
@@ -312,7 +312,8 @@ fn the_tree_shows_when_each_teardown_runs() {
     assert_eq!(
         service.describe(),
         "GET /request-scope → request_scope\n    └─ get_db (teardown after the response)\n\
-         GET /ordered → ordered\n    └─ second (teardown before the response)\n        └─ first (teardown before the response)\n\
-         GET /openapi.json → openapi\n"
+         GET /ordered → ordered\n    └─ second (teardown before the response)\n        └─ first (teardown before the response)\n"
+            .to_owned()
+            + BUILT_IN_ROUTES
     );
 }

@@ -47,7 +47,8 @@ use crate::error::Error;
 ///     .routes(routes![list_users, get_user]);
 /// let service = App::new().include(Router::new().prefix("/api").include(users)).build().unwrap();
 /// let paths: Vec<&str> = service.routes().iter().map(|route| route.info().path).collect();
-/// assert_eq!(paths, ["/api/users", "/api/users/{user_id}", "/openapi.json"]);
+/// // Then the routes the app adds: `/openapi.json`, `/docs`, `/redoc` and their files.
+/// assert_eq!(paths[..3], ["/api/users", "/api/users/{user_id}", "/openapi.json"]);
 /// ```
 #[derive(Default)]
 pub struct Router {
