@@ -202,6 +202,7 @@ impl Generators {
         for (side, definitions) in [("Input", input), ("Output", output)] {
             for (name, mut schema) in definitions {
                 rename_refs(&mut schema, &split, side);
+                add_titles(&mut schema, &name);
                 let name = if split.contains(&name) { format!("{name}-{side}") } else { name };
                 schemas.insert(name, schema);
             }
@@ -220,6 +221,25 @@ impl Generators {
         }
         schemas.sort_keys();
         schemas
+    }
+}
+
+/// FastAPI's titles, which Swagger UI and ReDoc show and client
+/// generators name things by: the model's name on the model, and each
+/// property's name, title-cased, on the property (`product_id` →
+/// `Product Id`). A title the schema has already is kept; a property that
+/// is a reference takes its model's.
+fn add_titles(schema: &mut Value, name: &str) {
+    let Value::Object(object) = schema else { return };
+    object.entry("title").or_insert_with(|| json!(name));
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        for (property, schema) in properties.iter_mut() {
+            if let Value::Object(schema) = schema
+                && !schema.contains_key("$ref")
+            {
+                schema.entry("title").or_insert_with(|| json!(title_case(property)));
+            }
+        }
     }
 }
 

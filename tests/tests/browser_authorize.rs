@@ -40,7 +40,9 @@ async fn vault(token: OAuth2PasswordBearer<Login>) -> Result<String, HttpError> 
 #[post("/token", tags = ["oauth2"])]
 async fn token(#[form] form: OAuth2PasswordRequestForm) -> Result<Json<serde_json::Value>, HttpError> {
     match (form.username.as_str(), form.password.as_str()) {
-        ("alice", "wonderland") => Ok(Json(serde_json::json!({ "access_token": TOKEN, "token_type": "bearer" }))),
+        ("alice", "wonderland") => {
+            Ok(Json(serde_json::json!({ "access_token": TOKEN, "token_type": "bearer" })))
+        }
         _ => Err(HttpError::bad_request("Incorrect username or password")),
     }
 }
@@ -86,13 +88,14 @@ const type = (input, text) => {{
       type(await wait(() => dialog.querySelector("input#oauth_password"), "password input"), "wonderland");
     }}
     (await wait(() => dialog.querySelector("button.modal-btn.auth.authorize"), "dialog's Authorize")).click();
-    const logout = await wait(() => dialog.querySelector("button.modal-btn.auth:not(.authorize)"), "authorized state");
+    // Authorized, the dialog offers to log out instead.
+    const logout = await wait(() => [...dialog.querySelectorAll("button")].find(b => b.textContent.trim() === "Logout"), "authorized state");
     (await wait(() => dialog.querySelector("button.btn-done"), "Close")).click();
     const operation = await wait(d => d.querySelector("#operations-{operation}"), "the operation");
-    operation.querySelector(".opblock-summary-control, .opblock-summary").click();
+    (operation.querySelector(".opblock-summary-control") || operation.querySelector(".opblock-summary")).click();
     (await wait(() => operation.querySelector("button.try-out__btn"), "Try it out")).click();
     (await wait(() => operation.querySelector("button.execute"), "Execute")).click();
-    const status = await wait(() => operation.querySelector(".live-responses-table .response-col_status"), "a response");
+    const status = await wait(() => operation.querySelector(".live-responses-table tbody .response-col_status"), "a response");
     const body = await wait(() => operation.querySelector(".live-responses-table .microlight, .live-responses-table pre"), "a body");
     result.textContent = "status:" + status.textContent.trim() + "|body:" + body.textContent.trim() + "|" + logout.textContent.trim();
   }} catch (error) {{
@@ -127,7 +130,8 @@ async fn authorize_and_call(scheme: &str, operation: &str) -> String {
     tokio::spawn(app.serve_with(listener, async {
         let _ = stopped.await;
     }));
-    let profile = std::env::temp_dir().join(format!("brisk-chromium-authorize-{}-{scheme}", std::process::id()));
+    let profile =
+        std::env::temp_dir().join(format!("brisk-chromium-authorize-{}-{scheme}", std::process::id()));
     let output = tokio::time::timeout(
         Duration::from_secs(90),
         tokio::process::Command::new(chromium())
@@ -158,7 +162,9 @@ async fn authorize_and_call(scheme: &str, operation: &str) -> String {
     dom.split("<div id=\"result\">")
         .nth(1)
         .and_then(|rest| rest.split("</div>").next())
-        .unwrap_or_else(|| panic!("no result in the page:\n{dom}\n{}", String::from_utf8_lossy(&output.stderr)))
+        .unwrap_or_else(|| {
+            panic!("no result in the page:\n{dom}\n{}", String::from_utf8_lossy(&output.stderr))
+        })
         .to_owned()
 }
 

@@ -334,9 +334,12 @@ fn request_bodies_are_json_urlencoded_or_multipart() {
     // A file makes it multipart; files are binary strings.
     let avatar = request_schema(&document, "/avatar", "post", "multipart/form-data");
     assert_eq!(avatar["required"], json!(["picture"]));
-    assert_eq!(avatar["properties"]["picture"]["format"], "binary");
+    assert_eq!(avatar["properties"]["picture"]["contentMediaType"], "application/octet-stream");
     assert_eq!(avatar["properties"]["extras"]["type"], "array");
-    assert_eq!(avatar["properties"]["extras"]["items"], json!({ "type": "string", "format": "binary" }));
+    assert_eq!(
+        avatar["properties"]["extras"]["items"],
+        json!({ "type": "string", "contentMediaType": "application/octet-stream" })
+    );
 
     // A dependency's body and header are the route's; a model without
     // `JsonSchema` is any value.
@@ -372,7 +375,8 @@ fn responses_come_from_the_return_type_the_model_and_the_declared_ones() {
 
     // `response_model`: the model's schema, under the route's status.
     let user = success_schema(&document, "/users/{name}", "get", "200", "application/json");
-    assert_eq!(user["properties"], json!({ "name": { "type": "string" } }));
+    assert_eq!(user["title"], "UserOut");
+    assert_eq!(user["properties"], json!({ "name": { "type": "string", "title": "Name" } }));
     let created = success_schema(&document, "/users", "post", "201", "application/json");
     assert_eq!(created, user);
     // Through a status tuple, too.

@@ -116,12 +116,14 @@ impl RequestValidationError {
 }
 
 /// The document shows these types as FastAPI does, without the Rust doc
-/// comments schemars would take as their descriptions.
+/// comments schemars would take as their descriptions, nor the width of
+/// the Rust integers (`format: uint`, which OpenAPI does not register).
 fn undocumented(schema: &mut schemars::Schema) {
     fn strip(value: &mut Value) {
         match value {
             Value::Object(object) => {
                 object.remove("description");
+                object.remove("format");
                 object.values_mut().for_each(strip);
             }
             Value::Array(items) => items.iter_mut().for_each(strip),

@@ -378,8 +378,9 @@ pub fn upload<T: FromUploads>(name: &'static str, request: &Request, errors: &mu
     value
 }
 
-/// An upload is documented as OpenAPI's binary string, so Swagger UI offers
-/// a file picker for it.
+/// An upload is documented as OpenAPI 3.1 documents a file: a string whose
+/// content is octet-stream (`contentMediaType`), so Swagger UI offers a
+/// file picker for it.
 impl schemars::JsonSchema for UploadFile {
     fn inline_schema() -> bool {
         true
@@ -390,6 +391,6 @@ impl schemars::JsonSchema for UploadFile {
     }
 
     fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "format": "binary" })
+        schemars::json_schema!({ "type": "string", "contentMediaType": "application/octet-stream" })
     }
 }

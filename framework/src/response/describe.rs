@@ -119,7 +119,7 @@ impl DescribeResponse for FileResponse {
     fn describe(_generator: &mut SchemaGenerator) -> Option<ResponseContent> {
         Some(ResponseContent {
             media_type: "application/octet-stream",
-            schema: json_schema!({ "type": "string", "format": "binary" }),
+            schema: json_schema!({ "type": "string", "contentMediaType": "application/octet-stream" }),
         })
     }
 }
