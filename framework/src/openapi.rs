@@ -495,6 +495,7 @@ impl Endpoint for OpenApiJson {
         include_in_schema: false,
         status_code: None,
     };
+    const APP_DEPENDENCIES: bool = false;
 
     async fn call(&self, _request: Request) -> Response {
         let mut response = Response::new(Body::from(self.0.clone()));

@@ -217,3 +217,26 @@ async fn the_title_cannot_break_the_pages() {
     let redoc = client.get("/redoc").send().await.text();
     assert!(redoc.contains("<title>Tom &amp; Jerry&#39;s &lt;Shop&gt; - ReDoc</title>"), "{redoc}");
 }
+
+#[depends]
+async fn require_api_key(#[header] x_api_key: Option<String>) -> Result<(), HttpError> {
+    match x_api_key.as_deref() {
+        Some("let-me-in") => Ok(()),
+        _ => Err(HttpError::unauthorized("API key required")),
+    }
+}
+
+/// As in FastAPI, the app-level dependencies guard the app's routes, not
+/// its document and docs pages: an app-wide key does not lock them away.
+#[tokio::test]
+async fn app_level_dependencies_guard_the_routes_but_not_the_docs() {
+    let client = TestClient::new(app().dependency::<require_api_key>());
+    assert_eq!(client.get("/items/1").send().await.status(), 401);
+    assert_eq!(client.get("/items/1").header("x-api-key", "let-me-in").send().await.status(), 200);
+    for url in ["/openapi.json", "/docs", "/docs/swagger-ui.css", "/docs/oauth2-redirect", "/redoc"] {
+        assert_eq!(client.get(url).send().await.status(), 200, "{url}");
+    }
+    // The dependency's parameter is on the app's operations.
+    let document: Value = client.get("/openapi.json").send().await.json();
+    assert_eq!(document["paths"]["/items/{item_id}"]["get"]["parameters"][1]["name"], "x-api-key");
+}

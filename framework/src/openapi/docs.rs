@@ -133,6 +133,7 @@ struct Served<F>(PhantomData<F>);
 
 impl<F: File> Endpoint for Served<F> {
     const INFO: RouteInfo = page_info(F::NAME);
+    const APP_DEPENDENCIES: bool = false;
 
     async fn call(&self, request: Request) -> Response {
         let mut response = with_content_type(Body::from(F::BYTES), HeaderValue::from_static(F::CONTENT_TYPE));
@@ -222,6 +223,7 @@ struct SwaggerUiHtml(Page);
 
 impl Endpoint for SwaggerUiHtml {
     const INFO: RouteInfo = page_info("swagger_ui_html");
+    const APP_DEPENDENCIES: bool = false;
 
     async fn call(&self, request: Request) -> Response {
         self.0.answer(&request)
@@ -232,6 +234,7 @@ struct RedocHtml(Page);
 
 impl Endpoint for RedocHtml {
     const INFO: RouteInfo = page_info("redoc_html");
+    const APP_DEPENDENCIES: bool = false;
 
     async fn call(&self, request: Request) -> Response {
         self.0.answer(&request)

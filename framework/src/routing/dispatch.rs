@@ -77,7 +77,7 @@ pub(crate) async fn dispatch(mut request: Request) -> Response {
     };
     // The handler may consume the request: exception handlers get a copy of its head.
     let head = request.app().has_handlers.then(|| request.head_copy());
-    let mut response = if !app_dependencies {
+    let mut response = if !app_dependencies || !endpoint.app_dependencies() {
         endpoint.call(request).await
     } else {
         // In its own block: its state would otherwise enlarge every request's

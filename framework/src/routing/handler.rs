@@ -61,6 +61,11 @@ pub trait Endpoint: Send + Sync + 'static {
     /// The method, path and name of the route.
     const INFO: RouteInfo;
 
+    /// Whether the app-level dependencies run before it: `false` for the
+    /// document and the docs pages, which FastAPI serves outside them too
+    /// (an app-wide auth dependency does not lock its own docs away).
+    const APP_DEPENDENCIES: bool = true;
+
     /// Runs the route for one matched request.
     fn call(&self, request: Request) -> impl Future<Output = Response> + Send;
 }
@@ -68,11 +73,20 @@ pub trait Endpoint: Send + Sync + 'static {
 /// The object-safe face of an [`Endpoint`], so one router can hold them all.
 pub(crate) trait ErasedEndpoint: Send + Sync {
     fn call(&'static self, request: Request) -> Caught;
+
+    /// [`Endpoint::APP_DEPENDENCIES`].
+    fn app_dependencies(&self) -> bool {
+        true
+    }
 }
 
 impl<E: Endpoint> ErasedEndpoint for E {
     fn call(&'static self, request: Request) -> Caught {
         Caught::new(RecycledFuture::future(Endpoint::call(self, request)), E::INFO.name)
+    }
+
+    fn app_dependencies(&self) -> bool {
+        E::APP_DEPENDENCIES
     }
 }
 
