@@ -65,6 +65,17 @@ pub fn lifespan(attr: TokenStream, item: TokenStream) -> TokenStream {
     lifespan::expand(attr.into(), item.into()).into()
 }
 
+/// Declares a WebSocket route: `#[websocket("/ws/{room}")]` on an
+/// `async fn` that takes a `WebSocket` beside the usual parameters (path,
+/// query, header, cookie, dependencies), all resolved before the upgrade;
+/// a failing one answers the handshake over HTTP instead. Options:
+/// `subprotocols = ["v2.chat", "v1.chat"]` (preferred first) and
+/// `dependencies = [verify_key]`.
+#[proc_macro_attribute]
+pub fn websocket(attr: TokenStream, item: TokenStream) -> TokenStream {
+    route::expand_websocket(attr.into(), item.into()).into()
+}
+
 route_macro! {
     get => "GET",
     post => "POST",

@@ -30,6 +30,7 @@ use crate::state::StateMap;
 pub(crate) struct Config {
     pub(crate) body_limit: usize,
     pub(crate) multipart: MultipartLimits,
+    pub(crate) websocket: crate::limits::WebSocketLimits,
     pub(crate) header_read_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
     pub(crate) redirect_slashes: bool,
@@ -40,6 +41,7 @@ impl Default for Config {
         Config {
             body_limit: 2 * 1024 * 1024,
             multipart: MultipartLimits::default(),
+            websocket: crate::limits::WebSocketLimits::default(),
             header_read_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(30),
             redirect_slashes: true,
@@ -375,6 +377,21 @@ impl App {
         self
     }
 
+    /// The limits on WebSocket connections: message and frame sizes, and
+    /// the idle timeout (see [`WebSocketLimits`](crate::WebSocketLimits)).
+    ///
+    /// ```
+    /// use brisk::prelude::*;
+    /// use brisk::WebSocketLimits;
+    ///
+    /// let app = App::new().websocket_limits(WebSocketLimits::default().max_message_size(64 * 1024));
+    /// # let _ = app;
+    /// ```
+    pub fn websocket_limits(mut self, limits: crate::limits::WebSocketLimits) -> Self {
+        self.config.websocket = limits;
+        self
+    }
+
     /// How long a client may take to send its request headers before the
     /// connection is closed.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
@@ -587,6 +604,7 @@ impl App {
             state: self.state,
             body_limit: self.config.body_limit,
             multipart: self.config.multipart.clone().resolved(),
+            websocket: self.config.websocket,
             param_names: table.take_param_names(),
             pending: Pending::default(),
             has_handlers: !self.handlers.is_empty(),

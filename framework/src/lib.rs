@@ -50,6 +50,7 @@ pub mod security;
 mod server;
 mod state;
 pub mod testing;
+pub mod websocket;
 
 pub use app::{App, Service};
 pub use background::BackgroundTasks;
@@ -57,7 +58,7 @@ pub use body::{Body, BodyError, BoxError};
 pub use error::Error;
 pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
 pub use extract::{Multipart, UploadFile};
-pub use limits::MultipartLimits;
+pub use limits::{MultipartLimits, WebSocketLimits};
 pub use middleware::{Cors, GZip, TrustedHost};
 pub use request::Request;
 pub use response::{
@@ -72,7 +73,7 @@ pub use schemars;
 pub use schemars::JsonSchema;
 
 pub use brisk_macros::{
-    delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
+    delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put, websocket,
 };
 pub use dependencies::Dependency;
 
@@ -85,7 +86,7 @@ pub mod prelude {
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
         RequestValidationError, Response, ResponseHeaders, Route, Router, State, StatusCode, UploadFile,
         delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
-        routes, yield_,
+        routes, websocket, yield_,
     };
     // The derive names `schemars::…`: bringing the crate into scope lets it
     // resolve without a dependency of the app's own.
@@ -116,6 +117,7 @@ pub mod __private {
         bound, constrain, schema_for,
     };
     pub use crate::security::{Secured, SecurityOf, Unsecured};
+    pub use crate::websocket::Upgrade;
     pub use crate::{IntoResponse, Json, Request, Response};
     pub use http::{Method, StatusCode};
     pub use regex_lite::Regex;

@@ -123,3 +123,63 @@ impl MultipartLimits {
         self
     }
 }
+
+/// Limits on WebSocket connections, set with
+/// [`App::websocket_limits`](crate::App::websocket_limits).
+///
+/// | limit | default | when passed |
+/// |---|---|---|
+/// | [`max_message_size`](Self::max_message_size) | 1 MiB | the socket closes with 1009 (message too big) |
+/// | [`max_frame_size`](Self::max_frame_size) | 1 MiB | the socket closes with 1009 |
+/// | [`idle_timeout`](Self::idle_timeout) | none | nothing received for that long: the socket closes with 1001 (going away) |
+///
+/// A message is every frame of one text or binary message together; a
+/// client can send no more than this many bytes before the handler sees
+/// them. The defaults are Starlette's and uvicorn's (`ws_max_size` is
+/// 16 MiB there; 1 MiB here, as browsers' messages rarely come near it:
+/// raise it for binary uploads over a socket).
+///
+/// ```
+/// use std::time::Duration;
+/// use brisk::prelude::*;
+/// use brisk::WebSocketLimits;
+///
+/// let app = App::new().websocket_limits(
+///     WebSocketLimits::default().max_message_size(64 * 1024).idle_timeout(Some(Duration::from_secs(60))),
+/// );
+/// # let _ = app;
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct WebSocketLimits {
+    pub(crate) max_message_size: usize,
+    pub(crate) max_frame_size: usize,
+    pub(crate) idle_timeout: Option<std::time::Duration>,
+}
+
+impl Default for WebSocketLimits {
+    fn default() -> Self {
+        WebSocketLimits { max_message_size: MIB as usize, max_frame_size: MIB as usize, idle_timeout: None }
+    }
+}
+
+impl WebSocketLimits {
+    /// The largest message, in bytes, of all its frames' payloads.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// The largest frame payload, in bytes.
+    pub fn max_frame_size(mut self, bytes: usize) -> Self {
+        self.max_frame_size = bytes;
+        self
+    }
+
+    /// How long a socket may stay without receiving anything (a message,
+    /// a ping or a pong) before the server closes it; `None` (the
+    /// default) keeps it open as long as both ends do.
+    pub fn idle_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+}

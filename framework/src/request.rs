@@ -59,6 +59,8 @@ pub(crate) struct AppContext {
     pub(crate) body_limit: usize,
     /// What a multipart body may cost.
     pub(crate) multipart: MultipartLimits,
+    /// What a WebSocket may cost.
+    pub(crate) websocket: crate::limits::WebSocketLimits,
     /// The names of each route's path parameters, by route index.
     pub(crate) param_names: Vec<Vec<String>>,
     /// Background tasks and teardowns still running after their responses.
@@ -260,6 +262,11 @@ impl Request {
     /// The app's limits on multipart bodies.
     pub(crate) fn multipart_limits(&self) -> &MultipartLimits {
         &self.0.app.multipart
+    }
+
+    /// The app's limits on WebSockets.
+    pub(crate) fn websocket_limits(&self) -> crate::limits::WebSocketLimits {
+        self.0.app.websocket
     }
 
     /// Reads the whole body, within the app's body size limit.

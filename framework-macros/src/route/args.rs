@@ -23,6 +23,8 @@ pub(crate) struct RouteArgs {
     pub response_model: Option<Type>,
     /// `responses(404 = NotFound, …)`: documented extra responses.
     pub responses: Vec<(u16, Type)>,
+    /// `subprotocols = ["v2.chat", …]` of a `#[websocket]` route, in its order of preference.
+    pub subprotocols: Vec<LitStr>,
 }
 
 /// One argument after the path: a plain option, or one of the two whose
@@ -66,7 +68,16 @@ impl syn::parse::Parse for Arg {
 const KEYS: &str = "`status_code`, `response_model`, `responses`, `tags`, `summary`, `description`, \
                     `deprecated`, `operation_id`, `include_in_schema` or `dependencies`";
 
-pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
+/// Whether the arguments are a `#[get]`-style route's or a `#[websocket]`'s.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Http,
+    WebSocket,
+}
+
+const WEBSOCKET_KEYS: &str = "`subprotocols` or `dependencies`";
+
+pub(crate) fn parse(attr: TokenStream, kind: Kind, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
     let parser =
         |input: syn::parse::ParseStream| -> syn::Result<(Option<LitStr>, Punctuated<Arg, Token![,]>)> {
             let path = if input.peek(LitStr) { Some(input.parse::<LitStr>()?) } else { None };
@@ -77,7 +88,7 @@ pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<
             Ok((path, rest))
         };
     match parser.parse2(attr.clone()) {
-        Ok((Some(path), rest)) => finish(path, rest.into_iter(), diagnostics),
+        Ok((Some(path), rest)) => finish(path, rest.into_iter(), kind, diagnostics),
         Ok((None, _)) if attr.is_empty() => {
             diagnostics.error(Span::call_site(), "missing route path: write `#[get(\"/path\")]`");
             None
@@ -94,7 +105,12 @@ pub(crate) fn parse(attr: TokenStream, diagnostics: &mut Diagnostics) -> Option<
     }
 }
 
-fn finish(path: LitStr, rest: impl Iterator<Item = Arg>, diagnostics: &mut Diagnostics) -> Option<RouteArgs> {
+fn finish(
+    path: LitStr,
+    rest: impl Iterator<Item = Arg>,
+    kind: Kind,
+    diagnostics: &mut Diagnostics,
+) -> Option<RouteArgs> {
     let mut args = RouteArgs {
         path,
         status_code: None,
@@ -107,9 +123,14 @@ fn finish(path: LitStr, rest: impl Iterator<Item = Arg>, diagnostics: &mut Diagn
         dependencies: Vec::new(),
         response_model: None,
         responses: Vec::new(),
+        subprotocols: Vec::new(),
     };
     let mut seen: Vec<String> = Vec::new();
     for arg in rest {
+        if kind == Kind::WebSocket {
+            websocket_arg(arg, &mut args, &mut seen, diagnostics);
+            continue;
+        }
         let meta = match arg {
             Arg::Meta(meta) => meta,
             Arg::ResponseModel(key, ty) => {
@@ -249,4 +270,61 @@ fn status_of(token: &proc_macro2::TokenTree) -> Option<u16> {
         return None;
     };
     code.base10_parse::<u16>().ok().filter(|code| (100..=599).contains(code))
+}
+
+/// One argument of `#[websocket("/path", …)]`: only `subprotocols` and
+/// `dependencies` apply (a WebSocket route answers with a 101 and is not
+/// in the OpenAPI document, as in FastAPI).
+fn websocket_arg(arg: Arg, args: &mut RouteArgs, seen: &mut Vec<String>, diagnostics: &mut Diagnostics) {
+    let (key, meta) = match arg {
+        Arg::Meta(meta) => (meta.path().get_ident().map(ToString::to_string).unwrap_or_default(), Some(meta)),
+        Arg::ResponseModel(key, _) | Arg::Responses(key, _) => (key.to_string(), None),
+    };
+    let Some(Meta::NameValue(pair)) = meta.as_ref().filter(|_| matches!(key.as_str(), "subprotocols" | "dependencies"))
+    else {
+        let message = match key.as_str() {
+            "subprotocols" | "dependencies" => format!("`{key}` takes a list: write `{key} = [...]`"),
+            "status_code" | "response_model" | "responses" | "tags" | "summary" | "description" | "deprecated"
+            | "operation_id" | "include_in_schema" => format!(
+                "`{key}` does not apply to `#[websocket]` routes: they answer the handshake with a 101 and \
+                 are not in the OpenAPI document; the options are {WEBSOCKET_KEYS}"
+            ),
+            _ => format!("unknown `#[websocket]` option `{key}`; expected {WEBSOCKET_KEYS}"),
+        };
+        match &meta {
+            Some(meta) => diagnostics.error_spanned(meta.path(), message),
+            None => diagnostics.error(Span::call_site(), message),
+        }
+        return;
+    };
+    if seen.contains(&key) {
+        diagnostics.error_spanned(&pair.path, format!("`{key}` is given twice"));
+        return;
+    }
+    seen.push(key.clone());
+    let Expr::Array(array) = &pair.value else {
+        diagnostics.error_spanned(&pair.value, format!("`{key}` takes a list: `{key} = [...]`"));
+        return;
+    };
+    for element in &array.elems {
+        match (key.as_str(), element) {
+            ("subprotocols", Expr::Lit(ExprLit { lit: Lit::Str(protocol), .. })) => {
+                let valid = !protocol.value().is_empty()
+                    && protocol.value().bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+                if valid {
+                    args.subprotocols.push(protocol.clone());
+                } else {
+                    diagnostics.error(protocol, "a subprotocol is a token (RFC 6455, 4.1): no spaces, commas or quotes");
+                }
+            }
+            ("subprotocols", other) => {
+                diagnostics.error_spanned(other, "subprotocols are string literals: `subprotocols = [\"chat\"]`")
+            }
+            (_, Expr::Path(path)) if path.qself.is_none() => args.dependencies.push(path.path.clone()),
+            (_, other) => diagnostics.error_spanned(
+                other,
+                "dependencies are `#[depends]` functions, by name: `dependencies = [verify_key]`",
+            ),
+        }
+    }
 }

@@ -207,6 +207,50 @@ pub(crate) fn check(
     variables
 }
 
+/// The `WebSocket` parameter: exactly one in a `#[websocket]` handler,
+/// which is `async` and reads no body; none anywhere else.
+pub(crate) fn check_socket(websocket: bool, handler: &Handler, function: &ItemFn, diagnostics: &mut Diagnostics) {
+    let sockets: Vec<_> = handler.params.iter().filter(|p| p.source == Source::Socket).collect();
+    if !websocket {
+        for socket in sockets {
+            diagnostics.error_spanned(
+                &socket.ty,
+                "a `WebSocket` comes with a WebSocket route: write `#[websocket(\"/path\")]` instead of an HTTP method",
+            );
+        }
+        return;
+    }
+    let name = &function.sig.ident;
+    match sockets.as_slice() {
+        [] => diagnostics.error(
+            name,
+            format!("`{name}` is a WebSocket handler: take the socket as a parameter, as in `socket: WebSocket`"),
+        ),
+        [_] => {}
+        [_, again @ ..] => {
+            for socket in again {
+                diagnostics.error_spanned(&socket.ty, "a WebSocket handler takes one `WebSocket`");
+            }
+        }
+    }
+    if !handler.is_async {
+        diagnostics.error(
+            function.sig.fn_token,
+            "WebSocket handlers are `async fn`: the conversation awaits the client",
+        );
+    }
+    for param in &handler.params {
+        let body = matches!(param.source, Source::Body | Source::Form | Source::File)
+            || (param.source == Source::Extractor && is_multipart(&param.ty));
+        if body {
+            diagnostics.error(
+                param.attribute.unwrap_or_else(|| param.binding.span()),
+                "a WebSocket handshake has no body: receive data as messages on the socket",
+            );
+        }
+    }
+}
+
 /// One body, read once: as JSON (`#[body]`), as a form (`#[form]` and
 /// `#[file]`), or streamed (`Multipart`). Also: an `UploadFile` is only ever
 /// a `#[file]` parameter.

@@ -423,7 +423,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
     let request_mut = locals.request_mut();
     let errors_mut = locals.errors_mut();
     match param.source {
-        Source::Request => quote! {},
+        Source::Request | Source::Socket => quote! {},
         Source::Body => quote_spanned! {ty.span()=>
             let #binding = ::brisk::__private::json_body::<#ty>(#request_mut, #errors_mut)
                 .await
@@ -610,5 +610,140 @@ fn float_literal(bound: &Expr, float: bool) -> TokenStream {
             quote! { #op #inner }
         }
         other => quote! { #other },
+    }
+}
+
+/// A `#[websocket]` route: the handshake is checked first (426, 400), then
+/// the parameters and dependencies as for any route; the 101 then answers,
+/// and the handler runs with the socket on a task of its own, the
+/// dependencies' teardowns after it (`Upgrade::accept`).
+pub(crate) fn generate_websocket(
+    args: &RouteArgs,
+    variables: &[Variable],
+    handler: &Handler,
+    function: &ItemFn,
+) -> TokenStream {
+    let name = &function.sig.ident;
+    let vis = &function.vis;
+    let path = &args.path;
+    let name_text = name.to_string();
+    let locals = Locals::new(false);
+    let (request, errors) = (&locals.request, &locals.errors);
+    let handler_fn = Ident::new("handler", Span::mixed_site());
+    let upgrade = Ident::new("upgrade", Span::mixed_site());
+    let teardowns = Ident::new("teardowns", Span::mixed_site());
+
+    let side_effects = side_effects(&args.dependencies, &locals);
+    let extractions = handler
+        .params
+        .iter()
+        .filter(|p| p.source != Source::Socket)
+        .map(|param| extraction(param, variables, &locals));
+    let checked: Vec<&Param> =
+        handler.params.iter().filter(|p| !matches!(p.source, Source::Request | Source::Socket)).collect();
+    let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
+    let uses_scope = handler.params.iter().any(|p| {
+        p.source == Source::Extractor
+            && last_segment(&p.ty).is_some_and(|s| s.ident == "BackgroundTasks" || s.ident == "ResponseHeaders")
+    });
+    let has_dependencies =
+        uses_scope || !args.dependencies.is_empty() || handler.params.iter().any(|p| p.source == Source::Depends);
+    let take_teardowns = if has_dependencies {
+        quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }
+    } else {
+        quote! { let #teardowns = ::brisk::__private::Teardowns::default(); }
+    };
+    let reject = if has_dependencies {
+        quote! { return #teardowns.fail(#errors.into_response()).await }
+    } else {
+        quote! { return #errors.into_response() }
+    };
+    let mut guard = if checked.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
+                #reject;
+            };
+        }
+    };
+    if !args.dependencies.is_empty() {
+        guard.extend(quote! {
+            if !#errors.is_empty() {
+                #reject;
+            }
+        });
+    }
+    let errors_decl = if checked.is_empty() && args.dependencies.is_empty() {
+        quote! {}
+    } else {
+        quote! { let mut #errors = ::brisk::__private::Errors::new(); }
+    };
+    let socket = handler.params.iter().find(|p| p.source == Source::Socket).map(local);
+    let arguments = handler.params.iter().map(|param| match param.source {
+        Source::Request => quote! { #request },
+        _ => {
+            let binding = local(param);
+            quote! { #binding }
+        }
+    });
+    let protocols = &args.subprotocols;
+    let statics = pattern_statics(handler);
+    let infos = dependency_infos(&args.dependencies, handler);
+    let params = param_infos(handler);
+    let security = security_infos(handler);
+    let description = match args.description.as_ref().map(LitStr::value).or_else(|| doc_comment(function)) {
+        Some(text) => quote! { ::core::option::Option::Some(#text) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let doc = format!(
+        " The WebSocket route `{}` of [`{name}()`]; register it with `routes![{name}]`.",
+        path.value()
+    );
+
+    quote! {
+        #function
+
+        #[doc = #doc]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        impl ::brisk::__private::Endpoint for #name {
+            const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
+                method: ::brisk::__private::Method::GET,
+                path: #path,
+                name: #name_text,
+                tags: &[],
+                dependencies: &[#(#infos),*],
+                body: ::brisk::__private::BodyReader::None,
+                params: &[#(#params),*],
+                request_body: &[],
+                response: |_| ::core::option::Option::None,
+                security: &[#(#security),*],
+                responses: &[],
+                summary: ::core::option::Option::None,
+                description: #description,
+                deprecated: false,
+                operation_id: ::core::option::Option::None,
+                // As in FastAPI, WebSocket routes are not in the document.
+                include_in_schema: false,
+                status_code: ::core::option::Option::None,
+            };
+
+            async fn call(&self, mut #request: ::brisk::__private::Request) -> ::brisk::__private::Response {
+                #statics
+                let #handler_fn = #name;
+                let #upgrade = match ::brisk::__private::Upgrade::check(&mut #request, &[#(#protocols),*]) {
+                    ::core::result::Result::Ok(upgrade) => upgrade,
+                    ::core::result::Result::Err(response) => return response,
+                };
+                #errors_decl
+                #side_effects
+                #(#extractions)*
+                #take_teardowns
+                #guard
+                #upgrade.accept(#teardowns, #name_text, move |#socket| #handler_fn(#(#arguments),*))
+            }
+        }
     }
 }

@@ -97,8 +97,17 @@ pub(crate) fn emit_with_errors(mut function: syn::ItemFn, error: syn::Error, stu
 }
 
 pub fn expand(method: &'static str, attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand_kind(method, args::Kind::Http, attr, item)
+}
+
+/// `#[websocket("/path")]`: a GET route whose handler takes the `WebSocket`.
+pub fn expand_websocket(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand_kind("WEBSOCKET", args::Kind::WebSocket, attr, item)
+}
+
+fn expand_kind(method: &'static str, kind: args::Kind, attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diagnostics = Diagnostics::default();
-    let args = args::parse(attr, &mut diagnostics);
+    let args = args::parse(attr, kind, &mut diagnostics);
     let mut function = match syn::parse2::<syn::ItemFn>(item.clone()) {
         Ok(function) => function,
         Err(_) => {
@@ -123,7 +132,11 @@ pub fn expand(method: &'static str, attr: TokenStream, item: TokenStream) -> Tok
     {
         diagnostics.push(error);
     }
+    check::check_socket(kind == args::Kind::WebSocket, &handler, &function, &mut diagnostics);
     match (diagnostics.into_error(), args, template) {
+        (None, Some(args), Some(Some(template))) if kind == args::Kind::WebSocket => {
+            generate::generate_websocket(&args, &template, &handler, &function)
+        }
         (None, Some(args), Some(Some(template))) => {
             generate::generate(method, &args, &template, &handler, &function)
         }

@@ -27,6 +27,8 @@ pub(crate) enum Source {
     Implicit,
     /// `#[depends(f)]`: the output of another `#[depends]` function.
     Depends,
+    /// The `WebSocket` of a `#[websocket]` route, handed over after the 101.
+    Socket,
 }
 
 impl Source {
@@ -40,7 +42,7 @@ impl Source {
             Source::File => "file",
             Source::Body => "body",
             Source::Depends => "depends",
-            Source::Request | Source::Extractor | Source::Implicit => "",
+            Source::Request | Source::Extractor | Source::Implicit | Source::Socket => "",
         }
     }
 }
@@ -118,6 +120,7 @@ pub(crate) fn parse(function: &mut ItemFn, diagnostics: &mut Diagnostics) -> Han
         let source = match source {
             Some(source) => source,
             None if is_request(&ty) => Source::Request,
+            None if is_websocket(&ty) => Source::Socket,
             None if is_text_like(&ty) => Source::Implicit,
             None => Source::Extractor,
         };
@@ -561,6 +564,11 @@ pub(crate) fn is_upload(ty: &Type) -> bool {
         return is_upload(&inner);
     }
     last_segment(ty).is_some_and(|s| s.ident == "UploadFile" && s.arguments.is_empty())
+}
+
+/// The `WebSocket` of a `#[websocket]` route, by name.
+pub(crate) fn is_websocket(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|s| s.ident == "WebSocket" && s.arguments.is_empty())
 }
 
 /// The streaming `Multipart` body, by name.

@@ -97,7 +97,12 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn interrupted() -> Self {
+    /// A WebSocket handler that panicked or returned an error.
+    pub(crate) fn socket(kind: &'static str, message: String) -> Self {
+        Failure { kind: kind.into(), message, status: StatusCode::INTERNAL_SERVER_ERROR }
+    }
+
+    pub(crate) fn interrupted() -> Self {
         Failure {
             kind: "Interrupted".into(),
             message: "the request ended before the handler finished (a panic or a client disconnect)".into(),
@@ -434,6 +439,29 @@ impl Teardowns {
                 (None, outcome) => attach(response, outcome),
             }
         }))
+    }
+
+    /// A WebSocket route's 101: the headers and cookies the dependencies
+    /// collected go on it, the only response the route sends.
+    pub(crate) fn upgrade_response(&mut self, response: Response) -> Response {
+        match self.headers.take() {
+            Some(headers) => headers.applied(response),
+            None => response,
+        }
+    }
+
+    /// A WebSocket route's conversation is over: the background tasks
+    /// (when it ended well), then every teardown, function- and
+    /// request-scoped alike, with `outcome`, awaited here, on the socket's
+    /// own task.
+    pub(crate) async fn after_socket(mut self, outcome: Outcome) {
+        let list = std::mem::take(&mut self.list);
+        match self.tasks.take() {
+            Some(tasks) if outcome.is_ok() => tasks.run().await,
+            Some(tasks) => tasks.discard(),
+            None => {}
+        }
+        run_all(list, outcome).await;
     }
 
     /// Runs them now, on a task of their own, with `outcome`.

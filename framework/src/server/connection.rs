@@ -98,20 +98,22 @@ pub(crate) async fn serve(
         Ok(Err(err)) => return ended(client, Err(err)),
         Err(_) => return no_request(client),
     };
-    // Without upgrade support: hyper would prepare an upgrade channel for
-    // every request, and nothing upgrades yet.
+    // HTTP/1 connections can be upgraded (WebSockets): hyper prepares the
+    // upgrade only for requests that ask for one.
     let io = TokioIo::new(stream);
     match protocol {
         // From here hyper's own header read timeout covers every request.
         Protocol::Http1 => {
-            ended(client, drain.watch(protocols.http1.serve_connection(io, hyper_service)).await)
+            let connection = protocols.http1.serve_connection(io, hyper_service).with_upgrades();
+            ended(client, drain.watch(connection).await)
         }
         Protocol::Http2 => {
             let connection = drain.watch(protocols.http2.serve_connection(io, hyper_service));
             guarded(connection, got_request, timeout, client).await
         }
         Protocol::Undecided => {
-            let connection = drain.watch(protocols.either.serve_connection(io, hyper_service).into_owned());
+            let connection = protocols.either.serve_connection_with_upgrades(io, hyper_service).into_owned();
+            let connection = drain.watch(super::drain::ViaHyperUtil(Box::pin(connection)));
             guarded(connection, got_request, timeout, client).await
         }
     }

@@ -12,8 +12,59 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use hyper_util::server::graceful::GracefulConnection;
 use tokio::sync::Notify;
+
+/// A connection that can be asked to close after its current request:
+/// hyper's and hyper-util's, each by its own method.
+pub(crate) trait Graceful: Future {
+    fn shut_down(self: Pin<&mut Self>);
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<I, B, S> Graceful for hyper::server::conn::http1::UpgradeableConnection<I, S>
+where
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B>,
+    S::Error: Into<BoxError>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    B: hyper::body::Body + 'static,
+    B::Error: Into<BoxError>,
+{
+    fn shut_down(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+impl<I, B, S, E> Graceful for hyper::server::conn::http2::Connection<I, S, E>
+where
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B>,
+    S::Error: Into<BoxError>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin,
+    B: hyper::body::Body + 'static,
+    B::Error: Into<BoxError>,
+    E: hyper::rt::bounds::Http2ServerConnExec<S::Future, B>,
+{
+    fn shut_down(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+/// hyper-util's connections, through their own graceful trait.
+pub(crate) struct ViaHyperUtil<C>(pub(crate) Pin<Box<C>>);
+
+impl<C: hyper_util::server::graceful::GracefulConnection> Future for ViaHyperUtil<C> {
+    type Output = C::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.as_mut().poll(cx)
+    }
+}
+
+impl<C: hyper_util::server::graceful::GracefulConnection> Graceful for ViaHyperUtil<C> {
+    fn shut_down(mut self: Pin<&mut Self>) {
+        self.0.as_mut().graceful_shutdown();
+    }
+}
 
 /// The server's side: tells connections to drain and waits for them.
 #[derive(Clone, Default)]
@@ -57,7 +108,7 @@ impl Drain {
     }
 
     /// Wraps `connection` so that a shutdown reaches it.
-    pub(crate) fn watch<C: GracefulConnection>(&self, connection: C) -> Watched<C> {
+    pub(crate) fn watch<C: Graceful>(&self, connection: C) -> Watched<C> {
         let slot = self.0.open.lock().unwrap_or_else(PoisonError::into_inner).take_slot();
         // Boxed once per connection, so that the wrapper needs no pin projection.
         let connection = Box::pin(connection);
@@ -106,7 +157,7 @@ pub(crate) struct Watched<C> {
     asked: bool,
 }
 
-impl<C: GracefulConnection> Future for Watched<C> {
+impl<C: Graceful> Future for Watched<C> {
     type Output = C::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -121,7 +172,7 @@ impl<C: GracefulConnection> Future for Watched<C> {
         // Read after registering: a shutdown that starts later finds the waker.
         if !this.asked && this.shared.draining.load(Ordering::SeqCst) {
             this.asked = true;
-            this.connection.as_mut().graceful_shutdown();
+            this.connection.as_mut().shut_down();
         }
         this.connection.as_mut().poll(cx)
     }

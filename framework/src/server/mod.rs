@@ -101,7 +101,9 @@ pub(crate) async fn serve(
     let pending = service.shared.pending.clone();
     let drained = async {
         drain.shutdown().await;
-        // Then the work that outlives its response: background tasks, teardowns.
+        // Then the work that outlives its response: background tasks,
+        // teardowns, and WebSockets, which are asked to close (1001).
+        pending.close();
         pending.drained().await;
     };
     if tokio::time::timeout(config.shutdown_grace, drained).await.is_err() {

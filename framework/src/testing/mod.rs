@@ -15,7 +15,9 @@ use crate::body::Body;
 use crate::lifespan::Running;
 
 mod multipart;
+mod websocket;
 pub use multipart::MultipartForm;
+pub use websocket::{TestWebSocket, TestWebSocketRequest};
 
 /// An in-process client for an [`App`]: requests go through the same
 /// pipeline as on a socket (routing, extraction, limits), and cookies set by
@@ -159,6 +161,26 @@ impl TestClient {
         self.jar().get(name).cloned()
     }
 
+    /// Starts a WebSocket handshake with a `#[websocket]` route; finish it
+    /// with [`connect`](TestWebSocketRequest::connect). The cookies the
+    /// client holds go along, and dependency overrides and the lifespan
+    /// apply as for any request.
+    pub fn websocket(&self, path: &str) -> TestWebSocketRequest<'_> {
+        TestWebSocketRequest { client: self, path: path.to_owned(), headers: HeaderMap::new(), protocols: Vec::new() }
+    }
+
+    /// The `Cookie` header for the cookies held, if any.
+    fn cookie_header(&self) -> Option<HeaderValue> {
+        let jar = self.jar();
+        // Stored decoded, sent encoded again: as a browser sends them back.
+        let cookies = jar
+            .iter()
+            .map(|(k, v)| cookie::Cookie::new(k.as_str(), v.as_str()).encoded().to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        (!cookies.is_empty()).then(|| HeaderValue::try_from(cookies).ok()).flatten()
+    }
+
     fn jar(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, String>> {
         // A test that panicked while holding the jar must not poison the others.
         self.cookies.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -257,17 +279,8 @@ impl TestRequest<'_> {
         *request.method_mut() = self.method;
         *request.uri_mut() = uri.parse().expect("a valid request path");
         *request.headers_mut() = self.headers;
-        let cookies = {
-            let jar = self.client.jar();
-            // Stored decoded, sent encoded again: as a browser sends them back.
-            jar.iter()
-                .map(|(k, v)| cookie::Cookie::new(k.as_str(), v.as_str()).encoded().to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        if !cookies.is_empty()
-            && !request.headers().contains_key(http::header::COOKIE)
-            && let Ok(value) = HeaderValue::try_from(cookies)
+        if !request.headers().contains_key(http::header::COOKIE)
+            && let Some(value) = self.client.cookie_header()
         {
             request.headers_mut().insert(http::header::COOKIE, value);
         }
