@@ -356,3 +356,97 @@ async fn messages_over_the_limit_close_with_1009_and_idle_sockets_with_1001() {
     assert_eq!((code, reason.as_str()), (close_code::GOING_AWAY, "idle timeout"));
     assert!(started.elapsed() >= Duration::from_millis(200));
 }
+
+/// Serves `app` on a real socket; the sender stops it (graceful shutdown).
+async fn serve(app: App) -> (u16, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let port = listener.local_addr().expect("an address").port();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = app
+            .serve_with(listener, async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (port, stop, server)
+}
+
+async fn connect(
+    port: u16,
+    path: &str,
+    token: Option<&str>,
+) -> tokio_tungstenite::WebSocketStream<tokio::net::TcpStream> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://127.0.0.1:{port}{path}").into_client_request().expect("a request");
+    if let Some(token) = token {
+        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().expect("a header"));
+    }
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("the server accepts");
+    let (socket, response) = tokio_tungstenite::client_async(request, tcp).await.expect("the handshake succeeds");
+    assert_eq!(response.status(), 101);
+    socket
+}
+
+/// A real client (tokio-tungstenite) on a real socket: messages, pings
+/// answered with pongs, and a refusal as an HTTP response.
+#[tokio::test]
+async fn a_real_client_on_a_real_socket() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as Frame;
+    let (port, stop, server) = serve(app(Events::default())).await;
+
+    let mut socket = connect(port, "/ws/general", Some("alice-token")).await;
+    let greeting = socket.next().await.expect("a message").expect("a frame");
+    assert_eq!(greeting.into_text().expect("text").as_str(), r#"{"client":null,"room":"general","user":"alice","volume":null}"#);
+    socket.send(Frame::Ping(b"are you there".to_vec().into())).await.expect("sent");
+    socket.send(Frame::text("hi")).await.expect("sent");
+    let pong = socket.next().await.expect("a message").expect("a frame");
+    assert_eq!(pong, Frame::Pong(b"are you there".to_vec().into()));
+    let echo = socket.next().await.expect("a message").expect("a frame");
+    assert_eq!(echo.into_text().expect("text").as_str(), "alice@general: hi");
+    socket.close(None).await.expect("closed");
+
+    // Refused: the HTTP response comes back whole.
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let request = format!("ws://127.0.0.1:{port}/ws/general").into_client_request().expect("a request");
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("the server accepts");
+    match tokio_tungstenite::client_async(request, tcp).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 401),
+        other => panic!("expected a 401, got {other:?}"),
+    }
+    // Plain HTTP on the same server still works.
+    let plain = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("the server accepts");
+    drop(plain);
+
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(10), server).await.expect("the server stops").expect("cleanly");
+}
+
+/// Shutting down closes every open socket with 1001 within the grace
+/// period, and the server returns.
+#[tokio::test]
+async fn graceful_shutdown_closes_open_sockets_with_1001() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message as Frame;
+    let events = Events::default();
+    let (port, stop, server) = serve(app(events.clone())).await;
+    let mut chat = connect(port, "/ws/general", Some("alice-token")).await;
+    let _greeting = chat.next().await.expect("a message").expect("a frame");
+    let mut session = connect(port, "/ws/session", None).await;
+
+    let _ = stop.send(());
+    for socket in [&mut chat, &mut session] {
+        let close = loop {
+            match socket.next().await.expect("a frame before the end").expect("a frame") {
+                Frame::Close(frame) => break frame.expect("a close frame with a code"),
+                _ => continue,
+            }
+        };
+        assert_eq!(u16::from(close.code), close_code::GOING_AWAY);
+        assert_eq!(close.reason.as_str(), "server shutting down");
+    }
+    tokio::time::timeout(Duration::from_secs(10), server).await.expect("the server stops").expect("cleanly");
+    // The session's teardown ran before the server returned.
+    assert_eq!(events.list(), ["opened", "closed ok=true"]);
+}
