@@ -103,12 +103,13 @@ pub mod __private {
     pub use crate::extract::{
         BodyField, BodyKind, BodyReader, BodySchema, CheckNothing, CheckValid, Errors, FieldForm, FormField,
         FormModel, FormTarget, FromRequest, ModelForm, Param, ParamInfo, ParamLocation, Validated, WholeForm,
-        json_body, read_form, upload,
+        json_body, json_body_kept, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};
     pub use crate::response::{
-        DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, model as response_model,
+        DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, bodiless,
+        model as response_model,
     };
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
     pub use crate::schema::{

@@ -11,7 +11,27 @@ use crate::request::Request;
 /// Accepts `application/json` and `application/*+json` (and a missing
 /// content type, as FastAPI does); any other type is a 415. Malformed JSON
 /// and values of the wrong shape are 422s whose `loc` points into the body.
-pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut Errors) -> Option<T> {
+pub fn json_body<'a, T: DeserializeOwned>(
+    request: &'a mut Request,
+    errors: &'a mut Errors,
+) -> impl std::future::Future<Output = Option<T>> + use<'a, T> {
+    read_json::<T, false>(request, errors)
+}
+
+/// [`json_body`] for a dependency: the body stays readable afterwards, for
+/// the handler's own `#[body]` (the same body, read as its own type).
+#[doc(hidden)]
+pub fn json_body_kept<'a, T: DeserializeOwned>(
+    request: &'a mut Request,
+    errors: &'a mut Errors,
+) -> impl std::future::Future<Output = Option<T>> + use<'a, T> {
+    read_json::<T, true>(request, errors)
+}
+
+async fn read_json<T: DeserializeOwned, const KEEP: bool>(
+    request: &mut Request,
+    errors: &mut Errors,
+) -> Option<T> {
     if let Some(content_type) = request.headers().get(http::header::CONTENT_TYPE)
         && !is_json(content_type.as_bytes())
     {
@@ -34,7 +54,14 @@ pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut 
             return None;
         }
     };
+    if KEEP {
+        request.restore_body(bytes.clone());
+    }
     if bytes.is_empty() {
+        // An optional body (`Option<T>`) may be left out altogether.
+        if let Ok(absent) = serde_json::from_slice::<T>(b"null") {
+            return Some(absent);
+        }
         errors.push(ErrorItem::missing(vec!["body".into()]));
         return None;
     }
