@@ -103,7 +103,7 @@ pub mod __private {
     pub use crate::extract::{
         BodyField, BodyKind, BodyReader, BodySchema, CheckNothing, CheckValid, Errors, FieldForm, FormField,
         FormModel, FormTarget, FromRequest, ModelForm, Param, ParamInfo, ParamLocation, Validated, WholeForm,
-        json_body, json_body_kept, read_form, upload,
+        json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};

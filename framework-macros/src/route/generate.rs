@@ -432,13 +432,9 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
         Source::Request => quote! {},
         Source::Body => {
             // A dependency leaves the body readable for the handler's own `#[body]`.
-            let read = if locals.borrowed {
-                quote_spanned! {ty.span()=> json_body_kept }
-            } else {
-                quote_spanned! {ty.span()=> json_body }
-            };
+            let keep = locals.borrowed;
             quote_spanned! {ty.span()=>
-                let #binding = ::brisk::__private::#read::<#ty>(#request_mut, #errors_mut)
+                let #binding = ::brisk::__private::json_body::<#ty, #keep>(#request_mut, #errors_mut)
                     .await
                     .filter(|body| ::brisk::__private::validate_body!(body, #errors_mut));
             }

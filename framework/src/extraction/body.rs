@@ -11,24 +11,10 @@ use crate::request::Request;
 /// Accepts `application/json` and `application/*+json` (and a missing
 /// content type, as FastAPI does); any other type is a 415. Malformed JSON
 /// and values of the wrong shape are 422s whose `loc` points into the body.
-pub fn json_body<'a, T: DeserializeOwned>(
-    request: &'a mut Request,
-    errors: &'a mut Errors,
-) -> impl std::future::Future<Output = Option<T>> + use<'a, T> {
-    read_json::<T, false>(request, errors)
-}
-
-/// [`json_body`] for a dependency: the body stays readable afterwards, for
-/// the handler's own `#[body]` (the same body, read as its own type).
-#[doc(hidden)]
-pub fn json_body_kept<'a, T: DeserializeOwned>(
-    request: &'a mut Request,
-    errors: &'a mut Errors,
-) -> impl std::future::Future<Output = Option<T>> + use<'a, T> {
-    read_json::<T, true>(request, errors)
-}
-
-async fn read_json<T: DeserializeOwned, const KEEP: bool>(
+///
+/// `KEEP` is for a dependency's `#[body]`: the body stays readable
+/// afterwards, for the handler's own (the same body, read as its type).
+pub async fn json_body<T: DeserializeOwned, const KEEP: bool>(
     request: &mut Request,
     errors: &mut Errors,
 ) -> Option<T> {

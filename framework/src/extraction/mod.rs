@@ -14,8 +14,6 @@ mod text;
 mod upload;
 
 pub use body::json_body;
-#[doc(hidden)]
-pub use body::json_body_kept;
 pub(crate) use form::FormFields;
 #[doc(hidden)]
 pub use form::{FieldForm, FormField, FormModel, FormTarget, ModelForm, WholeForm, read_form};
