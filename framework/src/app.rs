@@ -591,9 +591,12 @@ impl App {
             return Err(self.problems.swap_remove(0));
         }
         if let Some(url) = self.openapi.url.clone() {
-            let document = serde_json::to_vec(&self.openapi()).unwrap_or_default();
+            crate::openapi::check_settings(&self.openapi)?;
+            let document = self.openapi();
+            crate::openapi::check_operation_ids(&document)?;
+            let bytes = serde_json::to_vec(&document).unwrap_or_default().into();
             let path: &'static str = Box::leak(url.into_boxed_str());
-            self.routes.push(Route::new(crate::openapi::OpenApiJson(document.into())).at(path));
+            self.routes.push(Route::new(crate::openapi::OpenApiJson { bytes, document }).at(path));
             self.routes.extend(crate::openapi::docs_routes(&self.openapi));
         }
         for route in &self.routes {

@@ -46,6 +46,10 @@ pub enum Error {
         /// What is wrong with it, and what to write instead.
         reason: String,
     },
+    /// The OpenAPI settings or the routes' metadata would make a document
+    /// no tool accepts: a document or docs URL that is not a path (`docs`
+    /// for `/docs`), or two operations given one `operation_id`.
+    OpenApi(String),
     /// Binding the listening socket, or accepting on it, failed.
     Io(std::io::Error),
     /// The lifespan's startup failed; the server never bound its socket.
@@ -64,6 +68,7 @@ impl fmt::Display for Error {
             Error::InvalidPrefix { prefix, reason } => {
                 write!(f, "invalid router prefix `{prefix}`: {reason}")
             }
+            Error::OpenApi(reason) => write!(f, "OpenAPI: {reason}"),
             Error::Io(err) => write!(f, "server I/O error: {err}"),
             Error::Startup(err) => write!(f, "startup failed: {err}"),
         }

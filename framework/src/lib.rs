@@ -109,7 +109,8 @@ pub mod __private {
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};
     pub use crate::response::{
-        DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, model as response_model,
+        DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, bodiless,
+        model as response_model,
     };
     pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
     pub use crate::schema::{

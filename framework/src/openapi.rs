@@ -123,16 +123,15 @@ impl Schemes {
         for tree in trees {
             collect_security(tree, &mut found);
         }
-        let mut names: Vec<String> = Vec::new();
-        let mut requirements = Vec::new();
+        // Every scheme the operation takes is checked: one requirement
+        // object naming them all (OpenAPI reads separate objects as
+        // alternatives).
+        let mut all = Map::new();
         for requirement in found {
             let name = self.name_of(requirement.clone());
-            if !names.contains(&name) {
-                requirements.push(json!({ name.clone(): requirement.scopes }));
-                names.push(name);
-            }
+            all.entry(name).or_insert_with(|| json!(requirement.scopes));
         }
-        (!requirements.is_empty()).then_some(Value::Array(requirements))
+        (!all.is_empty()).then(|| json!([all]))
     }
 
     fn name_of(&mut self, requirement: SecurityRequirement) -> String {
@@ -158,6 +157,46 @@ fn collect_security(tree: &'static DependencyInfo, out: &mut Vec<SecurityRequire
     for dependency in tree.dependencies {
         collect_security(dependency, out);
     }
+}
+
+/// The document's and the pages' URLs are paths: `/docs`, not `docs`
+/// (never reached) nor `/docs?x` (a query is no part of a route).
+pub(crate) fn check_settings(settings: &Settings) -> Result<(), crate::error::Error> {
+    let urls = [
+        ("openapi_url", &settings.url),
+        ("docs_url", &settings.docs_url),
+        ("redoc_url", &settings.redoc_url),
+    ];
+    for (setting, url) in urls {
+        let Some(url) = url else { continue };
+        if !url.starts_with('/') || url.contains(['?', '#']) {
+            return Err(crate::error::Error::OpenApi(format!(
+                "`{setting}` is `{url}`, which is not a path: write it as `/{}`",
+                url.trim_start_matches('/').split(['?', '#']).next().unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Two operations with one operationId make a document tools reject.
+pub(crate) fn check_operation_ids(document: &Value) -> Result<(), crate::error::Error> {
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    let Some(paths) = document["paths"].as_object() else { return Ok(()) };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, operation) in item {
+            let Some(id) = operation["operationId"].as_str() else { continue };
+            let here = format!("{} {path}", method.to_uppercase());
+            if let Some((_, first)) = seen.iter().find(|(known, _)| *known == id) {
+                return Err(crate::error::Error::OpenApi(format!(
+                    "`{here}` and `{first}` have the same operation_id `{id}`: give one of them another"
+                )));
+            }
+            seen.push((id, here));
+        }
+    }
+    Ok(())
 }
 
 /// Where an operation's schemas come from. A model is described as it is
@@ -193,11 +232,26 @@ impl Generators {
     fn finish(mut self, paths: &mut Map<String, Value>) -> Map<String, Value> {
         let input = self.input.take_definitions(true);
         let output = self.output.take_definitions(true);
-        let split: Vec<String> = input
+        let mut split: Vec<String> = input
             .iter()
             .filter(|(name, schema)| output.get(*name).is_some_and(|other| other != *schema))
             .map(|(name, _)| name.clone())
             .collect();
+        // A model that refers to a split one is split too: its two sides
+        // point at different components (`Outer-Input` → `Inner-Input`).
+        loop {
+            let more: Vec<String> = input
+                .iter()
+                .filter(|(name, schema)| {
+                    !split.contains(name) && output.contains_key(*name) && refers_to_any(schema, &split)
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            split.extend(more);
+        }
         let mut schemas = Map::new();
         for (side, definitions) in [("Input", input), ("Output", output)] {
             for (name, mut schema) in definitions {
@@ -240,6 +294,20 @@ fn add_titles(schema: &mut Value, name: &str) {
                 schema.entry("title").or_insert_with(|| json!(title_case(property)));
             }
         }
+    }
+}
+
+/// Whether `value` holds a `$ref` to one of `names`.
+fn refers_to_any(value: &Value, names: &[String]) -> bool {
+    match value {
+        Value::Object(object) => object.iter().any(|(key, child)| match (key.as_str(), child) {
+            ("$ref", Value::String(target)) => {
+                target.strip_prefix(COMPONENTS).is_some_and(|name| names.iter().any(|n| n == name))
+            }
+            _ => refers_to_any(child, names),
+        }),
+        Value::Array(items) => items.iter().any(|item| refers_to_any(item, names)),
+        _ => false,
     }
 }
 
@@ -293,7 +361,13 @@ fn operation(
     });
     let mut operation = Map::new();
     if !route.tags.is_empty() {
-        operation.insert("tags".into(), json!(route.tags));
+        let mut tags: Vec<&str> = Vec::new();
+        for tag in route.tags {
+            if !tags.contains(tag) {
+                tags.push(tag);
+            }
+        }
+        operation.insert("tags".into(), json!(tags));
     }
     operation
         .insert("summary".into(), json!(route.summary.map_or_else(|| title_case(route.name), str::to_owned)));
@@ -332,11 +406,22 @@ fn operation(
     let mut responses = Map::new();
     let mut success = Map::new();
     success.insert("description".into(), json!("Successful Response"));
-    if let Some(content) = (route.response)(&mut generators.output) {
+    // A 204 or 304 has no body, whatever the handler returns.
+    let bodiless = matches!(status, 204 | 304);
+    if let Some(content) = (route.response)(&mut generators.output).filter(|_| !bodiless) {
         success.insert("content".into(), json!({ content.media_type: { "schema": content.schema } }));
     }
     responses.insert(status.to_string(), Value::Object(success));
     for declared in route.responses {
+        if declared.status == status {
+            // `responses(200 = T)` on the route's own status: `T` is
+            // documented as what it answers with.
+            let schema = (declared.schema)(&mut generators.output);
+            if let Some(Value::Object(success)) = responses.get_mut(&status.to_string()) {
+                success.insert("content".into(), json!({ "application/json": { "schema": schema } }));
+            }
+            continue;
+        }
         let description = http::StatusCode::from_u16(declared.status)
             .ok()
             .and_then(|status| status.canonical_reason())
@@ -376,10 +461,20 @@ fn request_body(
 ) -> Option<Value> {
     let json: Vec<&BodyField> = fields.iter().filter(|f| f.kind == BodyKind::Json).collect();
     let form: Vec<&BodyField> = fields.iter().filter(|f| f.kind != BodyKind::Json).collect();
-    let (media_type, schema, required) = if let [only] = json.as_slice() {
-        ("application/json", (only.schema)(&mut generators.input).schema, only.required)
-    } else if !json.is_empty() {
-        let schema = embedded(&json, operation_id, generators);
+    let (media_type, schema, required) = if !json.is_empty() {
+        // Each `#[body]` (the handler's, a dependency's) reads the whole
+        // body as its own type: the body must be all of them at once.
+        let mut schemas: Vec<schemars::Schema> = Vec::new();
+        for field in &json {
+            let schema = (field.schema)(&mut generators.input).schema;
+            if !schemas.contains(&schema) {
+                schemas.push(schema);
+            }
+        }
+        let schema = match schemas.len() {
+            1 => schemas.remove(0),
+            _ => schemars::json_schema!({ "allOf": schemas }),
+        };
         ("application/json", schema, json.iter().any(|f| f.required))
     } else if !form.is_empty() {
         let media_type = if form.iter().any(|f| f.kind == BodyKind::File) {
@@ -473,7 +568,14 @@ fn operation_id(route: &RouteInfo, method: &str) -> String {
 }
 
 /// The route that serves the document, made once when the app is built.
-pub(crate) struct OpenApiJson(pub(crate) Bytes);
+/// The route that serves the document: its bytes, made once, and the
+/// document itself for a request through a mount, which gets the mount's
+/// prefix as its server (FastAPI's `root_path`) unless the app names its
+/// own servers.
+pub(crate) struct OpenApiJson {
+    pub(crate) bytes: Bytes,
+    pub(crate) document: Value,
+}
 
 impl Endpoint for OpenApiJson {
     const INFO: RouteInfo = RouteInfo {
@@ -497,8 +599,16 @@ impl Endpoint for OpenApiJson {
     };
     const APP_DEPENDENCIES: bool = false;
 
-    async fn call(&self, _request: Request) -> Response {
-        let mut response = Response::new(Body::from(self.0.clone()));
+    async fn call(&self, request: Request) -> Response {
+        let root = request.extensions().get::<crate::routing::RootPath>().map_or("", |root| root.as_str());
+        let bytes = if root.is_empty() || self.document.get("servers").is_some() {
+            self.bytes.clone()
+        } else {
+            let mut document = self.document.clone();
+            document["servers"] = json!([{ "url": root }]);
+            serde_json::to_vec(&document).unwrap_or_default().into()
+        };
+        let mut response = Response::new(Body::from(bytes));
         response
             .headers_mut()
             .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));

@@ -275,6 +275,12 @@ impl Request {
         self.take_body().collect_limited(limit).await
     }
 
+    /// Puts a body that was read back, for the next reader (a dependency's
+    /// `#[body]` leaves it for the handler's).
+    pub(crate) fn restore_body(&mut self, bytes: bytes::Bytes) {
+        self.0.body = Body::from(bytes);
+    }
+
     /// Splits into the `http::Request` a tower layer sees and what brisk
     /// keeps aside ([`Detached`]). Only before routing, when there are no
     /// path parameters or dependencies yet.

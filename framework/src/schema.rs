@@ -140,9 +140,27 @@ pub fn bound(value: impl Serialize) -> Option<Value> {
     serde_json::to_value(value).ok()
 }
 
+/// A type the document must describe (`response_model = T`,
+/// `responses(404 = T)`): one that derives `JsonSchema`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no JSON Schema for the OpenAPI document",
+    label = "a response model must describe itself",
+    note = "derive it on the type: `#[derive(Serialize, JsonSchema)]` (`JsonSchema` is in `brisk::prelude`)"
+)]
+pub trait Documented {
+    #[doc(hidden)]
+    fn describe(generator: &mut SchemaGenerator) -> Schema;
+}
+
+impl<T: JsonSchema + ?Sized> Documented for T {
+    fn describe(generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
 /// `T`'s schema, where `T` must derive `JsonSchema` (a declared
 /// response's model).
 #[doc(hidden)]
-pub fn schema_for<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
-    generator.subschema_for::<T>()
+pub fn schema_for<T: Documented + ?Sized>(generator: &mut SchemaGenerator) -> Schema {
+    T::describe(generator)
 }

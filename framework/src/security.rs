@@ -312,6 +312,11 @@ impl SecurityScheme for HttpBasic {
 ///     const NAME: &'static str = "x-api-key";
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not name an API key",
+    label = "an API key extractor takes a type that implements `ApiKeyName`",
+    note = "implement it: `impl brisk::security::ApiKeyName for {Self} {{ const NAME: &'static str = \"x-api-key\"; }}`"
+)]
 pub trait ApiKeyName: Send + 'static {
     /// The header, query parameter or cookie that carries the key.
     const NAME: &'static str;
@@ -334,7 +339,7 @@ fn api_key_scheme<K: ApiKeyName>(location: &str) -> Value {
 macro_rules! api_key {
     ($(#[$doc:meta])* $ty:ident, $scheme:literal, $location:literal, |$request:ident| $read:expr) => {
         $(#[$doc])*
-        pub struct $ty<K: ApiKeyName> {
+        pub struct $ty<K> {
             /// The key as sent.
             pub key: String,
             name: PhantomData<fn() -> K>,
@@ -439,6 +444,11 @@ api_key!(
 ///     const TOKEN_URL: &'static str = "/token";
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not name a token URL",
+    label = "`OAuth2PasswordBearer` takes a type that implements `TokenUrl`",
+    note = "implement it: `impl brisk::security::TokenUrl for {Self} {{ const TOKEN_URL: &'static str = \"/token\"; }}`"
+)]
 pub trait TokenUrl: Send + 'static {
     /// Where a client trades a user name and password for a token: the
     /// route that takes an [`OAuth2PasswordRequestForm`]. Relative URLs are
@@ -481,7 +491,7 @@ pub trait TokenUrl: Send + 'static {
 ///     token.token
 /// }
 /// ```
-pub struct OAuth2PasswordBearer<T: TokenUrl> {
+pub struct OAuth2PasswordBearer<T> {
     /// The token.
     pub token: String,
     url: PhantomData<fn() -> T>,
@@ -529,6 +539,8 @@ optional!(HttpBearer, HttpBasic, ApiKeyHeader<K: ApiKeyName>, ApiKeyQuery<K: Api
 /// a space-separated list ([`scopes`](Self::scopes)); `grant_type`, when
 /// sent, must be `password`; `client_id` and `client_secret` are optional.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema, validator::Validate)]
+#[schemars(description = "OAuth2's password grant (RFC 6749, 4.3.2): a user name and password, with \
+                          optional scopes (separated by spaces) and client credentials.")]
 pub struct OAuth2PasswordRequestForm {
     /// `password`, when sent.
     #[validate(custom(function = "password_grant"))]

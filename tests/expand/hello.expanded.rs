@@ -221,7 +221,10 @@ impl ::brisk::__private::Endpoint for create_item {
     ) -> ::brisk::__private::Response {
         let handler = create_item;
         let mut errors = ::brisk::__private::Errors::new();
-        let item = ::brisk::__private::json_body::<ItemCreate>(&mut request, &mut errors)
+        let item = ::brisk::__private::json_body::<
+            ItemCreate,
+            false,
+        >(&mut request, &mut errors)
             .await
             .filter(|body| ::brisk::__private::validate_body!(body, & mut errors));
         let (::core::option::Option::Some(item),) = (item,) else {

@@ -240,3 +240,26 @@ async fn app_level_dependencies_guard_the_routes_but_not_the_docs() {
     let document: Value = client.get("/openapi.json").send().await.json();
     assert_eq!(document["paths"]["/items/{item_id}"]["get"]["parameters"][1]["name"], "x-api-key");
 }
+
+/// A mounted app's document names the mount as its server, as FastAPI's
+/// `root_path` does, so Swagger UI's calls go through the mount; the
+/// outer app's own dependencies guard its routes, not the mount.
+#[tokio::test]
+async fn a_mounted_apps_document_points_through_the_mount() {
+    let inner = app().build().expect("the inner app builds");
+    let outer = App::new().dependency::<require_api_key>().mount("/v2", inner);
+    let client = TestClient::new(outer);
+    let document: Value = client.get("/v2/openapi.json").send().await.json();
+    assert_eq!(document["servers"], serde_json::json!([{ "url": "/v2" }]));
+    assert!(document["paths"].get("/items/{item_id}").is_some());
+    assert_eq!(client.get("/v2/items/1").send().await.status(), 200);
+    assert_eq!(client.get("/v2/docs").send().await.status(), 200);
+    // Served directly, the same app has no servers.
+    let direct: Value = TestClient::new(app()).get("/openapi.json").send().await.json();
+    assert!(direct.get("servers").is_none());
+    // Servers the app names itself are kept as they are.
+    let named = app().server("https://api.example.com", None).build().expect("builds");
+    let client = TestClient::new(App::new().mount("/v3", named));
+    let document: Value = client.get("/v3/openapi.json").send().await.json();
+    assert_eq!(document["servers"], serde_json::json!([{ "url": "https://api.example.com" }]));
+}

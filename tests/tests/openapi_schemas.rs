@@ -158,6 +158,54 @@ async fn stream(multipart: brisk::Multipart) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+/// Read in, written out with a field the input may leave out.
+#[derive(Deserialize, Serialize, JsonSchema)]
+struct Inner {
+    #[serde(default)]
+    x: i32,
+}
+
+#[derive(Deserialize, Serialize, JsonSchema)]
+struct Outer {
+    inner: Inner,
+}
+
+#[post("/outer")]
+async fn outer(#[body] outer: Outer) -> Json<Outer> {
+    Json(outer)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Audit {
+    actor: String,
+}
+
+#[depends]
+async fn audit(#[body] audit: Audit) -> String {
+    audit.actor
+}
+
+/// The handler's body and its dependency's are the same body, read twice.
+#[post("/audited-items")]
+async fn audited_item(#[body] item: warehouse::Item, #[depends(audit)] actor: String) -> String {
+    format!("{} {actor}", item.shelf)
+}
+
+#[post("/maybe")]
+async fn maybe_body(#[body] item: Option<warehouse::Item>) -> String {
+    item.map_or_else(|| "none".to_owned(), |item| item.shelf.to_string())
+}
+
+#[delete("/items/{id}", status_code = 204, responses(200 = Shelf))]
+async fn delete_item(id: u32) -> Json<Value> {
+    Json(json!({ "deleted": id }))
+}
+
+#[get("/shelf", responses(200 = Shelf))]
+async fn shelf() -> Json<Value> {
+    Json(json!({ "code": "A1" }))
+}
+
 fn app() -> App {
     App::new().server("https://shop.example.com", Some("Production")).server("/v1", None).routes(routes![
         create_item,
@@ -170,7 +218,12 @@ fn app() -> App {
         signup,
         avatar,
         audited,
-        stream
+        stream,
+        outer,
+        audited_item,
+        maybe_body,
+        delete_item,
+        shelf
     ])
 }
 
@@ -510,4 +563,95 @@ fn servers_are_listed_in_order() {
         json!([{ "url": "https://shop.example.com", "description": "Production" }, { "url": "/v1" }])
     );
     assert!(App::new().openapi().get("servers").is_none());
+}
+
+#[tokio::test]
+async fn two_bodies_of_one_request_are_both_the_whole_body() {
+    let document = app().openapi();
+    let body = &operation(&document, "/audited-items", "post")["requestBody"]["content"]["application/json"]
+        ["schema"];
+    let all = body["allOf"].as_array().expect("allOf");
+    assert_eq!(all.len(), 2);
+    assert_eq!(resolve(&document, &all[0])["properties"]["shelf"]["type"], "integer");
+    assert_eq!(resolve(&document, &all[1])["properties"]["actor"]["type"], "string");
+    // And a body that is both is what the route takes.
+    let client = TestClient::new(app());
+    let response = client.post("/audited-items").json(&json!({ "shelf": 3, "actor": "ann" })).send().await;
+    assert_eq!((response.status().as_u16(), response.text()), (200, "3 ann".to_owned()));
+}
+
+#[tokio::test]
+async fn an_optional_body_may_be_left_out() {
+    let document = app().openapi();
+    assert!(operation(&document, "/maybe", "post")["requestBody"].get("required").is_none());
+    let client = TestClient::new(app());
+    assert_eq!(client.post("/maybe").send().await.text(), "none");
+    let empty = client.post("/maybe").header("content-type", "application/json").send().await;
+    assert_eq!(empty.text(), "none");
+    assert_eq!(client.post("/maybe").json(&json!({ "shelf": 4 })).send().await.text(), "4");
+}
+
+#[test]
+fn a_model_that_holds_a_split_model_is_split_too() {
+    let document = app().openapi();
+    let input = request_schema(&document, "/outer", "post", "application/json");
+    let output = success_schema(&document, "/outer", "post", "200", "application/json");
+    assert_eq!(input["properties"]["inner"]["$ref"], "#/components/schemas/Inner-Input");
+    assert_eq!(output["properties"]["inner"]["$ref"], "#/components/schemas/Inner-Output");
+    let schemas = &document["components"]["schemas"];
+    assert_eq!(schemas["Inner-Input"].get("required"), None);
+    assert_eq!(schemas["Inner-Output"]["required"], json!(["x"]));
+}
+
+#[tokio::test]
+async fn a_204_route_documents_and_sends_no_body() {
+    let document = app().openapi();
+    let responses = &operation(&document, "/items/{id}", "delete")["responses"];
+    assert_eq!(responses["204"], json!({ "description": "Successful Response" }));
+    let client = TestClient::new(app());
+    let response = client.delete("/items/7").send().await;
+    assert_eq!(response.status(), 204);
+    assert!(response.bytes().is_empty());
+    assert_eq!(response.header("content-type"), None);
+}
+
+#[test]
+fn a_declared_response_for_the_routes_own_status_describes_it() {
+    let document = app().openapi();
+    let ok = &operation(&document, "/shelf", "get")["responses"]["200"];
+    assert_eq!(ok["description"], "Successful Response");
+    assert_eq!(ok["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Shelf");
+}
+
+#[get("/a", operation_id = "same")]
+async fn first() -> &'static str {
+    "a"
+}
+
+#[get("/b", operation_id = "same")]
+async fn second() -> &'static str {
+    "b"
+}
+
+#[test]
+fn settings_and_metadata_that_would_break_the_document_fail_the_build() {
+    let Err(error) = App::new().routes(routes![first, second]).build() else { panic!("a build error") };
+    assert_eq!(
+        error.to_string(),
+        "OpenAPI: `GET /b` and `GET /a` have the same operation_id `same`: give one of them another"
+    );
+    let cases = [
+        (App::new().docs_url(Some("docs")), "`docs_url` is `docs`, which is not a path: write it as `/docs`"),
+        (
+            App::new().openapi_url(Some("/openapi.json?x=1")),
+            "`openapi_url` is `/openapi.json?x=1`, which is not a path: write it as `/openapi.json`",
+        ),
+        (App::new().redoc_url(Some("")), "`redoc_url` is ``, which is not a path: write it as `/`"),
+    ];
+    for (app, message) in cases {
+        let Err(error) = app.build() else { panic!("a build error") };
+        assert_eq!(error.to_string(), format!("OpenAPI: {message}"));
+    }
+    // Turned off, the pages' URLs do not matter.
+    assert!(App::new().openapi_url(None).docs_url(Some("docs")).build().is_ok());
 }

@@ -229,7 +229,8 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     let vis = &function.vis;
     let name_text = name.to_string();
     let handler_fn = Ident::new("handler", Span::mixed_site());
-    let extractions = handler.params.iter().map(|param| extraction(param, &[], locals));
+    let extractions =
+        crate::route::generate::in_extraction_order(handler).map(|param| extraction(param, &[], locals));
     let checked: Vec<_> = handler.params.iter().filter(|p| p.source != Source::Request).map(local).collect();
     let mut guard = if checked.is_empty() {
         quote! {}

@@ -32,7 +32,7 @@ pub(crate) fn generate(
     let handler_fn = Ident::new("handler", Span::mixed_site());
 
     let side_effects = side_effects(&args.dependencies, &locals);
-    let extractions = handler.params.iter().map(|param| extraction(param, variables, &locals));
+    let extractions = in_extraction_order(handler).map(|param| extraction(param, variables, &locals));
     let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
     let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
     // With dependencies, yield dependencies may have set up teardowns: they
@@ -122,6 +122,12 @@ pub(crate) fn generate(
         (None, true) => quote_spanned! {output_span=>
             #teardowns.finish(output, ::core::option::Option::None).await
         },
+    };
+    // A 204 or 304 route sends no body, whatever the handler returned.
+    let respond = if matches!(args.status_code, Some(204 | 304)) {
+        quote! { ::brisk::__private::bodiless(#respond) }
+    } else {
+        respond
     };
     let errors_decl = if checked.is_empty() && args.dependencies.is_empty() {
         quote! {}
@@ -424,11 +430,15 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
     let errors_mut = locals.errors_mut();
     match param.source {
         Source::Request | Source::Socket => quote! {},
-        Source::Body => quote_spanned! {ty.span()=>
-            let #binding = ::brisk::__private::json_body::<#ty>(#request_mut, #errors_mut)
-                .await
-                .filter(|body| ::brisk::__private::validate_body!(body, #errors_mut));
-        },
+        Source::Body => {
+            // A dependency leaves the body readable for the handler's own `#[body]`.
+            let keep = locals.borrowed;
+            quote_spanned! {ty.span()=>
+                let #binding = ::brisk::__private::json_body::<#ty, #keep>(#request_mut, #errors_mut)
+                    .await
+                    .filter(|body| ::brisk::__private::validate_body!(body, #errors_mut));
+            }
+        }
         Source::Extractor => quote_spanned! {ty.span()=>
             let #binding = #errors.absorb(
                 <#ty as ::brisk::__private::FromRequest>::from_request(#request_mut).await,
@@ -523,6 +533,15 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
     }
 }
 
+/// The order parameters are read in: as written, except that a JSON body
+/// comes last, after the dependencies (as FastAPI reads it): a
+/// dependency's `#[body]` leaves the body for the handler's, which takes
+/// it for good.
+pub(crate) fn in_extraction_order(handler: &Handler) -> impl Iterator<Item = &Param> {
+    let body = |p: &&Param| p.source == Source::Body;
+    handler.params.iter().filter(move |p| !body(p)).chain(handler.params.iter().filter(body))
+}
+
 /// The local holding a parameter's value: the parameter's own name.
 pub(crate) fn local(param: &Param) -> Ident {
     param.binding.clone()
@@ -579,9 +598,12 @@ fn options(param: &Param, typed_default: bool) -> Vec<TokenStream> {
     out
 }
 
-/// The name of the static holding a parameter's compiled `pattern`.
+/// The name of the static holding a parameter's compiled `pattern`
+/// (`s` and `_s` would both be `S`: leading underscores are kept as `U`).
 fn pattern_static(param: &Param) -> Ident {
-    format_ident!("{}_PATTERN", param.binding.to_string().trim_start_matches('_').to_uppercase())
+    let name = param.binding.to_string();
+    let underscores = name.len() - name.trim_start_matches('_').len();
+    format_ident!("{}{}_PATTERN", "U".repeat(underscores), name.trim_start_matches('_').to_uppercase())
 }
 
 /// Compiled once, on first use, for the lifetime of the process.

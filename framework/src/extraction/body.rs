@@ -11,7 +11,13 @@ use crate::request::Request;
 /// Accepts `application/json` and `application/*+json` (and a missing
 /// content type, as FastAPI does); any other type is a 415. Malformed JSON
 /// and values of the wrong shape are 422s whose `loc` points into the body.
-pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut Errors) -> Option<T> {
+///
+/// `KEEP` is for a dependency's `#[body]`: the body stays readable
+/// afterwards, for the handler's own (the same body, read as its type).
+pub async fn json_body<T: DeserializeOwned, const KEEP: bool>(
+    request: &mut Request,
+    errors: &mut Errors,
+) -> Option<T> {
     if let Some(content_type) = request.headers().get(http::header::CONTENT_TYPE)
         && !is_json(content_type.as_bytes())
     {
@@ -34,7 +40,14 @@ pub async fn json_body<T: DeserializeOwned>(request: &mut Request, errors: &mut 
             return None;
         }
     };
+    if KEEP {
+        request.restore_body(bytes.clone());
+    }
     if bytes.is_empty() {
+        // An optional body (`Option<T>`) may be left out altogether.
+        if let Ok(absent) = serde_json::from_slice::<T>(b"null") {
+            return Some(absent);
+        }
         errors.push(ErrorItem::missing(vec!["body".into()]));
         return None;
     }

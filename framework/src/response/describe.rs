@@ -184,8 +184,8 @@ impl<T: ?Sized> UndescribedResponse for ResponseOf<T> {
 
 /// A `response_model = T`'s description: `T` as JSON.
 #[doc(hidden)]
-pub fn model<T: JsonSchema>(generator: &mut SchemaGenerator) -> Option<ResponseContent> {
-    Some(ResponseContent::json(generator.subschema_for::<T>()))
+pub fn model<T: crate::schema::Documented>(generator: &mut SchemaGenerator) -> Option<ResponseContent> {
+    Some(ResponseContent::json(T::describe(generator)))
 }
 
 /// A response declared with `responses(404 = NotFound, …)` on a route:

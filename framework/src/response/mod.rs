@@ -59,3 +59,17 @@ pub(crate) fn internal_server_error() -> Response {
     *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
     response
 }
+
+/// A route declared `status_code = 204` (or 304) answers without a body,
+/// whatever its handler returned (RFC 9110, 15.3.5): the macros apply this
+/// to such a route's success response. An error response keeps its body.
+#[doc(hidden)]
+pub fn bodiless(response: Response) -> Response {
+    if !matches!(response.status(), http::StatusCode::NO_CONTENT | http::StatusCode::NOT_MODIFIED) {
+        return response;
+    }
+    let (mut head, _) = response.into_parts();
+    head.headers.remove(http::header::CONTENT_TYPE);
+    head.headers.remove(http::header::CONTENT_LENGTH);
+    Response::from_parts(head, Body::empty())
+}

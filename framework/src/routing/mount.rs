@@ -118,6 +118,12 @@ impl<S: HttpService> ErasedEndpoint for Mounted<S> {
         strip_prefix(&mut request, self.prefix);
         Caught::new(RecycledFuture::future(call_service(&self.service, request)), self.name)
     }
+
+    /// As in Starlette, a mount is outside the app's routes: the app-level
+    /// dependencies guard the routes, and a mounted app has its own.
+    fn app_dependencies(&self) -> bool {
+        false
+    }
 }
 
 /// `/prefix/rest?query` becomes `/rest?query` (`/prefix` and `/prefix/`

@@ -5,10 +5,10 @@
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -63,23 +63,16 @@ impl TestWebSocketRequest<'_> {
                 hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(server_io), server);
             let _ = connection.with_upgrades().await;
         });
-        let (mut sender, connection) = hyper::client::conn::http1::handshake::<_, http_body_util::Empty<Bytes>>(
-            TokioIo::new(client_io),
-        )
-        .await
-        .expect("an in-memory HTTP/1 connection");
-        tokio::spawn(async move {
-            let _ = connection.with_upgrades().await;
-        });
-
-        let mut request = http::Request::new(http_body_util::Empty::<Bytes>::new());
-        *request.uri_mut() = self.path.parse().expect("a valid request path");
-        let headers = request.headers_mut();
+        // The handshake is written by hand: a client library here would
+        // compile its code into every app's server (hyper's client feature
+        // adds work to each server response).
+        let head = format!("GET {} HTTP/1.1\r\n", self.path);
+        let key = tokio_tungstenite::tungstenite::handshake::client::generate_key();
+        let mut headers = HeaderMap::new();
         headers.insert(http::header::HOST, HeaderValue::from_static("testserver"));
         headers.insert(http::header::UPGRADE, HeaderValue::from_static("websocket"));
         headers.insert(http::header::CONNECTION, HeaderValue::from_static("upgrade"));
         headers.insert(http::header::SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
-        let key = tokio_tungstenite::tungstenite::handshake::client::generate_key();
         headers.insert(http::header::SEC_WEBSOCKET_KEY, HeaderValue::try_from(key).expect("a base64 key"));
         if !self.protocols.is_empty() {
             let offered = HeaderValue::try_from(self.protocols.join(", ")).expect("valid subprotocols");
@@ -91,17 +84,65 @@ impl TestWebSocketRequest<'_> {
         for (name, value) in &self.headers {
             headers.append(name, value.clone());
         }
-
-        let mut response = sender.send_request(request).await.expect("the app to answer the handshake");
-        self.client.store_cookies(response.headers());
-        if response.status() != http::StatusCode::SWITCHING_PROTOCOLS {
-            let (head, body) = response.into_parts();
-            let body = body.collect().await.map(|body| body.to_bytes()).unwrap_or_default();
-            return Err(TestResponse { status: head.status, headers: head.headers, body });
+        let mut bytes = head.into_bytes();
+        for (name, value) in &headers {
+            bytes.extend_from_slice(name.as_str().as_bytes());
+            bytes.extend_from_slice(b": ");
+            bytes.extend_from_slice(value.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
         }
-        let headers = response.headers().clone();
-        let upgraded = hyper::upgrade::on(&mut response).await.expect("the connection to upgrade after the 101");
-        let stream = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Client, None).await;
+        bytes.extend_from_slice(b"\r\n");
+        let mut io = client_io;
+        io.write_all(&bytes).await.expect("the in-memory connection takes the handshake");
+
+        // The response's head, then what follows it.
+        let mut buffer = Vec::new();
+        let (status, headers, consumed) = loop {
+            let mut chunk = [0u8; 4096];
+            let read = io.read(&mut chunk).await.expect("the in-memory connection answers");
+            assert!(read > 0, "the app closed the connection before answering the handshake");
+            buffer.extend_from_slice(&chunk[..read]);
+            let mut parsed = [httparse::EMPTY_HEADER; 64];
+            let mut response = httparse::Response::new(&mut parsed);
+            if let httparse::Status::Complete(consumed) = response.parse(&buffer).expect("an HTTP/1 response") {
+                let status = http::StatusCode::from_u16(response.code.unwrap_or(500)).expect("a status");
+                let mut headers = HeaderMap::new();
+                for header in response.headers.iter() {
+                    let name = HeaderName::try_from(header.name).expect("a header name");
+                    let value = HeaderValue::from_bytes(header.value).expect("a header value");
+                    headers.append(name, value);
+                }
+                break (status, headers, consumed);
+            }
+        };
+        let rest = buffer.split_off(consumed);
+        self.client.store_cookies(&headers);
+        if status != http::StatusCode::SWITCHING_PROTOCOLS {
+            let length = headers
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.parse::<usize>().ok());
+            let mut body = rest;
+            match length {
+                Some(length) => {
+                    while body.len() < length {
+                        let mut chunk = [0u8; 4096];
+                        let read = io.read(&mut chunk).await.expect("the body");
+                        if read == 0 {
+                            break;
+                        }
+                        body.extend_from_slice(&chunk[..read]);
+                    }
+                    body.truncate(length);
+                }
+                None => {
+                    let _ = io.shutdown().await;
+                    let _ = io.read_to_end(&mut body).await;
+                }
+            }
+            return Err(TestResponse { status, headers, body: body.into() });
+        }
+        let stream = WebSocketStream::from_partially_read(io, rest, Role::Client, None).await;
         Ok(TestWebSocket { stream, headers })
     }
 }
@@ -131,7 +172,7 @@ impl TestWebSocketRequest<'_> {
 /// # }
 /// ```
 pub struct TestWebSocket {
-    stream: WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>,
+    stream: WebSocketStream<tokio::io::DuplexStream>,
     headers: HeaderMap,
 }
 
