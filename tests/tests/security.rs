@@ -262,3 +262,18 @@ fn each_scheme_is_in_the_document_and_required_where_it_is_taken() {
     assert_eq!(form["properties"]["password"]["format"], "password");
     assert_eq!(form["properties"]["grant_type"]["pattern"], "^password$");
 }
+
+/// The extractors' 401s are `HttpError`s: the app's exception handlers
+/// answer them, as FastAPI's handlers see its security classes' errors.
+#[exception_handler]
+async fn problem_details(_request: &Request, err: HttpError) -> Response {
+    (err.status(), Json(json!({ "title": "denied", "status": err.status().as_u16() }))).into_response()
+}
+
+#[tokio::test]
+async fn exception_handlers_answer_the_extractors_401s() {
+    let client = TestClient::new(app().exception_handler(problem_details));
+    let response = client.get("/raw").send().await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.json::<Value>(), json!({ "title": "denied", "status": 401 }));
+}

@@ -450,3 +450,49 @@ async fn graceful_shutdown_closes_open_sockets_with_1001() {
     // The session's teardown ran before the server returned.
     assert_eq!(events.list(), ["opened", "closed ok=true"]);
 }
+
+#[tokio::test]
+async fn a_panic_in_the_handler_is_logged() {
+    let captured = brisk_tests::log::Captured::default();
+    let _guard = brisk_tests::log::capture(&captured);
+    let client = client();
+    let mut socket = client.websocket("/ws/panics").connect().await.expect("upgraded");
+    socket.send_text("boom").await;
+    assert_eq!(socket.recv_close().await.map(|(code, _)| code), Some(close_code::INTERNAL_ERROR));
+    let lines = captured.lines_of("brisk::panic");
+    assert!(lines.iter().any(|line| line.contains("panics") && line.contains("the handler broke")), "{lines:?}");
+}
+
+/// Exception handlers answer a handshake refused before the upgrade.
+#[exception_handler]
+async fn unauthorized_as_problem(_request: &Request, err: HttpError) -> Response {
+    let body = json!({ "title": "refused", "status": err.status().as_u16() });
+    (err.status(), Json(body)).into_response()
+}
+
+#[tokio::test]
+async fn exception_handlers_answer_a_refused_handshake() {
+    let client = TestClient::new(app(Events::default()).exception_handler(unauthorized_as_problem));
+    let refused = client.websocket("/ws/lobby").connect().await.expect_err("no credentials");
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.json::<Value>(), json!({ "title": "refused", "status": 401 }));
+}
+
+#[tokio::test]
+async fn websocket_routes_live_in_routers_too() {
+    let rooms = Router::new().prefix("/rooms").routes(routes![chat, moves]);
+    let client = TestClient::new(App::new().include(rooms));
+    let mut socket = client.websocket("/rooms/ws/moves").connect().await.expect("upgraded");
+    socket.send_json(&json!({ "x": 2, "y": 3 })).await;
+    assert_eq!(socket.recv_json::<Value>().await, json!({ "x": 4, "y": 6 }));
+    let mut socket = client
+        .websocket("/rooms/ws/blue")
+        .header("authorization", "Bearer alice-token")
+        .connect()
+        .await
+        .expect("upgraded");
+    assert_eq!(socket.recv_json::<Value>().await["room"], "blue");
+    // Not in the OpenAPI document, as in FastAPI.
+    let document = App::new().include(Router::new().prefix("/rooms").routes(routes![moves])).openapi();
+    assert!(document["paths"].as_object().is_some_and(|paths| paths.is_empty()));
+}

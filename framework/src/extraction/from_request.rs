@@ -2,7 +2,7 @@ use std::future::Future;
 
 use crate::errors::{ErrorItem, HttpError, RequestValidationError};
 use crate::request::Request;
-use crate::response::{IntoResponse, Response};
+use crate::response::Response;
 use crate::state::State;
 
 /// Why an extractor could not produce its value.
@@ -15,8 +15,11 @@ pub enum Rejection {
 }
 
 impl From<HttpError> for Rejection {
+    /// The error rides on its response, so the app's exception handlers
+    /// answer it as they answer a handler's `Err` (FastAPI's security
+    /// classes raise `HTTPException`, which the handlers see).
     fn from(err: HttpError) -> Self {
-        Rejection::Respond(err.into_response())
+        Rejection::Respond(crate::errors::error_response(err))
     }
 }
 
