@@ -105,7 +105,9 @@ mod snapshots {
             let position = function.attrs.iter().position(|attr| {
                 attr.path()
                     .get_ident()
-                    .is_some_and(|ident| ident == "depends" || METHODS.iter().any(|m| ident == m))
+                    .is_some_and(|ident| {
+                        ident == "depends" || ident == "websocket" || METHODS.iter().any(|m| ident == m)
+                    })
             });
             let Some(position) = position else {
                 items.push(syn::Item::Fn(function));
@@ -119,6 +121,8 @@ mod snapshots {
             let item = quote::quote!(#function);
             let expanded = if attr.path().is_ident("depends") {
                 crate::depends::expand(args, item)
+            } else if attr.path().is_ident("websocket") {
+                crate::route::expand_websocket(args, item)
             } else {
                 let method = METHODS
                     .iter()

@@ -24,6 +24,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut handler = params::parse(&mut function, &mut diagnostics);
     check::check(Kind::Dependency, &mut handler, &function, &mut diagnostics);
+    for socket in handler.params.iter().filter(|p| p.source == crate::route::params::Source::Socket) {
+        diagnostics.error_spanned(
+            &socket.ty,
+            "a dependency cannot take the `WebSocket`: dependencies resolve before the upgrade; \
+             take the socket in the `#[websocket]` handler",
+        );
+    }
     let yields = yields::check(&function.block, handler.is_async, &mut diagnostics);
     if yields {
         for param in handler.params.iter().filter(|p| p.source == Source::Request) {
