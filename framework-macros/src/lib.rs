@@ -103,11 +103,9 @@ mod snapshots {
                 continue;
             };
             let position = function.attrs.iter().position(|attr| {
-                attr.path()
-                    .get_ident()
-                    .is_some_and(|ident| {
-                        ident == "depends" || ident == "websocket" || METHODS.iter().any(|m| ident == m)
-                    })
+                attr.path().get_ident().is_some_and(|ident| {
+                    ident == "depends" || ident == "websocket" || METHODS.iter().any(|m| ident == m)
+                })
             });
             let Some(position) = position else {
                 items.push(syn::Item::Fn(function));

@@ -25,7 +25,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use http::header::{CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_PROTOCOL, SEC_WEBSOCKET_VERSION, UPGRADE};
+use http::header::{
+    CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_PROTOCOL, SEC_WEBSOCKET_VERSION,
+    UPGRADE,
+};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper_util::rt::TokioIo;
@@ -103,7 +106,9 @@ pub enum WebSocketError {
 impl std::fmt::Display for WebSocketError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WebSocketError::Closed(Some((code, reason))) => write!(f, "the WebSocket is closed ({code} {reason})"),
+            WebSocketError::Closed(Some((code, reason))) => {
+                write!(f, "the WebSocket is closed ({code} {reason})")
+            }
             WebSocketError::Closed(None) => f.write_str("the WebSocket is closed"),
             WebSocketError::Invalid(reason) => write!(f, "invalid WebSocket message: {reason}"),
             WebSocketError::TooBig => f.write_str("WebSocket message over the size limit"),
@@ -118,7 +123,8 @@ impl std::error::Error for WebSocketError {}
 /// Where the socket's parts go when the handler lets go of them (returns,
 /// fails or is cancelled), so brisk can send the closing frame.
 enum Part {
-    Whole(Stream, bool),
+    // Sent once per socket: boxed, so the channel's slots stay small.
+    Whole(Box<Stream>, bool),
     Sink(SplitSink<Stream, Frame>, bool),
     Stream(SplitStream<Stream>),
 }
@@ -313,7 +319,7 @@ impl WebSocket {
 impl Drop for WebSocket {
     fn drop(&mut self) {
         if let Some(stream) = self.stream.take() {
-            let _ = self.home.send(Part::Whole(stream, self.closed));
+            let _ = self.home.send(Part::Whole(Box::new(stream), self.closed));
         }
     }
 }
@@ -430,7 +436,9 @@ where
                 let frame = frame.map(|frame| (u16::from(frame.code), frame.reason.as_str().to_owned()));
                 (Some(Ok(Message::Close(frame))), true)
             }
-            Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(_))) => (Some(Err(WebSocketError::TooBig)), false),
+            Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(_))) => {
+                (Some(Err(WebSocketError::TooBig)), false)
+            }
             Some(Err(
                 tokio_tungstenite::tungstenite::Error::ConnectionClosed
                 | tokio_tungstenite::tungstenite::Error::AlreadyClosed,
@@ -509,9 +517,11 @@ pub struct Upgrade {
 /// `header` lists `token` (comma-separated, case-insensitive), as the
 /// `Connection` and `Upgrade` headers do.
 fn lists(headers: &HeaderMap, header: http::header::HeaderName, token: &str) -> bool {
-    headers.get_all(header).iter().filter_map(|value| value.to_str().ok()).any(|value| {
-        value.split(',').any(|item| item.trim().eq_ignore_ascii_case(token))
-    })
+    headers
+        .get_all(header)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.split(',').any(|item| item.trim().eq_ignore_ascii_case(token)))
 }
 
 impl Upgrade {
@@ -521,10 +531,16 @@ impl Upgrade {
     pub fn check(request: &mut Request, protocols: &'static [&'static str]) -> Result<Upgrade, Response> {
         let headers = request.headers();
         let wants_upgrade = lists(headers, UPGRADE, "websocket") && lists(headers, CONNECTION, "upgrade");
-        if !wants_upgrade || request.version() != http::Version::HTTP_11 || request.method() != http::Method::GET {
-            let response = HttpError::new(StatusCode::UPGRADE_REQUIRED, "This route speaks WebSocket: upgrade the connection")
-                .with_header("upgrade", "websocket")
-                .with_header("connection", "upgrade");
+        if !wants_upgrade
+            || request.version() != http::Version::HTTP_11
+            || request.method() != http::Method::GET
+        {
+            let response = HttpError::new(
+                StatusCode::UPGRADE_REQUIRED,
+                "This route speaks WebSocket: upgrade the connection",
+            )
+            .with_header("upgrade", "websocket")
+            .with_header("connection", "upgrade");
             return Err(response.into_response());
         }
         let bad = |detail: &'static str| {
@@ -539,7 +555,9 @@ impl Upgrade {
             _ => return Err(bad("Missing or malformed Sec-WebSocket-Key")),
         };
         let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
-        let Ok(accept) = HeaderValue::from_str(&accept) else { return Err(bad("Malformed Sec-WebSocket-Key")) };
+        let Ok(accept) = HeaderValue::from_str(&accept) else {
+            return Err(bad("Malformed Sec-WebSocket-Key"));
+        };
         // The server's first choice among those the client offers.
         let offered: Vec<&str> = headers
             .get_all(SEC_WEBSOCKET_PROTOCOL)
@@ -552,8 +570,11 @@ impl Upgrade {
         let Some(on_upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
             // Not served by hyper's HTTP/1 connection (HTTP/2, or a client
             // that drives the service directly): it cannot be upgraded.
-            return Err(HttpError::new(StatusCode::UPGRADE_REQUIRED, "This connection cannot be upgraded to a WebSocket")
-                .into_response());
+            return Err(HttpError::new(
+                StatusCode::UPGRADE_REQUIRED,
+                "This connection cannot be upgraded to a WebSocket",
+            )
+            .into_response());
         };
         Ok(Upgrade {
             on_upgrade,
@@ -652,7 +673,7 @@ async fn reunite(parts: &mut mpsc::UnboundedReceiver<Part>) -> Option<(Stream, b
     let mut stream = None;
     loop {
         match parts.recv().await? {
-            Part::Whole(whole, closed) => return Some((whole, closed)),
+            Part::Whole(whole, closed) => return Some((*whole, closed)),
             Part::Sink(half, closed) => sink = Some((half, closed)),
             Part::Stream(half) => stream = Some(half),
         }

@@ -499,3 +499,50 @@ async fn an_upload_is_stored_in_the_upload_folder_under_a_name_of_the_servers() 
         "only the first upload is stored"
     );
 }
+
+/// `/ws/orders` pushes each new order to its owner's sockets (several at
+/// once, the token as a query parameter or a header), and to no one else's.
+#[tokio::test]
+async fn new_orders_reach_their_owners_open_sockets() {
+    let client = TestClient::new(orders::app(database()));
+    let mut by_query =
+        client.websocket("/ws/orders?token=alice-token").connect().await.expect("alice, by query");
+    let mut by_header = client
+        .websocket("/ws/orders")
+        .header("authorization", ALICE)
+        .connect()
+        .await
+        .expect("alice, by header");
+    let mut bob = client.websocket("/ws/orders?token=bob-token").connect().await.expect("bob");
+    let refused = client.websocket("/ws/orders?token=nobody").connect().await.expect_err("an unknown token");
+    assert_eq!(refused.status(), 401);
+    assert_eq!(client.websocket("/ws/orders").connect().await.expect_err("no token").status(), 401);
+
+    let created = client
+        .post("/users/1/orders?source=socket")
+        .json(&json!({"product_id": 3, "quantity": 2}))
+        .send()
+        .await;
+    assert_eq!(created.status(), 201);
+    for socket in [&mut by_query, &mut by_header] {
+        let order: Value = socket.recv_json().await;
+        assert_eq!(order["product_id"], 3);
+        assert_eq!(order["quantity"], 2);
+        assert_eq!(order["source"], "socket");
+        assert!(order["id"].is_i64());
+    }
+    // Bob's socket heard nothing of alice's order: his own is the first it gets.
+    let created = client.post("/users/2/orders").json(&json!({"product_id": 9, "quantity": 1})).send().await;
+    assert_eq!(created.status(), 201);
+    let order: Value = bob.recv_json().await;
+    assert_eq!((order["product_id"].as_i64(), order["source"].as_str()), (Some(9), Some("web")));
+    // A refused order is never announced: alice's next message is her next order.
+    let invalid = client.post("/users/1/orders").json(&json!({"product_id": 4, "quantity": 0})).send().await;
+    assert_eq!(invalid.status(), 422);
+    client.post("/users/1/orders").json(&json!({"product_id": 5, "quantity": 1})).send().await;
+    let order: Value = by_query.recv_json().await;
+    assert_eq!(order["product_id"], 5);
+    by_query.close(1000, "").await;
+    by_header.close(1000, "").await;
+    bob.close(1000, "").await;
+}

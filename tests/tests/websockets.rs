@@ -246,7 +246,11 @@ async fn a_plain_request_gets_426_and_a_malformed_handshake_400() {
     let no_key = upgrade(&client).header("sec-websocket-version", "13").send().await;
     assert_eq!(no_key.status(), 400);
     assert_eq!(no_key.json::<Value>(), json!({ "detail": "Missing or malformed Sec-WebSocket-Key" }));
-    let bad_key = upgrade(&client).header("sec-websocket-version", "13").header("sec-websocket-key", "short").send().await;
+    let bad_key = upgrade(&client)
+        .header("sec-websocket-version", "13")
+        .header("sec-websocket-key", "short")
+        .send()
+        .await;
     assert_eq!(bad_key.status(), 400);
     // A POST is no handshake.
     assert_eq!(client.post("/ws/moves").send().await.status(), 405);
@@ -297,8 +301,13 @@ async fn the_handler_returning_panicking_or_failing_closes_the_socket() {
 #[tokio::test]
 async fn the_server_picks_its_preferred_subprotocol_among_those_offered() {
     let client = client();
-    let mut socket =
-        client.websocket("/ws/chat").protocol("v1.chat").protocol("v2.chat").connect().await.expect("upgraded");
+    let mut socket = client
+        .websocket("/ws/chat")
+        .protocol("v1.chat")
+        .protocol("v2.chat")
+        .connect()
+        .await
+        .expect("upgraded");
     assert_eq!(socket.protocol(), Some("v2.chat"));
     assert_eq!(socket.recv_text().await, "v2.chat");
     let mut socket = client.websocket("/ws/chat").protocol("v1.chat").connect().await.expect("upgraded");
@@ -343,7 +352,8 @@ async fn a_yield_dependency_tears_down_when_the_socket_closes() {
 
 #[tokio::test]
 async fn messages_over_the_limit_close_with_1009_and_idle_sockets_with_1001() {
-    let limits = WebSocketLimits::default().max_message_size(1024).idle_timeout(Some(Duration::from_millis(200)));
+    let limits =
+        WebSocketLimits::default().max_message_size(1024).idle_timeout(Some(Duration::from_millis(200)));
     let client = TestClient::new(app(Events::default()).websocket_limits(limits));
     let mut socket = client.websocket("/ws/moves").connect().await.expect("upgraded");
     socket.send_text("x".repeat(2048)).await;
@@ -383,7 +393,8 @@ async fn connect(
         request.headers_mut().insert("authorization", format!("Bearer {token}").parse().expect("a header"));
     }
     let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("the server accepts");
-    let (socket, response) = tokio_tungstenite::client_async(request, tcp).await.expect("the handshake succeeds");
+    let (socket, response) =
+        tokio_tungstenite::client_async(request, tcp).await.expect("the handshake succeeds");
     assert_eq!(response.status(), 101);
     socket
 }
@@ -398,7 +409,10 @@ async fn a_real_client_on_a_real_socket() {
 
     let mut socket = connect(port, "/ws/general", Some("alice-token")).await;
     let greeting = socket.next().await.expect("a message").expect("a frame");
-    assert_eq!(greeting.into_text().expect("text").as_str(), r#"{"client":null,"room":"general","user":"alice","volume":null}"#);
+    assert_eq!(
+        greeting.into_text().expect("text").as_str(),
+        r#"{"client":null,"room":"general","user":"alice","volume":null}"#
+    );
     socket.send(Frame::Ping(b"are you there".to_vec().into())).await.expect("sent");
     socket.send(Frame::text("hi")).await.expect("sent");
     let pong = socket.next().await.expect("a message").expect("a frame");
@@ -460,7 +474,10 @@ async fn a_panic_in_the_handler_is_logged() {
     socket.send_text("boom").await;
     assert_eq!(socket.recv_close().await.map(|(code, _)| code), Some(close_code::INTERNAL_ERROR));
     let lines = captured.lines_of("brisk::panic");
-    assert!(lines.iter().any(|line| line.contains("panics") && line.contains("the handler broke")), "{lines:?}");
+    assert!(
+        lines.iter().any(|line| line.contains("panics") && line.contains("the handler broke")),
+        "{lines:?}"
+    );
 }
 
 /// Exception handlers answer a handshake refused before the upgrade.
@@ -495,4 +512,32 @@ async fn websocket_routes_live_in_routers_too() {
     // Not in the OpenAPI document, as in FastAPI.
     let document = App::new().include(Router::new().prefix("/rooms").routes(routes![moves])).openapi();
     assert!(document["paths"].as_object().is_some_and(|paths| paths.is_empty()));
+}
+
+#[depends]
+async fn fake_user() -> Result<String, HttpError> {
+    Ok("tester".to_owned())
+}
+
+/// App state from a lifespan, for the test below.
+#[lifespan]
+async fn greeting_state() -> Result<AppState, std::convert::Infallible> {
+    yield_!(AppState::new().with(Events::default()));
+}
+
+#[tokio::test]
+async fn overrides_and_the_lifespan_apply_to_the_testclients_sockets() {
+    let app = App::new()
+        .lifespan(greeting_state)
+        .routes(routes![chat, with_session])
+        .override_dependency::<get_current_user, fake_user>();
+    let client = TestClient::new(app);
+    let mut socket = client.websocket("/ws/kitchen").connect().await.expect("no credentials needed now");
+    assert_eq!(socket.recv_json::<Value>().await["user"], "tester");
+    // The session's `State<Events>` comes from the lifespan.
+    let mut session = client.websocket("/ws/session").connect().await.expect("upgraded");
+    session.send_text("hi").await;
+    assert_eq!(session.recv_text().await, "ack");
+    socket.close(close_code::NORMAL, "").await;
+    session.close(close_code::NORMAL, "").await;
 }

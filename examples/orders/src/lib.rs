@@ -15,6 +15,8 @@
 //! - uploads: `POST /upload` stores a file in the upload folder, spooled
 //!   to disk as it arrives, never held whole in memory;
 //! - the `static/` folder at `/static`;
+//! - a WebSocket at `/ws/orders` that pushes each new order to its owner's
+//!   open sockets (a broadcast channel in the app state);
 //! - the OpenAPI document at `/openapi.json`, browsable at `/docs` (Swagger
 //!   UI) and `/redoc`: every model derives `JsonSchema`, so each route's
 //!   body and response is described, with the same constraints the 422s
@@ -34,6 +36,7 @@ use brisk::prelude::*;
 use brisk::response::{Event, EventStream, StreamingResponse};
 use brisk::routing::StaticFiles;
 use brisk::security::HttpBearer;
+use brisk::websocket::{Message, WebSocket};
 use brisk::{Cors, MultipartLimits};
 use futures_util::StreamExt;
 use sqlx::any::AnyPoolOptions;
@@ -268,6 +271,10 @@ async fn index() -> Json<Index> {
         ("GET /outbox", "the emails sent so far"),
         ("POST /upload", "multipart form: description and file; stored in the upload folder"),
         ("GET /static/", "the example's static files (static/)"),
+        (
+            "GET /ws/orders",
+            "WebSocket: the caller's new orders as they are stored (?token= or Authorization)",
+        ),
     ];
     Json(Index {
         name: "orders",
@@ -281,7 +288,7 @@ async fn index() -> Json<Index> {
 /// An order as the queries read it: id, product id, quantity, source.
 type OrderRow = (i64, i64, i64, Option<String>);
 
-#[derive(Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 struct OrderOut {
     id: i64,
     product_id: i64,
@@ -320,6 +327,18 @@ fn user_not_found() -> HttpError {
     HttpError::new(StatusCode::NOT_FOUND, "User not found")
 }
 
+/// New orders, announced to the sockets of `GET /ws/orders` once stored:
+/// each message is the owner's id and the order.
+#[derive(Clone)]
+pub struct OrderFeed(tokio::sync::broadcast::Sender<(i64, OrderOut)>);
+
+impl OrderFeed {
+    /// A feed that keeps the last 256 orders for a socket that falls behind.
+    fn new() -> Self {
+        OrderFeed(tokio::sync::broadcast::channel(256).0)
+    }
+}
+
 /// A stored order, as `POST /users/{user_id}/orders` answers it.
 #[derive(Serialize, JsonSchema)]
 struct OrderCreated {
@@ -338,19 +357,37 @@ async fn create_order(
     #[query(default = "web", max_length = 50, pattern = "^[^\\x00]*$")] source: String,
     #[body] order: OrderCreate,
     #[depends(get_db)] db: Session,
+    feed: State<OrderFeed>,
+    tasks: BackgroundTasks,
     request: Request,
 ) -> Result<Json<OrderCreated>, HttpError> {
-    sqlx::query("INSERT INTO orders (user_id, product_id, quantity, source) VALUES ($1, $2, $3, $4)")
-        .bind(user_id)
-        .bind(order.product_id)
-        .bind(i64::from(order.quantity))
-        .bind(&source)
-        .execute(&mut *db.connection().await?)
-        .await
-        .map_err(|err| match err.as_database_error() {
-            Some(db) if db.is_foreign_key_violation() => user_not_found(),
-            _ => database_error(err),
-        })?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO orders (user_id, product_id, quantity, source) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(order.product_id)
+    .bind(i64::from(order.quantity))
+    .bind(&source)
+    .fetch_one(&mut *db.connection().await?)
+    .await
+    .map_err(|err| match err.as_database_error() {
+        Some(db) if db.is_foreign_key_violation() => user_not_found(),
+        _ => database_error(err),
+    })?;
+    // Announced after the response, so after `get_db` has committed (it
+    // is function-scoped), and only if the request succeeded: a socket
+    // never hears of an order the database does not have.
+    let stored = OrderOut {
+        id,
+        product_id: order.product_id,
+        quantity: i64::from(order.quantity),
+        source: Some(source.clone()),
+    };
+    let feed = (*feed).clone();
+    tasks.add_task(async move {
+        // No socket listening is no error.
+        let _ = feed.0.send((user_id, stored));
+    });
     let ip = request.client_addr().map(|addr| addr.ip().to_string());
     Ok(Json(OrderCreated { user_id, order, ip, source }))
 }
@@ -664,6 +701,57 @@ async fn purchase(
     }
 }
 
+/// The user of a WebSocket: browsers cannot set `Authorization` on a
+/// WebSocket, so the token may come as `?token=` too. Looked up on the pool
+/// directly: a socket lives long, and `get_db`'s transaction would live as
+/// long as it.
+#[depends]
+async fn get_socket_user(
+    #[query] token: Option<String>,
+    credentials: Option<HttpBearer>,
+    database: State<Database>,
+) -> Result<User, HttpError> {
+    let token = token.or(credentials.map(|c| c.credentials)).ok_or_else(invalid_credentials)?;
+    let user: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&database.pool)
+        .await
+        .map_err(database_error)?;
+    user.map(|(id,)| User { id }).ok_or_else(invalid_credentials)
+}
+
+/// Pushes each new order of the caller, as JSON (`OrderOut`), the moment
+/// it is stored, until the client closes. A client too slow to keep up
+/// with the last 256 orders is closed with 1008 and should reconnect (and
+/// read `GET /orders` for what it missed).
+#[websocket("/ws/orders")]
+async fn order_feed(mut socket: WebSocket, #[depends(get_socket_user)] user: User, feed: State<OrderFeed>) {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut orders = feed.0.subscribe();
+    loop {
+        tokio::select! {
+            order = orders.recv() => match order {
+                Ok((owner, order)) if owner == user.id => {
+                    if socket.send_json(&order).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(missed)) => {
+                    let reason = format!("too slow: {missed} orders missed");
+                    let _ = socket.close(brisk::websocket::close_code::POLICY, &reason).await;
+                    break;
+                }
+                Err(RecvError::Closed) => break,
+            },
+            message = socket.recv() => match message {
+                Some(Ok(Message::Text(_) | Message::Binary(_))) => {}
+                _ => break,
+            },
+        }
+    }
+}
+
 #[middleware]
 async fn timing(request: Request, next: Next) -> Response {
     let start = Instant::now();
@@ -737,7 +825,7 @@ async fn lifespan(settings: Settings) -> Result<AppState, sqlx::Error> {
     tokio::fs::create_dir_all(&settings.upload_dir).await?;
     let uploads = Uploads { dir: settings.upload_dir.clone(), stored: AtomicU64::new(0) };
     tracing::info!(dir = %uploads.dir.display(), "uploads folder ready");
-    yield_!(AppState::new().with(database.clone()).with(uploads));
+    yield_!(AppState::new().with(database.clone()).with(uploads).with(OrderFeed::new()));
     database.pool.close().await;
     tracing::info!("database pool closed");
 }
@@ -782,7 +870,7 @@ pub fn app(settings: Settings) -> App {
         .middleware(timing)
         .exception_handler(insufficient_funds)
         .exception_handler(purchase_errors)
-        .routes(routes![index, outbox, purchase, upload])
+        .routes(routes![index, outbox, purchase, upload, order_feed])
         .include(users())
         .include(orders())
         // The example's own folder, wherever the binary is started from.

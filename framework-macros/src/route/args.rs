@@ -280,12 +280,13 @@ fn websocket_arg(arg: Arg, args: &mut RouteArgs, seen: &mut Vec<String>, diagnos
         Arg::Meta(meta) => (meta.path().get_ident().map(ToString::to_string).unwrap_or_default(), Some(meta)),
         Arg::ResponseModel(key, _) | Arg::Responses(key, _) => (key.to_string(), None),
     };
-    let Some(Meta::NameValue(pair)) = meta.as_ref().filter(|_| matches!(key.as_str(), "subprotocols" | "dependencies"))
+    let Some(Meta::NameValue(pair)) =
+        meta.as_ref().filter(|_| matches!(key.as_str(), "subprotocols" | "dependencies"))
     else {
         let message = match key.as_str() {
             "subprotocols" | "dependencies" => format!("`{key}` takes a list: write `{key} = [...]`"),
-            "status_code" | "response_model" | "responses" | "tags" | "summary" | "description" | "deprecated"
-            | "operation_id" | "include_in_schema" => format!(
+            "status_code" | "response_model" | "responses" | "tags" | "summary" | "description"
+            | "deprecated" | "operation_id" | "include_in_schema" => format!(
                 "`{key}` does not apply to `#[websocket]` routes: they answer the handshake with a 101 and \
                  are not in the OpenAPI document; the options are {WEBSOCKET_KEYS}"
             ),
@@ -310,16 +311,21 @@ fn websocket_arg(arg: Arg, args: &mut RouteArgs, seen: &mut Vec<String>, diagnos
         match (key.as_str(), element) {
             ("subprotocols", Expr::Lit(ExprLit { lit: Lit::Str(protocol), .. })) => {
                 let valid = !protocol.value().is_empty()
-                    && protocol.value().bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+                    && protocol
+                        .value()
+                        .bytes()
+                        .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
                 if valid {
                     args.subprotocols.push(protocol.clone());
                 } else {
-                    diagnostics.error(protocol, "a subprotocol is a token (RFC 6455, 4.1): no spaces, commas or quotes");
+                    diagnostics.error(
+                        protocol,
+                        "a subprotocol is a token (RFC 6455, 4.1): no spaces, commas or quotes",
+                    );
                 }
             }
-            ("subprotocols", other) => {
-                diagnostics.error_spanned(other, "subprotocols are string literals: `subprotocols = [\"chat\"]`")
-            }
+            ("subprotocols", other) => diagnostics
+                .error_spanned(other, "subprotocols are string literals: `subprotocols = [\"chat\"]`"),
             (_, Expr::Path(path)) if path.qself.is_none() => args.dependencies.push(path.path.clone()),
             (_, other) => diagnostics.error_spanned(
                 other,

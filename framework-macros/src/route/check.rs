@@ -209,7 +209,12 @@ pub(crate) fn check(
 
 /// The `WebSocket` parameter: exactly one in a `#[websocket]` handler,
 /// which is `async` and reads no body; none anywhere else.
-pub(crate) fn check_socket(websocket: bool, handler: &Handler, function: &ItemFn, diagnostics: &mut Diagnostics) {
+pub(crate) fn check_socket(
+    websocket: bool,
+    handler: &Handler,
+    function: &ItemFn,
+    diagnostics: &mut Diagnostics,
+) {
     let sockets: Vec<_> = handler.params.iter().filter(|p| p.source == Source::Socket).collect();
     if !websocket {
         for socket in sockets {
@@ -224,7 +229,9 @@ pub(crate) fn check_socket(websocket: bool, handler: &Handler, function: &ItemFn
     match sockets.as_slice() {
         [] => diagnostics.error(
             name,
-            format!("`{name}` is a WebSocket handler: take the socket as a parameter, as in `socket: WebSocket`"),
+            format!(
+                "`{name}` is a WebSocket handler: take the socket as a parameter, as in `socket: WebSocket`"
+            ),
         ),
         [_] => {}
         [_, again @ ..] => {

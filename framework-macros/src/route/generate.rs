@@ -666,10 +666,12 @@ pub(crate) fn generate_websocket(
     let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
     let uses_scope = handler.params.iter().any(|p| {
         p.source == Source::Extractor
-            && last_segment(&p.ty).is_some_and(|s| s.ident == "BackgroundTasks" || s.ident == "ResponseHeaders")
+            && last_segment(&p.ty)
+                .is_some_and(|s| s.ident == "BackgroundTasks" || s.ident == "ResponseHeaders")
     });
-    let has_dependencies =
-        uses_scope || !args.dependencies.is_empty() || handler.params.iter().any(|p| p.source == Source::Depends);
+    let has_dependencies = uses_scope
+        || !args.dependencies.is_empty()
+        || handler.params.iter().any(|p| p.source == Source::Depends);
     let take_teardowns = if has_dependencies {
         quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }
     } else {

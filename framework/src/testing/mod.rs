@@ -166,7 +166,12 @@ impl TestClient {
     /// client holds go along, and dependency overrides and the lifespan
     /// apply as for any request.
     pub fn websocket(&self, path: &str) -> TestWebSocketRequest<'_> {
-        TestWebSocketRequest { client: self, path: path.to_owned(), headers: HeaderMap::new(), protocols: Vec::new() }
+        TestWebSocketRequest {
+            client: self,
+            path: path.to_owned(),
+            headers: HeaderMap::new(),
+            protocols: Vec::new(),
+        }
     }
 
     /// The `Cookie` header for the cookies held, if any.

@@ -104,7 +104,8 @@ impl TestWebSocketRequest<'_> {
             buffer.extend_from_slice(&chunk[..read]);
             let mut parsed = [httparse::EMPTY_HEADER; 64];
             let mut response = httparse::Response::new(&mut parsed);
-            if let httparse::Status::Complete(consumed) = response.parse(&buffer).expect("an HTTP/1 response") {
+            if let httparse::Status::Complete(consumed) = response.parse(&buffer).expect("an HTTP/1 response")
+            {
                 let status = http::StatusCode::from_u16(response.code.unwrap_or(500)).expect("a status");
                 let mut headers = HeaderMap::new();
                 for header in response.headers.iter() {

@@ -1,0 +1,92 @@
+//! A real browser on the other end of a WebSocket: headless Chromium loads
+//! a page whose script connects to the app, sends a message, and shows the
+//! echo (and the close code), which the test reads from the page.
+//! Ignored by a plain `cargo test`: `.ci/run` installs Chromium and runs it.
+
+use std::process::Command;
+use std::time::Duration;
+
+use brisk::prelude::*;
+use brisk::websocket::WebSocket;
+
+/// Echoes each message upper-cased, then closes with its own code.
+#[websocket("/ws/echo", subprotocols = ["echo.v1"])]
+async fn echo(mut socket: WebSocket, #[query] greeting: String) {
+    let _ = socket.send_text(greeting).await;
+    if let Ok(text) = socket.recv_text().await {
+        let _ = socket.send_text(text.to_uppercase()).await;
+    }
+    let _ = socket.close(4001, "bye").await;
+}
+
+#[get("/")]
+async fn page() -> Html<&'static str> {
+    Html(
+        r#"<!doctype html><html><body><div id="result">pending</div><script>
+const seen = [];
+const socket = new WebSocket("ws://" + location.host + "/ws/echo?greeting=hello", ["echo.v1"]);
+socket.onopen = () => seen.push("open:" + socket.protocol);
+socket.onmessage = (event) => {
+  seen.push("message:" + event.data);
+  if (event.data === "hello") socket.send("from the browser");
+};
+socket.onclose = (event) => {
+  seen.push("close:" + event.code + ":" + event.reason);
+  document.getElementById("result").textContent = seen.join("|");
+};
+socket.onerror = () => seen.push("error");
+</script></body></html>"#,
+    )
+}
+
+fn chromium() -> &'static str {
+    for candidate in ["chromium", "chromium-browser"] {
+        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return candidate;
+        }
+    }
+    panic!("headless Chromium is needed for this test: apt-get install chromium (.ci/run does)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs headless Chromium: apt-get install chromium (.ci/run installs it)"]
+async fn a_browser_talks_to_a_websocket_route() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let port = listener.local_addr().expect("an address").port();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(App::new().routes(routes![page, echo]).serve_with(listener, async {
+        let _ = stopped.await;
+    }));
+    let profile = std::env::temp_dir().join(format!("brisk-chromium-websocket-{}", std::process::id()));
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::process::Command::new(chromium())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("chromium finished within a minute")
+    .expect("chromium ran");
+    let _ = std::fs::remove_dir_all(&profile);
+    let _ = stop.send(());
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let result =
+        dom.split("<div id=\"result\">").nth(1).and_then(|rest| rest.split("</div>").next()).unwrap_or_else(
+            || panic!("no result in the page:\n{dom}\n{}", String::from_utf8_lossy(&output.stderr)),
+        );
+    assert_eq!(result, "open:echo.v1|message:hello|message:FROM THE BROWSER|close:4001:bye");
+}
