@@ -11,6 +11,16 @@ async fn index() -> Json<Value> {
     Json(json!({ "message": "Hello, World!" }))
 }
 
+/// A WebSocket that echoes every text message back until the client closes.
+#[websocket("/ws/echo")]
+async fn echo(mut socket: brisk::websocket::WebSocket) {
+    while let Ok(text) = socket.recv_text().await {
+        if socket.send_text(text).await.is_err() {
+            break;
+        }
+    }
+}
+
 #[get("/plaintext")]
 async fn plaintext() -> &'static str {
     "Hello, World!"
@@ -117,5 +127,16 @@ async fn me(#[depends(get_current_user)] user: User) -> Json<User> {
 
 /// The app with every route registered.
 pub fn app() -> App {
-    App::new().routes(routes![index, plaintext, read_item, create_item, headers, blocking, boom, teapot, me])
+    App::new().routes(routes![
+        index,
+        plaintext,
+        read_item,
+        create_item,
+        headers,
+        blocking,
+        boom,
+        teapot,
+        me,
+        echo
+    ])
 }

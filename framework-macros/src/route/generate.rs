@@ -712,6 +712,15 @@ pub(crate) fn generate_websocket(
         }
     });
     let protocols = &args.subprotocols;
+    // Spanned on the return type, where one that is not `()` or
+    // `Result<(), E>` is reported.
+    let output_span = match &function.sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => function.sig.ident.span(),
+    };
+    let accept = quote_spanned! {output_span=>
+        #upgrade.accept(#teardowns, #name_text, move |#socket| #handler_fn(#(#arguments),*))
+    };
     let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
     let params = param_infos(handler);
@@ -766,7 +775,7 @@ pub(crate) fn generate_websocket(
                 #(#extractions)*
                 #take_teardowns
                 #guard
-                #upgrade.accept(#teardowns, #name_text, move |#socket| #handler_fn(#(#arguments),*))
+                #accept
             }
         }
     }
