@@ -131,13 +131,14 @@ impl MultipartLimits {
 /// |---|---|---|
 /// | [`max_message_size`](Self::max_message_size) | 1 MiB | the socket closes with 1009 (message too big) |
 /// | [`max_frame_size`](Self::max_frame_size) | 1 MiB | the socket closes with 1009 |
-/// | [`idle_timeout`](Self::idle_timeout) | none | nothing received for that long: the socket closes with 1001 (going away) |
+/// | [`idle_timeout`](Self::idle_timeout) | none | nothing received for that long while the handler is in `recv`: the socket closes with 1001 (going away) |
 ///
 /// A message is every frame of one text or binary message together; a
 /// client can send no more than this many bytes before the handler sees
-/// them. The defaults are Starlette's and uvicorn's (`ws_max_size` is
-/// 16 MiB there; 1 MiB here, as browsers' messages rarely come near it:
-/// raise it for binary uploads over a socket).
+/// them. uvicorn's `ws_max_size` is 16 MiB; brisk's default is 1 MiB, as
+/// browsers' messages rarely come near it (raise it for binary uploads
+/// over a socket). The idle timeout counts from the last frame received
+/// (pings and pongs included), however the handler waits for it.
 ///
 /// ```
 /// use std::time::Duration;

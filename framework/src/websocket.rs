@@ -87,11 +87,13 @@ pub enum Message {
 #[derive(Debug)]
 pub enum WebSocketError {
     /// The socket is closed: by the client (its code and reason, if it
-    /// gave them), by the server, or because the connection dropped.
+    /// gave them) or by the server. A connection that dropped without a
+    /// closing frame is [`Connection`](Self::Connection).
     Closed(Option<(u16, String)>),
     /// A message that was not what the handler asked for: binary where
-    /// text was expected, or text that is not the JSON of the type. The
-    /// socket has been closed with 1003 or 1007 and this reason.
+    /// text was expected, text that is not the JSON of the type, or a text
+    /// frame that is not UTF-8. The socket has been closed with 1003 or
+    /// 1007 and this reason.
     Invalid(String),
     /// A message or frame over the app's [`WebSocketLimits`]; the socket
     /// has been closed with 1009.
@@ -99,7 +101,8 @@ pub enum WebSocketError {
     /// Nothing arrived within the idle timeout; the socket has been closed
     /// with 1001.
     Idle,
-    /// The connection failed (a protocol error, an I/O error).
+    /// The connection failed: an I/O error, or a protocol error (a broken
+    /// frame), after which the socket has been closed with 1002.
     Connection(String),
 }
 
@@ -126,7 +129,7 @@ enum Part {
     // Sent once per socket: boxed, so the channel's slots stay small.
     Whole(Box<Stream>, bool),
     Sink(SplitSink<Stream, Frame>, bool),
-    Stream(SplitStream<Stream>),
+    Stream(SplitStream<Stream>, bool),
 }
 
 /// What the receiving side needs: the idle timeout, and where it leaves
@@ -136,6 +139,10 @@ enum Part {
 struct Receiving {
     idle_timeout: Option<Duration>,
     limit: std::sync::Arc<std::sync::Mutex<Option<(u16, &'static str)>>>,
+    /// When a frame last arrived: the idle timeout counts from it, however
+    /// often the handler comes back to `recv` (a `select!` loop that also
+    /// sends).
+    last_frame: std::sync::Arc<std::sync::Mutex<tokio::time::Instant>>,
 }
 
 impl Receiving {
@@ -144,10 +151,26 @@ impl Receiving {
         let close = match error {
             WebSocketError::TooBig => (close_code::TOO_BIG, "message too big"),
             WebSocketError::Idle => (close_code::GOING_AWAY, "idle timeout"),
+            WebSocketError::Invalid(reason) if reason == INVALID_UTF8 => {
+                (close_code::INVALID_PAYLOAD, INVALID_UTF8)
+            }
+            WebSocketError::Connection(reason) if reason.starts_with(PROTOCOL) => {
+                (close_code::PROTOCOL_ERROR, "protocol error")
+            }
             _ => return None,
         };
         *self.limit.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(close);
         Some(close)
+    }
+
+    fn heard(&self) {
+        *self.last_frame.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            tokio::time::Instant::now();
+    }
+
+    fn idle_deadline(&self) -> Option<tokio::time::Instant> {
+        let last = *self.last_frame.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.idle_timeout.map(|timeout| last + timeout)
     }
 
     fn recorded(&self) -> Option<(u16, &'static str)> {
@@ -264,7 +287,8 @@ impl WebSocket {
     /// Closes the socket with `code` ([`close_code`]) and `reason` (at
     /// most 123 bytes: longer ones are cut at a character boundary), and
     /// waits briefly for the client's answer, as the closing handshake
-    /// asks. Closing a closed socket does nothing.
+    /// asks. On a socket already closed (by either end) it returns
+    /// [`WebSocketError::Closed`] and sends nothing.
     pub async fn close(&mut self, code: u16, reason: &str) -> Result<(), WebSocketError> {
         self.stream()?;
         self.closed = true;
@@ -309,6 +333,7 @@ impl WebSocket {
         let receiver = WebSocketReceiver {
             stream: Some(stream),
             closed,
+            client_closed: closed,
             home: self.home.clone(),
             receiving: self.receiving.clone(),
         };
@@ -385,6 +410,8 @@ impl Drop for WebSocketSender {
 pub struct WebSocketReceiver {
     stream: Option<SplitStream<Stream>>,
     closed: bool,
+    /// The client's close was read (its answer is queued): not a limit.
+    client_closed: bool,
     home: mpsc::UnboundedSender<Part>,
     receiving: Receiving,
 }
@@ -400,6 +427,7 @@ impl WebSocketReceiver {
         }
         let (message, closed) = receive(stream, &receiving).await;
         // Over a limit, the socket is closed once its halves come home.
+        self.client_closed |= closed;
         self.closed = closed || matches!(&message, Some(Err(error)) if receiving.record(error).is_some());
         message
     }
@@ -408,10 +436,13 @@ impl WebSocketReceiver {
 impl Drop for WebSocketReceiver {
     fn drop(&mut self) {
         if let Some(stream) = self.stream.take() {
-            let _ = self.home.send(Part::Stream(stream));
+            let _ = self.home.send(Part::Stream(stream, self.client_closed));
         }
     }
 }
+
+const INVALID_UTF8: &str = "text message is not UTF-8";
+const PROTOCOL: &str = "WebSocket protocol error";
 
 /// One message from `stream`, and whether the socket is closed after it.
 async fn receive<S>(stream: &mut S, receiving: &Receiving) -> (Option<Result<Message, WebSocketError>>, bool)
@@ -419,13 +450,16 @@ where
     S: futures_util::Stream<Item = Result<Frame, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
     loop {
-        let next = match receiving.idle_timeout {
-            Some(timeout) => match tokio::time::timeout(timeout, stream.next()).await {
+        let next = match receiving.idle_deadline() {
+            Some(deadline) => match tokio::time::timeout_at(deadline, stream.next()).await {
                 Ok(next) => next,
                 Err(_) => return (Some(Err(WebSocketError::Idle)), false),
             },
             None => stream.next().await,
         };
+        if matches!(next, Some(Ok(_))) {
+            receiving.heard();
+        }
         return match next {
             None => (None, true),
             Some(Ok(Frame::Text(text))) => (Some(Ok(Message::Text(text.as_str().to_owned()))), false),
@@ -443,6 +477,14 @@ where
                 tokio_tungstenite::tungstenite::Error::ConnectionClosed
                 | tokio_tungstenite::tungstenite::Error::AlreadyClosed,
             )) => (None, true),
+            // RFC 6455 (7.1.7, 8.1): a broken frame or invalid UTF-8 is
+            // answered with a close, 1002 or 1007, before the connection ends.
+            Some(Err(tokio_tungstenite::tungstenite::Error::Utf8(_))) => {
+                (Some(Err(WebSocketError::Invalid(INVALID_UTF8.to_owned()))), false)
+            }
+            Some(Err(tokio_tungstenite::tungstenite::Error::Protocol(err))) => {
+                (Some(Err(WebSocketError::Connection(format!("{PROTOCOL}: {err}")))), false)
+            }
             Some(Err(err)) => (Some(Err(WebSocketError::Connection(err.to_string()))), true),
         };
     }
@@ -472,6 +514,9 @@ fn close_frame(code: u16, reason: &str) -> CloseFrame {
 /// second), so the TCP connection closes after the closing handshake.
 async fn close_stream(stream: &mut Stream, code: u16, reason: &str) {
     if stream.send(Frame::Close(Some(close_frame(code, reason)))).await.is_err() {
+        // Already closing (the client's close was read): its answer may
+        // still wait in the buffer.
+        let _ = stream.flush().await;
         return;
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), async {
@@ -551,14 +596,34 @@ impl Upgrade {
         let bad = |detail: &'static str| {
             HttpError::bad_request(detail).with_header("sec-websocket-version", "13").into_response()
         };
-        if headers.get(SEC_WEBSOCKET_VERSION).map(HeaderValue::as_bytes) != Some(b"13") {
+        let once = |name| headers.get_all(name).iter().count() <= 1;
+        if headers.get(SEC_WEBSOCKET_VERSION).map(HeaderValue::as_bytes) != Some(b"13")
+            || !once(SEC_WEBSOCKET_VERSION)
+        {
             return Err(bad("Unsupported WebSocket version: Sec-WebSocket-Version must be 13"));
         }
-        // A base64-encoded 16-byte nonce: 24 characters ending in `==`.
+        // A base64-encoded 16-byte nonce: 22 base64 characters, then `==`.
+        let base64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
         let key = match headers.get(SEC_WEBSOCKET_KEY) {
-            Some(key) if key.len() == 24 && key.as_bytes().ends_with(b"==") => key,
+            Some(key)
+                if once(SEC_WEBSOCKET_KEY)
+                    && key.len() == 24
+                    && key.as_bytes()[..22].iter().all(base64)
+                    && key.as_bytes().ends_with(b"==") =>
+            {
+                key
+            }
             _ => return Err(bad("Missing or malformed Sec-WebSocket-Key")),
         };
+        if !headers.contains_key(http::header::HOST) {
+            return Err(bad("A WebSocket handshake names its Host"));
+        }
+        // After the 101 the connection carries frames: a body would be read as them.
+        let has_body = headers.contains_key(http::header::TRANSFER_ENCODING)
+            || headers.get(http::header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
+        if has_body {
+            return Err(bad("A WebSocket handshake has no body"));
+        }
         let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
         let Ok(accept) = HeaderValue::from_str(&accept) else {
             return Err(bad("Malformed Sec-WebSocket-Key"));
@@ -631,7 +696,11 @@ impl Upgrade {
                 .max_frame_size(Some(limits.max_frame_size));
             let stream = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
             let (home, mut parts) = mpsc::unbounded_channel();
-            let receiving = Receiving { idle_timeout: limits.idle_timeout, limit: Default::default() };
+            let receiving = Receiving {
+                idle_timeout: limits.idle_timeout,
+                limit: Default::default(),
+                last_frame: std::sync::Arc::new(std::sync::Mutex::new(tokio::time::Instant::now())),
+            };
             let socket = WebSocket {
                 stream: Some(stream),
                 closed: false,
@@ -660,36 +729,63 @@ impl Upgrade {
             };
             // A limit the receiving half ran into decides the code.
             let (code, reason) = receiving.recorded().unwrap_or((code, reason));
-            match reunite(&mut parts).await {
-                Some((mut stream, false)) => close_stream(&mut stream, code, reason).await,
-                // Closed by the handler or the client: only the answer to a
-                // client's close may still wait in the buffer.
-                Some((mut stream, true)) => {
-                    let _ = stream.flush().await;
-                }
-                None => {}
-            }
+            come_home(&mut parts, code, reason).await;
             teardowns.after_socket(outcome).await;
         });
         response
     }
 }
 
-/// The socket back from the handler: whole, or its two halves put
-/// together again, with whether it was closed already. A half the handler
-/// moved somewhere that still holds it is waited for.
-async fn reunite(parts: &mut mpsc::UnboundedReceiver<Part>) -> Option<(Stream, bool)> {
-    let mut sink = None;
-    let mut stream = None;
+/// Closes the socket the handler let go of: whole, or by its sending half
+/// as soon as that is back (a receiving half the handler moved into a task
+/// of its own reads the client's answer there and ends). A socket already
+/// closed only has the answer to a client's close flushed.
+async fn come_home(parts: &mut mpsc::UnboundedReceiver<Part>, code: u16, reason: &str) {
+    let mut sink: Option<(SplitSink<Stream, Frame>, bool)> = None;
+    let mut stream: Option<(SplitStream<Stream>, bool)> = None;
     loop {
-        match parts.recv().await? {
-            Part::Whole(whole, closed) => return Some((*whole, closed)),
+        // What the handler let go of is all here already; only a half it
+        // moved into a task of its own is still on its way.
+        let part = match parts.try_recv() {
+            Ok(part) => part,
+            Err(mpsc::error::TryRecvError::Empty) if sink.is_some() => break,
+            Err(mpsc::error::TryRecvError::Empty) => match parts.recv().await {
+                Some(part) => part,
+                None => return,
+            },
+            Err(mpsc::error::TryRecvError::Disconnected) => break,
+        };
+        match part {
+            Part::Whole(whole, closed) => return close_whole(*whole, closed, code, reason).await,
             Part::Sink(half, closed) => sink = Some((half, closed)),
-            Part::Stream(half) => stream = Some(half),
+            Part::Stream(half, closed) => stream = Some((half, closed)),
         }
-        if let (Some(_), Some(_)) = (&sink, &stream) {
-            let (Some((sink, closed)), Some(stream)) = (sink.take(), stream.take()) else { return None };
-            return sink.reunite(stream).ok().map(|whole| (whole, closed));
+        if sink.is_some() && stream.is_some() {
+            break;
         }
+    }
+    match (sink, stream) {
+        (Some((sink, sink_closed)), Some((half, stream_closed))) => {
+            if let Ok(whole) = sink.reunite(half) {
+                close_whole(whole, sink_closed || stream_closed, code, reason).await;
+            }
+        }
+        // The receiving half is still out: close through this one (or, once
+        // closed, send what is queued: the answer to a client's close).
+        (Some((mut sink, closed)), None) => {
+            let sent = !closed && sink.send(Frame::Close(Some(close_frame(code, reason)))).await.is_ok();
+            if !sent {
+                let _ = sink.flush().await;
+            }
+        }
+        _ => {}
+    }
+}
+
+async fn close_whole(mut whole: Stream, closed: bool, code: u16, reason: &str) {
+    if closed {
+        let _ = whole.flush().await;
+    } else {
+        close_stream(&mut whole, code, reason).await;
     }
 }

@@ -19,11 +19,22 @@ async fn echo(mut socket: WebSocket, #[query] greeting: String) {
     let _ = socket.close(4001, "bye").await;
 }
 
+/// Answers after a moment. The page keeps one of these in flight while its
+/// socket talks: Chromium's virtual time stands still during a fetch, but
+/// not during a WebSocket, and would otherwise end the page early.
+#[get("/wait")]
+async fn wait() -> &'static str {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    "waited"
+}
+
 #[get("/")]
 async fn page() -> Html<&'static str> {
     Html(
         r#"<!doctype html><html><body><div id="result">pending</div><script>
 const seen = [];
+let done = false;
+(async () => { while (!done) { await fetch("/wait"); } })();
 const socket = new WebSocket("ws://" + location.host + "/ws/echo?greeting=hello", ["echo.v1"]);
 socket.onopen = () => seen.push("open:" + socket.protocol);
 socket.onmessage = (event) => {
@@ -33,6 +44,7 @@ socket.onmessage = (event) => {
 socket.onclose = (event) => {
   seen.push("close:" + event.code + ":" + event.reason);
   document.getElementById("result").textContent = seen.join("|");
+  done = true;
 };
 socket.onerror = () => seen.push("error");
 </script></body></html>"#,
@@ -54,7 +66,7 @@ async fn a_browser_talks_to_a_websocket_route() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let port = listener.local_addr().expect("an address").port();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(App::new().routes(routes![page, echo]).serve_with(listener, async {
+    tokio::spawn(App::new().routes(routes![page, wait, echo]).serve_with(listener, async {
         let _ = stopped.await;
     }));
     let profile = std::env::temp_dir().join(format!("brisk-chromium-websocket-{}", std::process::id()));

@@ -133,6 +133,33 @@ async fn split(socket: WebSocket) {
     let _ = writer.await;
 }
 
+/// Splits, leaves the receiving half to a task of its own, sends, and returns.
+#[websocket("/ws/held")]
+async fn held(socket: WebSocket) {
+    let (mut sender, mut receiver) = socket.split();
+    tokio::spawn(async move { while let Some(Ok(_)) = receiver.recv().await {} });
+    let _ = sender.send_text("hi").await;
+}
+
+/// Sends a tick every 50 ms while it waits for the client, who says nothing.
+#[websocket("/ws/ticks")]
+async fn ticks(mut socket: WebSocket) {
+    let mut interval = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                if socket.send_text("tick").await.is_err() {
+                    break;
+                }
+            }
+            message = socket.recv() => match message {
+                Some(Ok(_)) => {}
+                _ => break,
+            },
+        }
+    }
+}
+
 #[depends]
 async fn session(events: State<Events>) -> Events {
     let events = (*events).clone();
@@ -169,7 +196,9 @@ fn app(events: Events) -> App {
         bye,
         versioned,
         split,
-        with_session
+        with_session,
+        held,
+        ticks
     ])
 }
 
@@ -540,4 +569,108 @@ async fn overrides_and_the_lifespan_apply_to_the_testclients_sockets() {
     assert_eq!(session.recv_text().await, "ack");
     socket.close(close_code::NORMAL, "").await;
     session.close(close_code::NORMAL, "").await;
+}
+
+#[tokio::test]
+async fn more_malformed_handshakes_get_400() {
+    let client = client();
+    fn upgrade(client: &TestClient) -> brisk::testing::TestRequest<'_> {
+        client
+            .get("/ws/moves")
+            .header("connection", "upgrade")
+            .header("upgrade", "websocket")
+            .header("sec-websocket-version", "13")
+    }
+    let key = "dGhlIHNhbXBsZSBub25jZQ==";
+    let not_base64 = upgrade(&client).header("sec-websocket-key", "!!!!!!!!!!!!!!!!!!!!!!==").send().await;
+    assert_eq!(not_base64.status(), 400);
+    let two_keys =
+        upgrade(&client).header("sec-websocket-key", key).header("sec-websocket-key", key).send().await;
+    assert_eq!(two_keys.status(), 400);
+    let two_versions =
+        upgrade(&client).header("sec-websocket-version", "8").header("sec-websocket-key", key).send().await;
+    assert_eq!(two_versions.status(), 400);
+    let no_host = upgrade(&client).header("sec-websocket-key", key).send().await;
+    assert_eq!(no_host.json::<Value>(), json!({ "detail": "A WebSocket handshake names its Host" }));
+    let with_body = upgrade(&client)
+        .header("host", "x")
+        .header("sec-websocket-key", key)
+        .header("content-length", "7")
+        .body("frames?")
+        .send()
+        .await;
+    assert_eq!(with_body.json::<Value>(), json!({ "detail": "A WebSocket handshake has no body" }));
+    // Well formed, but not on a connection hyper can hand over (this
+    // client drives the service directly): 426, not a broken 101.
+    let direct = upgrade(&client).header("host", "x").header("sec-websocket-key", key).send().await;
+    assert_eq!(direct.status(), 426);
+}
+
+#[tokio::test]
+async fn the_idle_timeout_counts_from_the_last_frame_received() {
+    let limits = WebSocketLimits::default().idle_timeout(Some(Duration::from_millis(300)));
+    let client = TestClient::new(app(Events::default()).websocket_limits(limits));
+    let mut socket = client.websocket("/ws/ticks").connect().await.expect("upgraded");
+    let started = std::time::Instant::now();
+    // Ticks keep coming, but the client says nothing: closed all the same.
+    let (code, reason) = socket.recv_close().await.expect("a close frame");
+    assert_eq!((code, reason.as_str()), (close_code::GOING_AWAY, "idle timeout"));
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// A split socket answers the client's close; a socket whose receiving half
+/// lives on in a task is closed through its sending half when the handler
+/// returns; a broken frame is answered with 1002 before the connection ends.
+#[tokio::test]
+async fn split_sockets_close_properly_and_broken_frames_get_1002() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_tungstenite::tungstenite::Message as Frame;
+    let (port, stop, server) = serve(app(Events::default())).await;
+
+    let mut socket = connect(port, "/ws/split", None).await;
+    assert_eq!(
+        socket.next().await.expect("a frame").expect("ready").into_text().expect("text").as_str(),
+        "ready"
+    );
+    socket.send(Frame::Close(None)).await.expect("sent");
+    loop {
+        match socket.next().await {
+            Some(Ok(Frame::Close(_))) | None => break,
+            Some(Ok(_)) => continue,
+            Some(Err(err)) => panic!("the server did not answer the close: {err}"),
+        }
+    }
+
+    let mut socket = connect(port, "/ws/held", None).await;
+    assert_eq!(socket.next().await.expect("a frame").expect("hi").into_text().expect("text").as_str(), "hi");
+    match socket.next().await.expect("a frame").expect("a close") {
+        Frame::Close(Some(frame)) => assert_eq!(u16::from(frame.code), close_code::NORMAL),
+        other => panic!("expected a close, got {other:?}"),
+    }
+
+    // An unmasked client frame breaks RFC 6455 (5.1): 1002.
+    let mut tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connects");
+    tcp.write_all(
+        b"GET /ws/moves HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+          Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    )
+    .await
+    .expect("written");
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        tcp.read_exact(&mut byte).await.expect("the 101");
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 101"));
+    tcp.write_all(&[0x81, 0x02, b'h', b'i']).await.expect("written");
+    let mut close = [0u8; 4];
+    tcp.read_exact(&mut close).await.expect("a close frame");
+    assert_eq!(close[0], 0x88, "a close frame");
+    assert_eq!(u16::from_be_bytes([close[2], close[3]]), close_code::PROTOCOL_ERROR);
+
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(10), server).await.expect("the server stops").expect("cleanly");
 }

@@ -34,4 +34,20 @@ async fn get_socket(socket: WebSocket) -> String {
     drop(socket);
     String::new()
 }
+
+// The socket written other ways.
+#[websocket("/ws/e")]
+async fn annotated(#[query] socket: WebSocket) {
+    drop(socket);
+}
+
+#[websocket("/ws/f")]
+async fn optional(socket: Option<WebSocket>) {
+    drop(socket);
+}
+
+#[websocket("/ws/g")]
+async fn borrowed(socket: &mut WebSocket) {
+    let _ = socket;
+}
 fn main() {}

@@ -226,7 +226,28 @@ pub(crate) fn check_socket(
         return;
     }
     let name = &function.sig.ident;
+    // A socket written another way than `socket: WebSocket`.
+    let miswritten: Vec<_> = handler
+        .params
+        .iter()
+        .filter(|p| p.source != Source::Socket && names_websocket(quote::ToTokens::to_token_stream(&p.ty)))
+        .collect();
+    for param in &miswritten {
+        if let Some(attribute) = param.attribute.filter(|_| super::params::is_websocket(&param.ty)) {
+            diagnostics.error(attribute, "the socket takes no attribute: write `socket: WebSocket`");
+            continue;
+        }
+        let message = if matches!(param.ty, syn::Type::Reference(_)) {
+            "the handler owns its socket: take it by value, `socket: WebSocket`"
+        } else if wrapped(&param.ty, "Option").is_some() {
+            "a WebSocket handler always has its socket: take `WebSocket`, not `Option<WebSocket>`"
+        } else {
+            "take the socket itself: `socket: WebSocket`"
+        };
+        diagnostics.error_spanned(&param.ty, message);
+    }
     match sockets.as_slice() {
+        [] if !miswritten.is_empty() => {}
         [] => diagnostics.error(
             name,
             format!(
@@ -349,4 +370,13 @@ pub(crate) fn header_name(param: &super::params::Param) -> String {
         }
         None => param.binding.to_string().replace('_', "-").to_ascii_lowercase(),
     }
+}
+
+/// Whether `tokens` name `WebSocket` anywhere (`Option<WebSocket>`, `&mut WebSocket`).
+fn names_websocket(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "WebSocket",
+        proc_macro2::TokenTree::Group(group) => names_websocket(group.stream()),
+        _ => false,
+    })
 }
