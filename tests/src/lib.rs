@@ -1,5 +1,6 @@
 //! Shared helpers for brisk's integration tests.
 
+pub mod browser;
 pub mod log;
 pub mod process;
 

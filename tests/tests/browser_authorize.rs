@@ -7,7 +7,6 @@
 //! password that Swagger UI trades for a token at the token route).
 //! Ignored by a plain `cargo test`: `.ci/run` installs Chromium and runs it.
 
-use std::process::Command;
 use std::time::Duration;
 
 use brisk::prelude::*;
@@ -106,15 +105,6 @@ const type = (input, text) => {{
     )
 }
 
-fn chromium() -> &'static str {
-    for candidate in ["chromium", "chromium-browser"] {
-        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
-            return candidate;
-        }
-    }
-    panic!("headless Chromium is needed for this test: apt-get install chromium (.ci/run does)");
-}
-
 /// Serves the app with the harness for `scheme`, loads it in Chromium and
 /// returns what the harness wrote.
 async fn authorize_and_call(scheme: &str, operation: &str) -> String {
@@ -130,42 +120,11 @@ async fn authorize_and_call(scheme: &str, operation: &str) -> String {
     tokio::spawn(app.serve_with(listener, async {
         let _ = stopped.await;
     }));
-    let profile =
-        std::env::temp_dir().join(format!("brisk-chromium-authorize-{}-{scheme}", std::process::id()));
-    let output = tokio::time::timeout(
-        Duration::from_secs(90),
-        tokio::process::Command::new(chromium())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=1400,2200",
-                "--virtual-time-budget=30000",
-                "--dump-dom",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(format!("http://127.0.0.1:{port}/harness"))
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("chromium finished within 90 s")
-    .expect("chromium ran");
-    let _ = std::fs::remove_dir_all(&profile);
+    let url = format!("http://127.0.0.1:{port}/harness");
+    let (dom, stderr) =
+        brisk_tests::browser::dump_dom(&url, Duration::from_secs(30), Some((1400, 2200))).await;
     let _ = stop.send(());
-    let dom = String::from_utf8_lossy(&output.stdout);
-    dom.split("<div id=\"result\">")
-        .nth(1)
-        .and_then(|rest| rest.split("</div>").next())
-        .unwrap_or_else(|| {
-            panic!("no result in the page:\n{dom}\n{}", String::from_utf8_lossy(&output.stderr))
-        })
-        .to_owned()
+    brisk_tests::browser::result_of(&dom, &stderr)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,6 @@
 //! package, so the test is ignored by a plain `cargo test`; `.ci/run`
 //! installs the browser and runs it with `cargo test -- --ignored`.
 
-use std::process::Command;
 use std::time::Duration;
 
 use brisk::Cors;
@@ -61,19 +60,9 @@ async function attempt(name, url, options) {{
     )
 }
 
-fn chromium() -> &'static str {
-    for candidate in ["chromium", "chromium-browser"] {
-        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
-            return candidate;
-        }
-    }
-    panic!("headless Chromium is needed for this test: apt-get install chromium (.ci/run does)");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs headless Chromium: apt-get install chromium (.ci/run installs it)"]
 async fn a_browser_sees_what_cors_allows_and_nothing_else() {
-    let browser = chromium();
     let (refused_port, stop_refused) = start(
         App::new().middleware(Cors::new().allow_origin("https://somewhere.else")).routes(routes![data]),
     )
@@ -96,41 +85,12 @@ async fn a_browser_sees_what_cors_allows_and_nothing_else() {
         let _ = page_stopped.await;
     }));
 
-    let profile = std::env::temp_dir().join(format!("brisk-chromium-{}", std::process::id()));
     let url = format!("{origin}/");
-    let output = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::process::Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--virtual-time-budget=10000",
-                "--dump-dom",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(&url)
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("chromium finished within a minute")
-    .expect("chromium ran");
-    let _ = std::fs::remove_dir_all(&profile);
+    let (dom, stderr) = brisk_tests::browser::dump_dom(&url, Duration::from_secs(10), None).await;
     for stop in [stop_refused, stop_api, stop_page] {
         let _ = stop.send(());
     }
-
-    let dom = String::from_utf8_lossy(&output.stdout);
-    let result =
-        dom.split("<div id=\"result\">").nth(1).and_then(|rest| rest.split("</div>").next()).unwrap_or_else(
-            || panic!("no result in the page:\n{dom}\n{}", String::from_utf8_lossy(&output.stderr)),
-        );
+    let result = brisk_tests::browser::result_of(&dom, &stderr);
     assert_eq!(
         result,
         "simple:200:payload:visible|preflight:200:updated:null|credentials:200:payload:visible|refused:blocked"

@@ -6,7 +6,6 @@
 //! test is ignored by a plain `cargo test`; `.ci/run` installs the browser
 //! and runs it with `cargo test -- --ignored`.
 
-use std::process::Command;
 use std::time::Duration;
 
 use brisk::prelude::*;
@@ -33,48 +32,9 @@ async fn health() -> &'static str {
     "ok"
 }
 
-fn chromium() -> &'static str {
-    for candidate in ["chromium", "chromium-browser"] {
-        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
-            return candidate;
-        }
-    }
-    panic!("headless Chromium is needed for this test: apt-get install chromium (.ci/run does)");
-}
-
 /// The page at `url` once its scripts have run, as Chromium's DOM dump.
 async fn rendered(url: &str) -> String {
-    let profile = tempfile::tempdir().expect("a profile directory");
-    let output = tokio::time::timeout(
-        Duration::from_secs(90),
-        tokio::process::Command::new(chromium())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--virtual-time-budget=15000",
-                "--dump-dom",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(url)
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("chromium finished within 90 seconds")
-    .expect("chromium ran");
-    let dom = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        !dom.is_empty(),
-        "chromium printed no page for {url}:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    dom
+    brisk_tests::browser::dump_dom(url, Duration::from_millis(15000), None).await.0
 }
 
 fn app() -> App {

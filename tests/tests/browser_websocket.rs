@@ -3,7 +3,6 @@
 //! echo (and the close code), which the test reads from the page.
 //! Ignored by a plain `cargo test`: `.ci/run` installs Chromium and runs it.
 
-use std::process::Command;
 use std::time::Duration;
 
 use brisk::prelude::*;
@@ -51,15 +50,6 @@ socket.onerror = () => seen.push("error");
     )
 }
 
-fn chromium() -> &'static str {
-    for candidate in ["chromium", "chromium-browser"] {
-        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
-            return candidate;
-        }
-    }
-    panic!("headless Chromium is needed for this test: apt-get install chromium (.ci/run does)");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs headless Chromium: apt-get install chromium (.ci/run installs it)"]
 async fn a_browser_talks_to_a_websocket_route() {
@@ -69,36 +59,10 @@ async fn a_browser_talks_to_a_websocket_route() {
     tokio::spawn(App::new().routes(routes![page, wait, echo]).serve_with(listener, async {
         let _ = stopped.await;
     }));
-    let profile = std::env::temp_dir().join(format!("brisk-chromium-websocket-{}", std::process::id()));
-    let output = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::process::Command::new(chromium())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--virtual-time-budget=10000",
-                "--dump-dom",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(format!("http://127.0.0.1:{port}/"))
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .expect("chromium finished within a minute")
-    .expect("chromium ran");
-    let _ = std::fs::remove_dir_all(&profile);
+    let (dom, stderr) =
+        brisk_tests::browser::dump_dom(&format!("http://127.0.0.1:{port}/"), Duration::from_secs(10), None)
+            .await;
     let _ = stop.send(());
-    let dom = String::from_utf8_lossy(&output.stdout);
-    let result =
-        dom.split("<div id=\"result\">").nth(1).and_then(|rest| rest.split("</div>").next()).unwrap_or_else(
-            || panic!("no result in the page:\n{dom}\n{}", String::from_utf8_lossy(&output.stderr)),
-        );
+    let result = brisk_tests::browser::result_of(&dom, &stderr);
     assert_eq!(result, "open:echo.v1|message:hello|message:FROM THE BROWSER|close:4001:bye");
 }
