@@ -41,14 +41,7 @@ pub(crate) fn generate(
     // Background tasks travel with the teardowns: they run after the
     // response, before request-scoped teardowns. So do the headers a
     // `ResponseHeaders` parameter collects: every exit adds them.
-    let uses_background = handler.params.iter().any(|p| {
-        p.source == Source::Extractor
-            && last_segment(&p.ty)
-                .is_some_and(|s| s.ident == "BackgroundTasks" || s.ident == "ResponseHeaders")
-    });
-    let has_dependencies = uses_background
-        || !args.dependencies.is_empty()
-        || handler.params.iter().any(|p| p.source == Source::Depends);
+    let has_dependencies = needs_teardowns(args, handler);
     let teardowns = Ident::new("teardowns", Span::mixed_site());
     let take_teardowns = if has_dependencies {
         quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }
@@ -63,26 +56,10 @@ pub(crate) fn generate(
         }
     };
     let reject = early(quote! { #errors.into_response() });
-    let mut guard = if checked.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
-                #reject;
-            };
-        }
-    };
+    // A form that could not be read (413, 415) leaves optional and
+    // repeated fields at their defaults: only `errors` shows it.
     let reads_form = handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File));
-    if !args.dependencies.is_empty() || reads_form {
-        // A side-effect dependency binds nothing, so its failure shows only
-        // in `errors`; a form that could not be read (413, 415) leaves
-        // optional and repeated fields at their defaults.
-        guard.extend(quote! {
-            if !#errors.is_empty() {
-                #reject;
-            }
-        });
-    }
+    let guard = guard(&bindings, &reject, errors, !args.dependencies.is_empty() || reads_form);
     let arguments = handler.params.iter().map(|param| match param.source {
         Source::Request => quote! { #request },
         _ => {
@@ -334,6 +311,41 @@ fn names_impl(tokens: TokenStream) -> bool {
         proc_macro2::TokenTree::Group(group) => names_impl(group.stream()),
         _ => false,
     })
+}
+
+/// Whether the handler's exits go through `Teardowns`: its dependencies
+/// may set teardowns up, and background tasks and the headers a
+/// `ResponseHeaders` collects travel with them.
+fn needs_teardowns(args: &RouteArgs, handler: &Handler) -> bool {
+    let uses_scope = handler.params.iter().any(|p| {
+        p.source == Source::Extractor
+            && last_segment(&p.ty)
+                .is_some_and(|s| s.ident == "BackgroundTasks" || s.ident == "ResponseHeaders")
+    });
+    uses_scope || !args.dependencies.is_empty() || handler.params.iter().any(|p| p.source == Source::Depends)
+}
+
+/// Stops the route with `reject` unless every parameter was extracted;
+/// `check_errors` when a failure can show only in `errors` (a side-effect
+/// dependency binds nothing).
+fn guard(bindings: &[Ident], reject: &TokenStream, errors: &Ident, check_errors: bool) -> TokenStream {
+    let mut guard = if bindings.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
+                #reject;
+            };
+        }
+    };
+    if check_errors {
+        guard.extend(quote! {
+            if !#errors.is_empty() {
+                #reject;
+            }
+        });
+    }
+    guard
 }
 
 /// Whether the declared return type names `FileResponse` anywhere (as in
@@ -664,14 +676,7 @@ pub(crate) fn generate_websocket(
     let checked: Vec<&Param> =
         handler.params.iter().filter(|p| !matches!(p.source, Source::Request | Source::Socket)).collect();
     let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
-    let uses_scope = handler.params.iter().any(|p| {
-        p.source == Source::Extractor
-            && last_segment(&p.ty)
-                .is_some_and(|s| s.ident == "BackgroundTasks" || s.ident == "ResponseHeaders")
-    });
-    let has_dependencies = uses_scope
-        || !args.dependencies.is_empty()
-        || handler.params.iter().any(|p| p.source == Source::Depends);
+    let has_dependencies = needs_teardowns(args, handler);
     let take_teardowns = if has_dependencies {
         quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }
     } else {
@@ -682,22 +687,7 @@ pub(crate) fn generate_websocket(
     } else {
         quote! { return #errors.into_response() }
     };
-    let mut guard = if checked.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            let (#(::core::option::Option::Some(#bindings),)*) = (#(#bindings,)*) else {
-                #reject;
-            };
-        }
-    };
-    if !args.dependencies.is_empty() {
-        guard.extend(quote! {
-            if !#errors.is_empty() {
-                #reject;
-            }
-        });
-    }
+    let guard = guard(&bindings, &reject, errors, !args.dependencies.is_empty());
     let errors_decl = if checked.is_empty() && args.dependencies.is_empty() {
         quote! {}
     } else {
