@@ -18,7 +18,8 @@
 //! }
 //! ```
 
-// `unsafe` lives in `recycle` alone, where it is argued line by line.
+// `unsafe` lives in `recycle` and `dependencies::cycles` (a pointer followed
+// only at compile time), where it is argued line by line.
 #![deny(unsafe_code)]
 
 // One module per phase. A request meets them in this order: server →
@@ -98,7 +99,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::dependencies::{
-        Dependency, DependencyInfo, Fallible, Scope, Teardowns, Yield, depend, fallible, outlives, yielding,
+        Dependency, DependencyInfo, DependencyNode, DependencyRef, Fallible, Scope, Teardowns, Yield,
+        assert_acyclic, depend, fallible, outlives, yielding,
     };
     pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{

@@ -10,8 +10,26 @@ async fn get_db(
 /// The yield dependency [`get_db()`]; use it with `#[depends(get_db)]`, `dependencies = [get_db]` or `App::dependency::<get_db>()`.
 #[allow(non_camel_case_types)]
 struct get_db {}
+const _: () = {
+    struct Acyclic(
+        [(); {
+            ::brisk::__private::assert_acyclic(
+                <get_db as ::brisk::__private::Dependency>::NODE,
+            );
+            0
+        }],
+    );
+};
 impl ::brisk::__private::Dependency for get_db {
     type Output = Session;
+    const NODE: ::brisk::__private::DependencyRef = {
+        static NODE: ::brisk::__private::DependencyNode = ::brisk::__private::DependencyNode {
+            id: ::core::concat!(::core::module_path!(), "::", "get_db"),
+            name: "get_db",
+            dependencies: &[],
+        };
+        ::brisk::__private::DependencyRef::new(&NODE)
+    };
     const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
         name: "get_db",
         dependencies: &[],
@@ -62,8 +80,26 @@ async fn get_current_user(
 /// The dependency [`get_current_user()`]; use it with `#[depends(get_current_user)]`, `dependencies = [get_current_user]` or `App::dependency::<get_current_user>()`.
 #[allow(non_camel_case_types)]
 struct get_current_user {}
+const _: () = {
+    struct Acyclic(
+        [(); {
+            ::brisk::__private::assert_acyclic(
+                <get_current_user as ::brisk::__private::Dependency>::NODE,
+            );
+            0
+        }],
+    );
+};
 impl ::brisk::__private::Dependency for get_current_user {
     type Output = <Result<User, HttpError> as ::brisk::__private::Fallible>::Ok;
+    const NODE: ::brisk::__private::DependencyRef = {
+        static NODE: ::brisk::__private::DependencyNode = ::brisk::__private::DependencyNode {
+            id: ::core::concat!(::core::module_path!(), "::", "get_current_user"),
+            name: "get_current_user",
+            dependencies: &[<get_db as ::brisk::__private::Dependency>::NODE],
+        };
+        ::brisk::__private::DependencyRef::new(&NODE)
+    };
     const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
         name: "get_current_user",
         dependencies: &[&<get_db as ::brisk::__private::Dependency>::INFO],
@@ -120,8 +156,26 @@ fn audit_log(user_id: i64) {
 /// The dependency [`audit_log()`]; use it with `#[depends(audit_log)]`, `dependencies = [audit_log]` or `App::dependency::<audit_log>()`.
 #[allow(non_camel_case_types)]
 struct audit_log {}
+const _: () = {
+    struct Acyclic(
+        [(); {
+            ::brisk::__private::assert_acyclic(
+                <audit_log as ::brisk::__private::Dependency>::NODE,
+            );
+            0
+        }],
+    );
+};
 impl ::brisk::__private::Dependency for audit_log {
     type Output = ();
+    const NODE: ::brisk::__private::DependencyRef = {
+        static NODE: ::brisk::__private::DependencyNode = ::brisk::__private::DependencyNode {
+            id: ::core::concat!(::core::module_path!(), "::", "audit_log"),
+            name: "audit_log",
+            dependencies: &[],
+        };
+        ::brisk::__private::DependencyRef::new(&NODE)
+    };
     const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
         name: "audit_log",
         dependencies: &[],

@@ -6,8 +6,26 @@ async fn get_user(token: String) -> Result<String, HttpError> {
 /// The dependency [`get_user()`]; use it with `#[depends(get_user)]`, `dependencies = [get_user]` or `App::dependency::<get_user>()`.
 #[allow(non_camel_case_types)]
 struct get_user {}
+const _: () = {
+    struct Acyclic(
+        [(); {
+            ::brisk::__private::assert_acyclic(
+                <get_user as ::brisk::__private::Dependency>::NODE,
+            );
+            0
+        }],
+    );
+};
 impl ::brisk::__private::Dependency for get_user {
     type Output = <Result<String, HttpError> as ::brisk::__private::Fallible>::Ok;
+    const NODE: ::brisk::__private::DependencyRef = {
+        static NODE: ::brisk::__private::DependencyNode = ::brisk::__private::DependencyNode {
+            id: ::core::concat!(::core::module_path!(), "::", "get_user"),
+            name: "get_user",
+            dependencies: &[],
+        };
+        ::brisk::__private::DependencyRef::new(&NODE)
+    };
     const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
         name: "get_user",
         dependencies: &[],

@@ -259,6 +259,9 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
         });
     }
     let infos = dependency_infos(&[], handler);
+    let nodes = handler.params.iter().filter_map(|p| p.options.dependency.as_ref()).map(|path| {
+        quote_spanned! {path.span()=> <#path as ::brisk::__private::Dependency>::NODE }
+    });
     let body = crate::route::params::body_reader(handler);
     let params = crate::route::params::param_infos(handler);
     let request_body = crate::route::params::body_fields(handler);
@@ -273,8 +276,26 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
         #[allow(non_camel_case_types)]
         #vis struct #name {}
 
+        // Before the impl: the type system evaluates this array length
+        // first, so a cycle is reported by name ahead of rustc's own error.
+        const _: () = {
+            struct Acyclic([(); {
+                ::brisk::__private::assert_acyclic(<#name as ::brisk::__private::Dependency>::NODE);
+                0
+            }]);
+        };
+
         impl ::brisk::__private::Dependency for #name {
             #output_decl
+
+            const NODE: ::brisk::__private::DependencyRef = {
+                static NODE: ::brisk::__private::DependencyNode = ::brisk::__private::DependencyNode {
+                    id: ::core::concat!(::core::module_path!(), "::", #name_text),
+                    name: #name_text,
+                    dependencies: &[#(#nodes),*],
+                };
+                ::brisk::__private::DependencyRef::new(&NODE)
+            };
 
             const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
                 name: #name_text,

@@ -2,8 +2,8 @@
 
 /// A dependency's name and its direct dependencies, written by `#[depends]`.
 ///
-/// Because each `INFO` refers to its dependencies' `INFO`s, a cycle among
-/// `#[depends]` functions is a compile error (a constant that refers to itself).
+/// A cycle among `#[depends]` functions is a compile error that names it
+/// (`dependency cycle: get_a → get_b → get_a`); see `cycles.rs`.
 #[derive(Debug)]
 pub struct DependencyInfo {
     /// The function's name.

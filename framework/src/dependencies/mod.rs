@@ -8,11 +8,14 @@
 //! app may hold overrides that swap one dependency for another.
 
 mod cache;
+mod cycles;
 mod describe;
 mod overrides;
 mod teardown;
 
 pub(crate) use cache::RequestScope;
+#[doc(hidden)]
+pub use cycles::{DependencyNode, DependencyRef, assert_acyclic};
 pub use describe::DependencyInfo;
 #[doc(hidden)]
 pub use describe::outlives;
@@ -63,6 +66,10 @@ pub trait Dependency: Send + Sync + 'static {
 
     /// The name and direct dependencies, for introspection and cycle detection.
     const INFO: DependencyInfo;
+
+    /// The node of the compile-time graph that finds cycles.
+    #[doc(hidden)]
+    const NODE: DependencyRef = DependencyRef::LEAF;
 
     /// Resolves the function's parameters and calls it; `None` when it could not run.
     fn resolve(
