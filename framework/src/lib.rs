@@ -114,7 +114,7 @@ pub mod __private {
         DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, bodiless,
         model as response_model,
     };
-    pub use crate::routing::{Endpoint, RouteInfo, run_blocking};
+    pub use crate::routing::{Endpoint, RouteInfo, assert_send, run_blocking};
     pub use crate::schema::{
         Described, Example, Schema, SchemaGenerator, SchemaOf, Serializable, Undescribed, Unserializable,
         bound, constrain, schema_for,

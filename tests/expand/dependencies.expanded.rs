@@ -7,6 +7,18 @@ async fn get_db(
     let outcome = provider.provide(session.clone()).await;
     if outcome.is_ok() { session.commit().await } else { session.rollback().await }
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |
+                argument0: State<Pool>,
+                argument1: ::brisk::__private::Yield<Session>|
+            ::brisk::__private::assert_send(get_db(argument0, argument1));
+            0
+        }],
+    );
+};
 /// The yield dependency [`get_db()`]; use it with `#[depends(get_db)]`, `dependencies = [get_db]` or `App::dependency::<get_db>()`.
 #[allow(non_camel_case_types)]
 struct get_db {}
@@ -77,6 +89,17 @@ async fn get_current_user(
         .await
         .ok_or(HttpError::unauthorized("Invalid credentials"))
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |argument0: String, argument1: Session| ::brisk::__private::assert_send(
+                get_current_user(argument0, argument1),
+            );
+            0
+        }],
+    );
+};
 /// The dependency [`get_current_user()`]; use it with `#[depends(get_current_user)]`, `dependencies = [get_current_user]` or `App::dependency::<get_current_user>()`.
 #[allow(non_camel_case_types)]
 struct get_current_user {}
@@ -234,6 +257,17 @@ async fn create_order(
 ) -> Result<Json<Order>, HttpError> {
     db.create_order(user_id, &user).await.map(Json)
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |argument0: i64, argument1: User, argument2: Session| ::brisk::__private::assert_send(
+                create_order(argument0, argument1, argument2),
+            );
+            0
+        }],
+    );
+};
 /// The `POST /users/{user_id}/orders` route of [`create_order()`]; register it with `routes![create_order]`.
 #[allow(non_camel_case_types)]
 struct create_order {}

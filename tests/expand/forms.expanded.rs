@@ -2,6 +2,17 @@ use brisk::prelude::*;
 async fn login(username: String, password: String, remember: Option<bool>) -> String {
     format!("{username} {} {remember:?}", password.len())
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |argument0: String, argument1: String, argument2: Option<bool>| ::brisk::__private::assert_send(
+                login(argument0, argument1, argument2),
+            );
+            0
+        }],
+    );
+};
 /// The `POST /login` route of [`login()`]; register it with `routes![login]`.
 #[allow(non_camel_case_types)]
 struct login {}
@@ -135,6 +146,22 @@ async fn upload(
 ) -> String {
     format!("{description} {} {:?} {}", contact.email, file.filename(), extras.len())
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |
+                argument0: String,
+                argument1: Contact,
+                argument2: UploadFile,
+                argument3: Vec<UploadFile>|
+            ::brisk::__private::assert_send(
+                upload(argument0, argument1, argument2, argument3),
+            );
+            0
+        }],
+    );
+};
 /// The `POST /upload` route of [`upload()`]; register it with `routes![upload]`.
 #[allow(non_camel_case_types)]
 struct upload {}
@@ -288,6 +315,15 @@ async fn report() -> Result<brisk::response::FileResponse, HttpError> {
         .await
         .map_err(|_| HttpError::not_found())
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = || ::brisk::__private::assert_send(report());
+            0
+        }],
+    );
+};
 /// The `GET /report` route of [`report()`]; register it with `routes![report]`.
 #[allow(non_camel_case_types)]
 struct report {}

@@ -2,6 +2,15 @@ use brisk::prelude::*;
 async fn plaintext() -> &'static str {
     "Hello, World!"
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = || ::brisk::__private::assert_send(plaintext());
+            0
+        }],
+    );
+};
 /// The `GET /plaintext` route of [`plaintext()`]; register it with `routes![plaintext]`.
 #[allow(non_camel_case_types)]
 struct plaintext {}
@@ -41,6 +50,17 @@ impl ::brisk::__private::Endpoint for plaintext {
 async fn read_item(item_id: i64, q: Option<String>, limit: u32) -> Json<Item> {
     Json(Item { item_id, q, limit })
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |argument0: i64, argument1: Option<String>, argument2: u32| ::brisk::__private::assert_send(
+                read_item(argument0, argument1, argument2),
+            );
+            0
+        }],
+    );
+};
 /// The `GET /items/{item_id}` route of [`read_item()`]; register it with `routes![read_item]`.
 #[allow(non_camel_case_types)]
 struct read_item {}
@@ -166,6 +186,17 @@ async fn create_item(
 ) -> Result<Json<Item>, HttpError> {
     save(item, request.client_addr()).await
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |argument0: ItemCreate, argument1: Request| ::brisk::__private::assert_send(
+                create_item(argument0, argument1),
+            );
+            0
+        }],
+    );
+};
 /// The `POST /items` route of [`create_item()`]; register it with `routes![create_item]`.
 #[allow(non_camel_case_types)]
 struct create_item {}

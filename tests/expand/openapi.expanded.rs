@@ -11,6 +11,19 @@ async fn read_user(
         password_hash: String::new(),
     })
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |
+                argument0: i64,
+                argument1: u32,
+                argument2: brisk::security::HttpBearer|
+            ::brisk::__private::assert_send(read_user(argument0, argument1, argument2));
+            0
+        }],
+    );
+};
 /// The `GET /users/{user_id}` route of [`read_user()`]; register it with `routes![read_user]`.
 #[allow(non_camel_case_types)]
 struct read_user {}

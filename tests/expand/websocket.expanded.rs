@@ -3,6 +3,17 @@ use brisk::websocket::WebSocket;
 async fn get_user(token: String) -> Result<String, HttpError> {
     Ok(token)
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |argument0: String| ::brisk::__private::assert_send(
+                get_user(argument0),
+            );
+            0
+        }],
+    );
+};
 /// The dependency [`get_user()`]; use it with `#[depends(get_user)]`, `dependencies = [get_user]` or `App::dependency::<get_user>()`.
 #[allow(non_camel_case_types)]
 struct get_user {}
@@ -72,6 +83,17 @@ async fn chat(mut socket: WebSocket, room: String, user: String) {
         let _ = socket.send_text(format!("{user}@{room}: {text}")).await;
     }
 }
+const _: () = {
+    #[allow(dead_code)]
+    struct SendFuture(
+        [(); {
+            let _ = |argument0: WebSocket, argument1: String, argument2: String| ::brisk::__private::assert_send(
+                chat(argument0, argument1, argument2),
+            );
+            0
+        }],
+    );
+};
 /// The WebSocket route `/ws/{room}` of [`chat()`]; register it with `routes![chat]`.
 #[allow(non_camel_case_types)]
 struct chat {}

@@ -9,7 +9,7 @@ use syn::{Ident, ItemFn, ReturnType};
 
 use crate::route::Diagnostics;
 use crate::route::check::{self, Kind};
-use crate::route::generate::{Locals, dependency_infos, extraction, local, pattern_statics};
+use crate::route::generate::{Locals, dependency_infos, extraction, local, pattern_statics, send_check};
 use crate::route::params::{self, Handler, Source, last_segment};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -269,8 +269,10 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     let statics = pattern_statics(handler);
     let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =
         shape;
+    let send_check = send_check(function);
     quote! {
         #function
+        #send_check
 
         #[doc = #doc]
         #[allow(non_camel_case_types)]

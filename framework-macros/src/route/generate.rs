@@ -197,8 +197,10 @@ pub(crate) fn generate(
         path.value()
     );
 
+    let send_check = send_check(function);
     quote! {
         #function
+        #send_check
 
         #[doc = #doc]
         #[allow(non_camel_case_types)]
@@ -419,6 +421,34 @@ pub(crate) fn dependency_infos<'a>(
     side_effects.iter().chain(params).map(|path| {
         quote_spanned! {path.span()=> &<#path as ::brisk::__private::Dependency>::INFO }
     })
+}
+
+/// For an `async fn`, a check that its future is `Send`, spanned on its
+/// name and placed ahead of the impl: the compiler reports a value held
+/// across an `.await` there first, as "future returned by `name`", rather
+/// than only at the macro's impl. A closure that is never called gives the
+/// check values of the parameters' types.
+pub(crate) fn send_check(function: &ItemFn) -> TokenStream {
+    if function.sig.asyncness.is_none() {
+        return quote! {};
+    }
+    let name = &function.sig.ident;
+    let types = function.sig.inputs.iter().filter_map(|input| match input {
+        syn::FnArg::Typed(typed) => Some(&typed.ty),
+        syn::FnArg::Receiver(_) => None,
+    });
+    let arguments: Vec<Ident> = (0..function.sig.inputs.len())
+        .map(|i| format_ident!("argument{i}", span = Span::mixed_site()))
+        .collect();
+    quote_spanned! {name.span()=>
+        const _: () = {
+            #[allow(dead_code)]
+            struct SendFuture([(); {
+                let _ = |#(#arguments: #types),*| ::brisk::__private::assert_send(#name(#(#arguments),*));
+                0
+            }]);
+        };
+    }
 }
 
 /// Resolves a route's `dependencies = [...]` for their side effects.
@@ -724,8 +754,10 @@ pub(crate) fn generate_websocket(
         path.value()
     );
 
+    let send_check = send_check(function);
     quote! {
         #function
+        #send_check
 
         #[doc = #doc]
         #[allow(non_camel_case_types)]

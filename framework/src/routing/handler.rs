@@ -70,6 +70,21 @@ pub trait Endpoint: Send + Sync + 'static {
     fn call(&self, request: Request) -> impl Future<Output = Response> + Send;
 }
 
+/// Written by the macros for each `async fn` handler and dependency, on its
+/// name: a future that is not `Send` is reported there, naming the value
+/// held across an `.await`, rather than at the impl the macro wrote.
+///
+/// The compiler's note quotes the bound's line, so that line says why: a
+/// request's future may be polled on any worker thread. The fix is to drop
+/// the value before the `.await`, or to hold a `Send` one instead
+/// (`Arc` for `Rc`, `tokio::sync::Mutex` for `std::sync::Mutex`).
+#[doc(hidden)]
+pub fn assert_send<F>(_future: F)
+where
+    F: Future + Send, // requests move between threads: hold no `Rc`/`MutexGuard` over `.await`
+{
+}
+
 /// The object-safe face of an [`Endpoint`], so one router can hold them all.
 pub(crate) trait ErasedEndpoint: Send + Sync {
     fn call(&'static self, request: Request) -> Caught;

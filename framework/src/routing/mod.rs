@@ -10,7 +10,7 @@ pub(crate) mod table;
 
 pub(crate) use dependencies::with_dependencies;
 pub(crate) use dispatch::{Routes, dispatch};
-pub use handler::{Endpoint, RouteInfo, run_blocking};
+pub use handler::{Endpoint, RouteInfo, assert_send, run_blocking};
 pub(crate) use mount::{Forwarded, Mount, call_service};
 pub use mount::{HttpService, RootPath};
 pub(crate) use router::Group;
