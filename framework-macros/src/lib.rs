@@ -11,6 +11,7 @@ mod exception_handler;
 mod lifespan;
 mod middleware;
 mod route;
+mod routes;
 mod template;
 
 macro_rules! route_macro {
@@ -76,6 +77,13 @@ pub fn websocket(attr: TokenStream, item: TokenStream) -> TokenStream {
     route::expand_websocket(attr.into(), item.into()).into()
 }
 
+/// Collects route handlers into a `Vec<Route>`: `routes![read_item, items::create_item]`.
+/// Each handler is named once; the brisk crate documents it with an example.
+#[proc_macro]
+pub fn routes(input: TokenStream) -> TokenStream {
+    routes::expand(input.into()).into()
+}
+
 route_macro! {
     get => "GET",
     post => "POST",
@@ -86,7 +94,7 @@ route_macro! {
     options => "OPTIONS",
 }
 
-/// Expansion snapshots: every route in `tests/expand/*.rs` is expanded and
+/// Expansion snapshots: every macro in `tests/expand/*.rs` is expanded and
 /// pretty-printed next to its source, so each codegen change is a reviewable diff.
 #[cfg(test)]
 mod snapshots {
@@ -98,13 +106,25 @@ mod snapshots {
         let file = syn::parse_file(source).expect("the snapshot input parses");
         let mut items = Vec::new();
         for item in file.items {
+            // `routes![...];` at the top level: expanded into a function
+            // returning the list, so the snapshot stays a file of items.
+            if let syn::Item::Macro(call) = &item
+                && call.mac.path.is_ident("routes")
+            {
+                let list = crate::routes::expand(call.mac.tokens.clone());
+                items.push(syn::parse_quote! { fn routes() -> Vec<::brisk::Route> { #list } });
+                continue;
+            }
             let syn::Item::Fn(mut function) = item else {
                 items.push(item);
                 continue;
             };
             let position = function.attrs.iter().position(|attr| {
                 attr.path().get_ident().is_some_and(|ident| {
-                    ident == "depends" || ident == "websocket" || METHODS.iter().any(|m| ident == m)
+                    ["depends", "websocket", "middleware", "exception_handler", "lifespan"]
+                        .iter()
+                        .any(|kind| ident == kind)
+                        || METHODS.iter().any(|m| ident == m)
                 })
             });
             let Some(position) = position else {
@@ -119,6 +139,12 @@ mod snapshots {
             let item = quote::quote!(#function);
             let expanded = if attr.path().is_ident("depends") {
                 crate::depends::expand(args, item)
+            } else if attr.path().is_ident("middleware") {
+                crate::middleware::expand(args, item)
+            } else if attr.path().is_ident("exception_handler") {
+                crate::exception_handler::expand(args, item)
+            } else if attr.path().is_ident("lifespan") {
+                crate::lifespan::expand(args, item)
             } else if attr.path().is_ident("websocket") {
                 crate::route::expand_websocket(args, item)
             } else {

@@ -73,6 +73,25 @@ pub use state::State;
 pub use schemars;
 pub use schemars::JsonSchema;
 
+/// Collects route handlers into a `Vec<Route>` for [`App::routes`] and
+/// [`Router::routes`]: `routes![a, b]`, paths allowed (`routes![items::create_item]`).
+///
+/// Naming a handler twice is a compile error: each serves the one method and
+/// path of its attribute. Two routes that claim the same requests from
+/// different lists (or routers) are an [`Error::RouteConflict`] at startup.
+///
+/// ```
+/// use brisk::prelude::*;
+///
+/// #[get("/a")]
+/// async fn a() -> &'static str { "a" }
+/// #[post("/b")]
+/// async fn b() -> &'static str { "b" }
+///
+/// let app = App::new().routes(routes![a, b]);
+/// # let _ = app;
+/// ```
+pub use brisk_macros::routes;
 pub use brisk_macros::{
     delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put, websocket,
 };

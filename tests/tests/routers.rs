@@ -205,6 +205,27 @@ fn routes_of_two_routers_that_claim_the_same_requests_are_a_conflict_naming_both
     assert!(err.contains("status_a") && err.contains("status_b") && err.contains("/admin/status"), "{err}");
 }
 
+#[test]
+fn one_handler_in_two_lists_is_a_conflict_that_says_to_list_it_once() {
+    #[get("/health")]
+    async fn health_check() -> &'static str {
+        "ok"
+    }
+    // `routes![health_check, health_check]` is a compile error; across two
+    // lists only the startup can see it.
+    let err = App::new()
+        .routes(routes![health_check])
+        .include(Router::new().routes(routes![health_check]))
+        .build()
+        .map(|_| ())
+        .expect_err("a conflict")
+        .to_string();
+    assert!(
+        err.contains("`health_check`") && err.contains("GET /health") && err.contains("list it once"),
+        "{err}"
+    );
+}
+
 #[depends]
 async fn session(events: State<Arc<Events>>) -> Result<(), HttpError> {
     let outcome = yield_!(());

@@ -57,6 +57,11 @@ pub struct RouteInfo {
 /// Not meant to be implemented by hand; the macros write it, and
 /// [`routes!`](crate::routes) collects it.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a route",
+    label = "not annotated with a route attribute",
+    note = "`routes!` lists functions annotated with `#[get(\"/path\")]`, `#[post(...)]`, … or `#[websocket(...)]`"
+)]
 pub trait Endpoint: Send + Sync + 'static {
     /// The method, path and name of the route.
     const INFO: RouteInfo;

@@ -76,23 +76,3 @@ impl std::fmt::Debug for Route {
         write!(f, "{} {} → {}", self.info.method, self.info.path, self.info.name)
     }
 }
-
-/// Collects handlers into a `Vec<Route>` for [`App::routes`](crate::App::routes).
-///
-/// ```
-/// use brisk::prelude::*;
-///
-/// #[get("/a")]
-/// async fn a() -> &'static str { "a" }
-/// #[post("/b")]
-/// async fn b() -> &'static str { "b" }
-///
-/// let app = App::new().routes(routes![a, b]);
-/// # let _ = app;
-/// ```
-#[macro_export]
-macro_rules! routes {
-    ($($($segment:ident)::+),* $(,)?) => {
-        ::std::vec![$($crate::Route::new($($segment)::+ {})),*]
-    };
-}

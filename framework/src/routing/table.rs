@@ -81,11 +81,21 @@ impl RouteTable {
             param_names.push(template_params(info.path));
             if let Some(entry) = paths.iter_mut().find(|p| p.template == info.path) {
                 if let Some(existing) = entry.methods.iter().find(|t| t.method == info.method) {
+                    let existing = routes[existing.route].info.name;
+                    let reason = if existing == info.name {
+                        // Most likely one handler in two lists (or routers).
+                        format!(
+                            "both serve {} {}; if it is one handler registered twice, list it once",
+                            info.method, info.path
+                        )
+                    } else {
+                        format!("both serve {} {}", info.method, info.path)
+                    };
                     return Err(Error::RouteConflict {
                         path: info.path.to_owned(),
-                        existing: routes[existing.route].info.name.to_owned(),
+                        existing: existing.to_owned(),
                         conflicting: info.name.to_owned(),
-                        reason: format!("both serve {} {}", info.method, info.path),
+                        reason,
                     });
                 }
                 entry.methods.push(Target {
