@@ -601,6 +601,11 @@ impl App {
         }
         for route in &self.routes {
             check_body_readers(route, &self.dependencies)?;
+            // Without a lifespan the state is all here; with one that has
+            // not run (a bare `build()`), part of it is still to come.
+            if self.lifespan.is_none() {
+                check_states(route, &self.dependencies, &self.state, !self.overrides.is_empty())?;
+            }
         }
         let mut table = RouteTable::new(self.routes, &self.mounts)?;
         let context = AppContext {
@@ -934,6 +939,45 @@ fn check_body_readers(route: &Route, app_dependencies: &[SideEffect]) -> Result<
                 });
             }
         }
+    }
+    Ok(())
+}
+
+/// Every `State<T>` the route's handler and dependency tree take is in
+/// `state`. With overrides (tests, mostly), only the handler's own
+/// parameters are checked: an overridden dependency never runs.
+fn check_states(
+    route: &Route,
+    app_dependencies: &[SideEffect],
+    state: &crate::state::StateMap,
+    overridden: bool,
+) -> Result<(), Error> {
+    let info = route.info();
+    let missing = |needed_by: &str, needs: &[crate::state::StateNeed]| {
+        let absent = needs.iter().filter_map(|need| need()).find(|(id, _)| !state.contains(*id));
+        match absent {
+            Some((_, name)) => Err(Error::MissingState {
+                state: name.to_owned(),
+                needed_by: needed_by.to_owned(),
+                route: format!("{} {}", info.method, info.path),
+            }),
+            None => Ok(()),
+        }
+    };
+    missing(info.name, info.states)?;
+    if overridden {
+        return Ok(());
+    }
+    let groups = route.group().into_iter().flat_map(|group| group.dependencies());
+    let trees = app_dependencies
+        .iter()
+        .map(|dependency| dependency.info)
+        .chain(groups)
+        .chain(info.dependencies.iter().copied());
+    let mut pending: Vec<&'static crate::dependencies::DependencyInfo> = trees.collect();
+    while let Some(dependency) = pending.pop() {
+        missing(dependency.name, dependency.states)?;
+        pending.extend(dependency.dependencies.iter().copied());
     }
     Ok(())
 }

@@ -50,6 +50,17 @@ pub enum Error {
     /// no tool accepts: a document or docs URL that is not a path (`docs`
     /// for `/docs`), or two operations given one `operation_id`.
     OpenApi(String),
+    /// A handler or dependency takes `State<T>` of a type the app was never
+    /// given (`App::state`, or the lifespan's `AppState`): checked when the
+    /// app starts, so the first request does not find out with a 500.
+    MissingState {
+        /// The type, as `std::any::type_name` writes it.
+        state: String,
+        /// The handler or dependency whose parameter it is.
+        needed_by: String,
+        /// The route that would run it: `GET /items/{id}`.
+        route: String,
+    },
     /// Binding the listening socket, or accepting on it, failed.
     Io(std::io::Error),
     /// The lifespan's startup failed; the server never bound its socket.
@@ -69,6 +80,12 @@ impl fmt::Display for Error {
                 write!(f, "invalid router prefix `{prefix}`: {reason}")
             }
             Error::OpenApi(reason) => write!(f, "OpenAPI: {reason}"),
+            Error::MissingState { state, needed_by, route } => write!(
+                f,
+                "`{needed_by}` (for {route}) takes `State<{state}>`, but the app has no `{state}`: \
+                 register one with `App::state(...)`, or yield it from the lifespan with \
+                 `AppState::new().with(...)`"
+            ),
             Error::Io(err) => write!(f, "server I/O error: {err}"),
             Error::Startup(err) => write!(f, "startup failed: {err}"),
         }

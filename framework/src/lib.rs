@@ -139,6 +139,7 @@ pub mod __private {
         bound, constrain, schema_for,
     };
     pub use crate::security::{Secured, SecurityOf, Unsecured};
+    pub use crate::state::{NeedsNoState, NeedsState, StateOf};
     pub use crate::websocket::Upgrade;
     pub use crate::{IntoResponse, Json, Request, Response};
     pub use http::{Method, StatusCode};

@@ -589,6 +589,7 @@ impl Endpoint for OpenApiJson {
         request_body: &[],
         response: |_| None,
         security: &[],
+        states: &[],
         responses: &[],
         summary: None,
         description: None,

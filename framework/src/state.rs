@@ -23,6 +23,47 @@ use std::sync::Arc;
 /// ```
 pub struct State<T: ?Sized>(Arc<T>);
 
+/// The app state an extractor parameter needs: `T`'s type id and name for a
+/// `State<T>`, `None` for other extractors. Routes and dependencies list one
+/// per extractor parameter, so the app can refuse to start without a value
+/// a handler would ask for.
+#[doc(hidden)]
+pub type StateNeed = fn() -> Option<(TypeId, &'static str)>;
+
+/// The type `T`, for asking whether it is a `State<_>`:
+/// `(&&StateOf::<T>::new()).need()` (autoref: any type may ask).
+#[doc(hidden)]
+pub struct StateOf<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> StateOf<T> {
+    #[doc(hidden)]
+    pub const fn new() -> Self {
+        StateOf(std::marker::PhantomData)
+    }
+}
+
+#[doc(hidden)]
+pub trait NeedsState {
+    fn need(&self) -> Option<(TypeId, &'static str)>;
+}
+
+impl<T: Send + Sync + 'static> NeedsState for &StateOf<State<T>> {
+    fn need(&self) -> Option<(TypeId, &'static str)> {
+        Some((TypeId::of::<T>(), std::any::type_name::<T>()))
+    }
+}
+
+#[doc(hidden)]
+pub trait NeedsNoState {
+    fn need(&self) -> Option<(TypeId, &'static str)>;
+}
+
+impl<T> NeedsNoState for StateOf<T> {
+    fn need(&self) -> Option<(TypeId, &'static str)> {
+        None
+    }
+}
+
 impl<T: ?Sized> State<T> {
     /// The shared pointer behind the handle.
     pub fn into_arc(self) -> Arc<T> {
@@ -73,6 +114,10 @@ impl StateMap {
                 None => self.entries.push((id, value)),
             }
         }
+    }
+
+    pub(crate) fn contains(&self, id: TypeId) -> bool {
+        self.entries.iter().any(|(t, _)| *t == id)
     }
 
     pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<State<T>> {

@@ -93,6 +93,13 @@ impl ::brisk::__private::Dependency for get_lock {
                 (&&::brisk::__private::SecurityOf::<State<Locks>>::new()).requirement()
             },
         ],
+        states: &[
+            || {
+                #[allow(unused_imports)]
+                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                (&&::brisk::__private::StateOf::<State<Locks>>::new()).need()
+            },
+        ],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,

@@ -57,6 +57,13 @@ impl ::brisk::__private::Dependency for get_db {
                 (&&::brisk::__private::SecurityOf::<State<Pool>>::new()).requirement()
             },
         ],
+        states: &[
+            || {
+                #[allow(unused_imports)]
+                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                (&&::brisk::__private::StateOf::<State<Pool>>::new()).need()
+            },
+        ],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -148,6 +155,7 @@ impl ::brisk::__private::Dependency for get_current_user {
         ],
         request_body: &[],
         security: &[],
+        states: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -224,6 +232,7 @@ impl ::brisk::__private::Dependency for audit_log {
         ],
         request_body: &[],
         security: &[],
+        states: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -308,6 +317,7 @@ impl ::brisk::__private::Endpoint for create_order {
                 .describe(generator)
         },
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,

@@ -96,6 +96,7 @@ impl ::brisk::__private::Endpoint for login {
             (&&::brisk::__private::ResponseOf::<String>::new()).describe(generator)
         },
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -262,6 +263,7 @@ impl ::brisk::__private::Endpoint for upload {
             (&&::brisk::__private::ResponseOf::<String>::new()).describe(generator)
         },
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -346,6 +348,7 @@ impl ::brisk::__private::Endpoint for report {
                 .describe(generator)
         },
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,

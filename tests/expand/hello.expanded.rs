@@ -30,6 +30,7 @@ impl ::brisk::__private::Endpoint for plaintext {
             (&&::brisk::__private::ResponseOf::<&'static str>::new()).describe(generator)
         },
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -146,6 +147,7 @@ impl ::brisk::__private::Endpoint for read_item {
             (&&::brisk::__private::ResponseOf::<Json<Item>>::new()).describe(generator)
         },
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -238,6 +240,7 @@ impl ::brisk::__private::Endpoint for create_item {
                 .describe(generator)
         },
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::None,
@@ -381,6 +384,13 @@ impl ::brisk::__private::Endpoint for search {
                 #[allow(unused_imports)]
                 use ::brisk::__private::{Secured as _, Unsecured as _};
                 (&&::brisk::__private::SecurityOf::<State<Db>>::new()).requirement()
+            },
+        ],
+        states: &[
+            || {
+                #[allow(unused_imports)]
+                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                (&&::brisk::__private::StateOf::<State<Db>>::new()).need()
             },
         ],
         responses: &[],

@@ -95,6 +95,14 @@ impl ::brisk::__private::Endpoint for read_user {
                     .requirement()
             },
         ],
+        states: &[
+            || {
+                #[allow(unused_imports)]
+                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                (&&::brisk::__private::StateOf::<brisk::security::HttpBearer>::new())
+                    .need()
+            },
+        ],
         responses: &[
             ::brisk::__private::DeclaredResponse {
                 status: 404u16,

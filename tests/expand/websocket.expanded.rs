@@ -62,6 +62,7 @@ impl ::brisk::__private::Dependency for get_user {
         ],
         request_body: &[],
         security: &[],
+        states: &[],
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
@@ -125,6 +126,7 @@ impl ::brisk::__private::Endpoint for chat {
         request_body: &[],
         response: |_| ::core::option::Option::None,
         security: &[],
+        states: &[],
         responses: &[],
         summary: ::core::option::Option::None,
         description: ::core::option::Option::Some(

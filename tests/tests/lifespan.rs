@@ -100,3 +100,47 @@ async fn the_test_client_runs_the_lifespan() {
     client.shutdown().await;
     assert_eq!(client.get("/events").send().await.text(), "startup,shutdown");
 }
+
+struct Mailer;
+
+#[depends]
+async fn get_mailer(mailer: State<Mailer>) -> Result<Arc<Mailer>, HttpError> {
+    Ok(mailer.into_arc())
+}
+
+#[depends]
+async fn get_notifier(#[depends(get_mailer)] mailer: Arc<Mailer>) -> Arc<Mailer> {
+    mailer
+}
+
+#[post("/signup")]
+async fn signup(#[depends(get_notifier)] _notifier: Arc<Mailer>) -> &'static str {
+    "welcome"
+}
+
+#[tokio::test]
+async fn state_no_one_registered_stops_the_app_at_startup_naming_the_type_and_route() {
+    // The handler's own parameter (one of its two is registered).
+    let err = App::new()
+        .state(7u32)
+        .routes(routes![pool])
+        .build()
+        .map(|_| ())
+        .expect_err("missing state")
+        .to_string();
+    assert!(err.contains("`pool` (for GET /pool) takes `State<alloc::sync::Arc<"), "{err}");
+    assert!(err.contains("App::state") && err.contains("AppState::new().with"), "{err}");
+
+    // Two dependencies down: the dependency that takes it is named.
+    let err = App::new().routes(routes![signup]).build().map(|_| ()).expect_err("missing state").to_string();
+    assert!(err.contains("`get_mailer` (for POST /signup)") && err.contains("Mailer"), "{err}");
+    assert!(App::new().state(Mailer).routes(routes![signup]).build().is_ok());
+
+    // State the lifespan yields counts, once it has run: `serve` fails
+    // before binding, and a state it does yield is enough.
+    let missing = App::new().lifespan(counted).routes(routes![signup]);
+    let err = missing.serve("127.0.0.1:0").await.expect_err("missing state").to_string();
+    assert!(err.contains("get_mailer"), "{err}");
+    let client = TestClient::new(App::new().lifespan(counted).routes(routes![events]));
+    assert_eq!(client.get("/events").send().await.text(), "startup");
+}

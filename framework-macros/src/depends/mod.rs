@@ -266,6 +266,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     let params = crate::route::params::param_infos(handler);
     let request_body = crate::route::params::body_fields(handler);
     let security = crate::route::params::security_infos(handler);
+    let states = crate::route::params::state_needs(handler);
     let statics = pattern_statics(handler);
     let Shape { doc, output_decl, blocking, teardown, request_pattern, errors_pattern, checks, finish } =
         shape;
@@ -308,6 +309,7 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
                 params: &[#(#params),*],
                 request_body: &[#(#request_body),*],
                 security: &[#(#security),*],
+                states: &[#(#states),*],
             };
 
             async fn resolve(

@@ -10,7 +10,7 @@ use super::args::RouteArgs;
 use super::check::header_name;
 use super::params::{
     Handler, Param, Source, body_fields, body_reader, doc_comment, is_float, is_text_like, last_segment,
-    param_infos, security_infos,
+    param_infos, security_infos, state_needs,
 };
 use crate::template::Variable;
 
@@ -173,6 +173,7 @@ pub(crate) fn generate(
     });
     let request_body = body_fields(handler);
     let security = security_infos(handler);
+    let states = state_needs(handler);
     let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
     let tags = &args.tags;
@@ -218,6 +219,7 @@ pub(crate) fn generate(
                 request_body: &[#(#request_body),*],
                 response: #response,
                 security: &[#(#security),*],
+                states: &[#(#states),*],
                 responses: &[#(#responses),*],
                 summary: #summary,
                 description: #description,
@@ -745,6 +747,7 @@ pub(crate) fn generate_websocket(
     let infos = dependency_infos(&args.dependencies, handler);
     let params = param_infos(handler);
     let security = security_infos(handler);
+    let states = state_needs(handler);
     let description = match args.description.as_ref().map(LitStr::value).or_else(|| doc_comment(function)) {
         Some(text) => quote! { ::core::option::Option::Some(#text) },
         None => quote! { ::core::option::Option::None },
@@ -775,6 +778,7 @@ pub(crate) fn generate_websocket(
                 request_body: &[],
                 response: |_| ::core::option::Option::None,
                 security: &[#(#security),*],
+                states: &[#(#states),*],
                 responses: &[],
                 summary: ::core::option::Option::None,
                 description: #description,

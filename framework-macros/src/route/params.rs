@@ -472,6 +472,25 @@ pub(crate) fn security_infos(handler: &Handler) -> Vec<proc_macro2::TokenStream>
         .collect()
 }
 
+/// What app state each extractor parameter needs, for the startup check.
+pub(crate) fn state_needs(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
+    handler
+        .params
+        .iter()
+        .filter(|param| param.source == Source::Extractor)
+        .map(|param| {
+            let ty = &param.ty;
+            quote::quote! {
+                || {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                    (&&::brisk::__private::StateOf::<#ty>::new()).need()
+                }
+            }
+        })
+        .collect()
+}
+
 /// `10`, `-1`, `"web"`, `true`.
 fn is_literal(expr: &Expr) -> bool {
     match expr {

@@ -22,6 +22,8 @@ pub struct DependencyInfo {
     pub request_body: &'static [crate::extract::BodyField],
     /// Its extractors' security schemes, each `None` for one that is not.
     pub security: &'static [crate::security::SecurityFn],
+    /// The app state its own extractor parameters need (`State<T>`).
+    pub states: &'static [crate::state::StateNeed],
 }
 
 impl DependencyInfo {

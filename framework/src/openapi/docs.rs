@@ -160,6 +160,7 @@ const fn page_info(name: &'static str) -> RouteInfo {
         request_body: &[],
         response: |_| None,
         security: &[],
+        states: &[],
         responses: &[],
         summary: None,
         description: None,

@@ -35,6 +35,8 @@ pub struct RouteInfo {
     /// Its extractors' security schemes (`HttpBearer`, …), each `None` for
     /// an extractor that is not one.
     pub security: &'static [crate::security::SecurityFn],
+    /// The app state its own extractor parameters need (`State<T>`).
+    pub states: &'static [crate::state::StateNeed],
     /// `responses(404 = NotFound, …)`: the other responses it declares.
     pub responses: &'static [crate::response::DeclaredResponse],
     /// `summary = "…"`; the OpenAPI document shows the name, title-cased, without one.
