@@ -12,6 +12,14 @@ pub fn parse(template: &str) -> Result<Vec<Variable>, String> {
     if !template.starts_with('/') {
         return Err(format!("a route path must start with `/`, found `{template}`"));
     }
+    if let Some(at) = template.find(['?', '#']) {
+        let what = if template[at..].starts_with('?') { "query string" } else { "fragment" };
+        return Err(format!(
+            "a route path has no {what}: match `{}` and declare query values as parameters \
+             (`limit: u32` is `?limit=`)",
+            &template[..at]
+        ));
+    }
     let mut variables: Vec<Variable> = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find(['{', '}']) {
@@ -75,8 +83,18 @@ mod tests {
 
     #[test]
     fn rejects_malformed_templates() {
-        for bad in ["items", "/items/{", "/items/{}", "/a/{x}/{x}", "/a/{*r}/b", "/a/x{y}", "/a/{1x}", "/a/}"]
-        {
+        for bad in [
+            "items",
+            "/items?x=1",
+            "/items#top",
+            "/items/{",
+            "/items/{}",
+            "/a/{x}/{x}",
+            "/a/{*r}/b",
+            "/a/x{y}",
+            "/a/{1x}",
+            "/a/}",
+        ] {
             assert!(parse(bad).is_err(), "{bad} should be rejected");
         }
         assert!(parse("/a/{{literal}}").unwrap().is_empty());

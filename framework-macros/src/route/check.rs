@@ -1,9 +1,9 @@
 //! Every misuse the route macros can see, reported together.
 
-use syn::{ItemFn, LitStr};
+use syn::{Expr, ExprLit, Ident, ItemFn, LitStr};
 
 use super::Diagnostics;
-use super::params::{Handler, Source, is_multipart, is_text_like, is_upload, last_segment, wrapped};
+use super::params::{Handler, Param, Source, is_multipart, is_text_like, is_upload, last_segment, wrapped};
 use crate::template::{self, Variable};
 
 /// What is being checked: a route handler (with its path template) or a
@@ -24,10 +24,14 @@ pub(crate) fn check(
 ) -> Option<Vec<Variable>> {
     let sig = &function.sig;
     if !sig.generics.params.is_empty() {
-        diagnostics.error_spanned(
-            &sig.generics,
-            "handlers cannot be generic: the route needs one concrete function",
-        );
+        let message = match kind {
+            Kind::Route(_) => "handlers cannot be generic: the route needs one concrete function",
+            Kind::Dependency => {
+                "a dependency cannot be generic: `#[depends(f)]` names one concrete function; \
+                 write one per type, or take the varying part as a parameter"
+            }
+        };
+        diagnostics.error_spanned(&sig.generics, message);
     }
     if let Some(variadic) = &sig.variadic {
         diagnostics.error(variadic, "handlers cannot be variadic");
@@ -40,6 +44,23 @@ pub(crate) fn check(
     }
     if let Some(unsafety) = &sig.unsafety {
         diagnostics.error(unsafety, "handlers cannot be `unsafe fn`: use an `unsafe` block inside the body");
+    }
+
+    // Each of these macros defines a type named after the function: a
+    // second one on the same function would define it again.
+    for attr in &function.attrs {
+        let Some(ident) = attr.path().get_ident() else { continue };
+        let defining = ["get", "post", "put", "patch", "delete", "head", "options", "websocket", "depends"];
+        if defining.iter().any(|name| ident == name) {
+            diagnostics.error_spanned(
+                attr,
+                format!(
+                    "`#[{ident}]` on a function that already has a route or `#[depends]` attribute: \
+                     a function is one route (one method and path) or one dependency; write a second \
+                     function for this one, sharing the work through a plain helper function"
+                ),
+            );
+        }
     }
 
     let template = match kind {
@@ -58,6 +79,14 @@ pub(crate) fn check(
     let mut body_seen = false;
     let mut request_seen = false;
     for param in &mut handler.params {
+        if let syn::Type::ImplTrait(ty) = &param.ty {
+            diagnostics.error_spanned(
+                ty,
+                "a parameter's type cannot be `impl Trait`: brisk reads the parameter into one \
+                 concrete type, so name it (`#[body] item: ItemCreate`)",
+            );
+        }
+        check_option_literals(param, diagnostics);
         let name = param.binding.to_string();
         let in_template = variables.as_ref().is_some_and(|vars| vars.iter().any(|v| v.name == name));
         match param.source {
@@ -379,4 +408,84 @@ fn names_websocket(tokens: proc_macro2::TokenStream) -> bool {
         proc_macro2::TokenTree::Group(group) => names_websocket(group.stream()),
         _ => false,
     })
+}
+
+/// Options whose literal values contradict each other: bounds no value
+/// passes, a length range that is empty, a default the bounds refuse. Only
+/// literals are compared; a bound written as a constant is left to run time.
+fn check_option_literals(param: &Param, diagnostics: &mut Diagnostics) {
+    let options = &param.options;
+    let bound = |name: &str| {
+        options.bounds.iter().rev().find(|(key, _)| key == name).and_then(|(_, value)| number(value))
+    };
+    let lower = bound("ge").map(|v| (v, false)).or_else(|| bound("gt").map(|v| (v, true)));
+    let upper = bound("le").map(|v| (v, false)).or_else(|| bound("lt").map(|v| (v, true)));
+    if let (Some((low, low_open)), Some((high, high_open))) = (lower, upper) {
+        let empty = if low_open || high_open { low >= high } else { low > high };
+        if empty {
+            let key = options.key("le").or_else(|| options.key("lt"));
+            diagnostics.error(
+                key.map_or_else(|| param.binding.span(), Ident::span),
+                format!(
+                    "no value of `{}` passes these bounds: the lower bound {low} is not below the upper \
+                     bound {high}",
+                    param.binding
+                ),
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (&options.min_length, &options.max_length)
+        && let (Ok(min_value), Ok(max_value)) = (min.base10_parse::<u64>(), max.base10_parse::<u64>())
+        && min_value > max_value
+    {
+        diagnostics.error(
+            max,
+            format!(
+                "`max_length = {max_value}` is below `min_length = {min_value}`: no value of `{}` passes",
+                param.binding
+            ),
+        );
+    }
+    let Some(default) = &options.default else { return };
+    if let Some(value) = number(default) {
+        let refused = lower.is_some_and(|(low, open)| if open { value <= low } else { value < low })
+            || upper.is_some_and(|(high, open)| if open { value >= high } else { value > high });
+        if refused {
+            diagnostics.error(
+                default,
+                format!("the default {value} is outside the bounds of `{}`: every request without it would get a 422", param.binding),
+            );
+        }
+    }
+    if let Expr::Lit(ExprLit { lit: syn::Lit::Str(text), .. }) = default {
+        let length = text.value().chars().count() as u64;
+        let short = options
+            .min_length
+            .as_ref()
+            .and_then(|m| m.base10_parse::<u64>().ok())
+            .is_some_and(|m| length < m);
+        let long = options
+            .max_length
+            .as_ref()
+            .and_then(|m| m.base10_parse::<u64>().ok())
+            .is_some_and(|m| length > m);
+        if short || long {
+            diagnostics.error(
+                default,
+                format!("the default is {length} characters long, outside the length bounds of `{}`: every request without it would get a 422", param.binding),
+            );
+        }
+    }
+}
+
+/// A numeric literal (`10`, `-1`, `0.5`), as a float for comparing.
+fn number(expr: &Expr) -> Option<f64> {
+    match expr {
+        Expr::Lit(ExprLit { lit: syn::Lit::Int(int), .. }) => int.base10_parse::<f64>().ok(),
+        Expr::Lit(ExprLit { lit: syn::Lit::Float(float), .. }) => float.base10_parse::<f64>().ok(),
+        Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Neg(_)) => number(&unary.expr).map(|v| -v),
+        Expr::Group(group) => number(&group.expr),
+        Expr::Paren(paren) => number(&paren.expr),
+        _ => None,
+    }
 }

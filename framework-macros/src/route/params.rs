@@ -210,6 +210,9 @@ fn read_dependency(attr: &Attribute, options: &mut Options, diagnostics: &mut Di
         return;
     };
     let parsed = list.parse_args_with(|input: syn::parse::ParseStream| {
+        if input.peek(syn::Ident) && input.peek2(Token![=]) {
+            return Err(input.error("name the dependency first: `#[depends(get_db, use_cache = false)]`"));
+        }
         let path: syn::Path = input.parse()?;
         let mut rest = Vec::new();
         if input.parse::<Option<Token![,]>>()?.is_some() {
