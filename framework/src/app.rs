@@ -911,16 +911,24 @@ impl AccessLog {
 /// Refuses a route whose handler and dependencies (its own, its routers',
 /// the app's) read the one request body in two ways: no request could
 /// ever satisfy both, and each would be told its body was wrong.
-fn check_body_readers(route: &Route, app_dependencies: &[SideEffect]) -> Result<(), Error> {
-    let info = route.info();
-    let mut readers = vec![(info.name, info.body)];
+/// The roots of every dependency tree that runs for `route`: the app's,
+/// its routers' (outermost first), then its own.
+fn dependency_trees<'a>(
+    route: &'a Route,
+    app_dependencies: &'a [SideEffect],
+) -> impl Iterator<Item = &'static crate::dependencies::DependencyInfo> + 'a {
     let groups = route.group().into_iter().flat_map(|group| group.dependencies());
-    let trees = app_dependencies
+    app_dependencies
         .iter()
         .map(|dependency| dependency.info)
         .chain(groups)
-        .chain(info.dependencies.iter().copied());
-    for dependency in trees {
+        .chain(route.info().dependencies.iter().copied())
+}
+
+fn check_body_readers(route: &Route, app_dependencies: &[SideEffect]) -> Result<(), Error> {
+    let info = route.info();
+    let mut readers = vec![(info.name, info.body)];
+    for dependency in dependency_trees(route, app_dependencies) {
         dependency.body_readers(&mut readers);
     }
     readers.retain(|(_, reader)| *reader != crate::extract::BodyReader::None);
@@ -968,13 +976,8 @@ fn check_states(
     if overridden {
         return Ok(());
     }
-    let groups = route.group().into_iter().flat_map(|group| group.dependencies());
-    let trees = app_dependencies
-        .iter()
-        .map(|dependency| dependency.info)
-        .chain(groups)
-        .chain(info.dependencies.iter().copied());
-    let mut pending: Vec<&'static crate::dependencies::DependencyInfo> = trees.collect();
+    let mut pending: Vec<&'static crate::dependencies::DependencyInfo> =
+        dependency_trees(route, app_dependencies).collect();
     while let Some(dependency) = pending.pop() {
         missing(dependency.name, dependency.states)?;
         pending.extend(dependency.dependencies.iter().copied());

@@ -96,7 +96,7 @@ impl ::brisk::__private::Dependency for get_lock {
         states: &[
             || {
                 #[allow(unused_imports)]
-                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
                 (&&::brisk::__private::StateOf::<State<Locks>>::new()).need()
             },
         ],

@@ -60,7 +60,7 @@ impl ::brisk::__private::Dependency for get_db {
         states: &[
             || {
                 #[allow(unused_imports)]
-                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
                 (&&::brisk::__private::StateOf::<State<Pool>>::new()).need()
             },
         ],

@@ -389,7 +389,7 @@ impl ::brisk::__private::Endpoint for search {
         states: &[
             || {
                 #[allow(unused_imports)]
-                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
                 (&&::brisk::__private::StateOf::<State<Db>>::new()).need()
             },
         ],

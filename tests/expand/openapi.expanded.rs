@@ -98,7 +98,7 @@ impl ::brisk::__private::Endpoint for read_user {
         states: &[
             || {
                 #[allow(unused_imports)]
-                use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
+                use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
                 (&&::brisk::__private::StateOf::<brisk::security::HttpBearer>::new())
                     .need()
             },

@@ -44,5 +44,15 @@ pub fn capture(captured: &Captured) -> tracing::subscriber::DefaultGuard {
         .with_ansi(false)
         .with_max_level(tracing::Level::INFO)
         .finish();
-    tracing::subscriber::set_default(subscriber)
+    let guard = tracing::subscriber::set_default(subscriber);
+    // A test on another thread may be registering one of brisk's callsites
+    // right now, with an interest computed before this subscriber existed
+    // ("never"): that callsite would stay disabled here too, and the test
+    // would read an empty log. A registration takes microseconds, so
+    // recomputing every callsite's interest once it is surely over closes
+    // the race; this is setup, not a timing claim.
+    tracing::callsite::rebuild_interest_cache();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    tracing::callsite::rebuild_interest_cache();
+    guard
 }

@@ -458,25 +458,26 @@ pub(crate) fn body_fields(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
 /// For each extractor parameter, the function that says whether its type
 /// is a security scheme (`HttpBearer`, …) and which, for the document.
 pub(crate) fn security_infos(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
-    handler
-        .params
-        .iter()
-        .filter(|param| param.source == Source::Extractor)
-        .map(|param| {
-            let ty = &param.ty;
-            quote::quote! {
-                || {
-                    #[allow(unused_imports)]
-                    use ::brisk::__private::{Secured as _, Unsecured as _};
-                    (&&::brisk::__private::SecurityOf::<#ty>::new()).requirement()
-                }
-            }
-        })
-        .collect()
+    ask_extractors(handler, ["Secured", "Unsecured"], "SecurityOf", "requirement")
 }
 
 /// What app state each extractor parameter needs, for the startup check.
 pub(crate) fn state_needs(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
+    ask_extractors(handler, ["NeedsState", "NeedsNoState"], "StateOf", "need")
+}
+
+/// One `fn()` per extractor parameter that asks its type a question by
+/// autoref: `(&&Of::<T>::new()).method()` picks the trait implemented for
+/// `&Of<T>` when `T` qualifies and the fallback for `Of<T>` otherwise, so
+/// any type may be asked.
+fn ask_extractors(
+    handler: &Handler,
+    traits: [&str; 2],
+    of: &str,
+    method: &str,
+) -> Vec<proc_macro2::TokenStream> {
+    let ident = |name: &str| Ident::new(name, Span::call_site());
+    let (traits, of, method) = (traits.map(ident), ident(of), ident(method));
     handler
         .params
         .iter()
@@ -486,8 +487,8 @@ pub(crate) fn state_needs(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
             quote::quote! {
                 || {
                     #[allow(unused_imports)]
-                    use ::brisk::__private::{NeedsNoState as _, NeedsState as _};
-                    (&&::brisk::__private::StateOf::<#ty>::new()).need()
+                    use ::brisk::__private::{#(#traits as _),*};
+                    (&&::brisk::__private::#of::<#ty>::new()).#method()
                 }
             }
         })
