@@ -51,34 +51,28 @@ pub async fn json_body<T: DeserializeOwned, const KEEP: bool>(
         errors.push(ErrorItem::missing(vec!["body".into()]));
         return None;
     }
-    // Most bodies are valid: parse them directly, and only parse a failing
-    // one again with the path tracking that locates its error.
-    if let Ok(value) = serde_json::from_slice(&bytes) {
-        return Some(value);
-    }
+    // Most bodies are valid: parse them directly. A failing one is located
+    // afterwards from the error's position (`json_path_at`), so the model's
+    // deserializer is compiled once, not again with path tracking around it.
+    let err = match serde_json::from_slice::<T>(&bytes) {
+        Ok(value) => return Some(value),
+        Err(err) => err,
+    };
     // A float with no fractional part (`2.0`) is an integer to JSON Schema
     // and to pydantic, though not to serde: read integral floats as
-    // integers, then try once more.
-    if let Ok(mut value) = serde_json::from_slice::<Value>(&bytes)
+    // integers, then try once more. Written out again as text, so this
+    // parse is the same code as the first (one copy of the model's
+    // deserializer per type, not one per input format).
+    if err.is_data()
+        && let Ok(mut value) = serde_json::from_slice::<Value>(&bytes)
         && integral_floats_to_integers(&mut value)
-        && let Ok(value) = serde_json::from_value(value)
+        && let Ok(text) = serde_json::to_vec(&value)
+        && let Ok(value) = serde_json::from_slice(&text)
     {
         return Some(value);
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-    let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(value) => value,
-        Err(err) => {
-            errors.push(describe_json_error(&bytes, err));
-            return None;
-        }
-    };
-    // Trailing bytes after the value are malformed JSON too.
-    if let Err(err) = deserializer.end() {
-        errors.push(json_invalid(&bytes, &err));
-        return None;
-    }
-    Some(value)
+    errors.push(describe_json_error(&bytes, &err));
+    None
 }
 
 fn json_invalid(bytes: &[u8], err: &serde_json::Error) -> ErrorItem {
@@ -97,21 +91,14 @@ fn is_json(content_type: &[u8]) -> bool {
             && essence[essence.len() - json.len()..].eq_ignore_ascii_case(json))
 }
 
-fn describe_json_error(bytes: &[u8], err: serde_path_to_error::Error<serde_json::Error>) -> ErrorItem {
+fn describe_json_error(bytes: &[u8], err: &serde_json::Error) -> ErrorItem {
+    if !err.is_data() {
+        // Malformed JSON, trailing characters, or a body cut short.
+        return json_invalid(bytes, err);
+    }
     let mut loc: Vec<Loc> = vec!["body".into()];
-    let inner = err.inner();
-    if matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof) {
-        return json_invalid(bytes, inner);
-    }
-    for segment in err.path().iter() {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => loc.push(Loc::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => loc.push(Loc::from(key.clone())),
-            serde_path_to_error::Segment::Enum { variant } => loc.push(Loc::from(variant.clone())),
-            serde_path_to_error::Segment::Unknown => {}
-        }
-    }
-    let message = strip_position(&inner.to_string());
+    loc.extend(json_path_at(bytes, byte_offset(bytes, err.line(), err.column()) + 1));
+    let message = strip_position(&err.to_string());
     if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
         loc.push(Loc::from(field.to_owned()));
         return ErrorItem::missing(loc);
@@ -175,6 +162,92 @@ fn classify_data_error(message: &str, input: &Value) -> (&'static str, String) {
         return ("extra_forbidden", "Extra inputs are not permitted".into());
     }
     ("value_error", message.to_owned())
+}
+
+/// The keys and indices that lead to what a JSON deserializer was reading
+/// when it stopped at byte `end` of `bytes` (just after the last byte it
+/// consumed): the value that ends there, else the member being read.
+///
+/// serde_json reports only a line and column; this recovers the path that
+/// FastAPI's `loc` needs without deserializing the model a second time
+/// through a path-tracking wrapper. It follows the JSON grammar up to `end`,
+/// which the deserializer has already accepted, so it needs no validation.
+fn json_path_at(bytes: &[u8], end: usize) -> Vec<Loc> {
+    enum Frame {
+        /// The key of the member being read, once its key has been read.
+        Object(Option<String>),
+        /// The index of the element being read.
+        Array(usize),
+    }
+    fn path(stack: &[Frame]) -> Vec<Loc> {
+        stack
+            .iter()
+            .filter_map(|frame| match frame {
+                Frame::Object(key) => key.clone().map(Loc::from),
+                Frame::Array(index) => Some(Loc::Index(*index)),
+            })
+            .collect()
+    }
+    let end = end.min(bytes.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    // The path of the last value read, and where it ended.
+    let mut last: Option<(usize, Vec<Loc>)> = None;
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                i += 1;
+            }
+            b'[' => {
+                stack.push(Frame::Array(0));
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                i += 1;
+                last = Some((i, path(&stack)));
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(Frame::Array(index)) => *index += 1,
+                    Some(Frame::Object(key)) => *key = None,
+                    None => {}
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let text = &bytes[start.min(bytes.len())..i.min(bytes.len())];
+                i += 1;
+                match stack.last_mut() {
+                    Some(Frame::Object(key @ None)) => {
+                        let raw = [b"\"", text, b"\""].concat();
+                        *key = Some(serde_json::from_slice::<String>(&raw).unwrap_or_default());
+                    }
+                    _ => last = Some((i, path(&stack))),
+                }
+            }
+            b' ' | b'\t' | b'\n' | b'\r' | b':' => i += 1,
+            _ => {
+                // A number, `true`, `false` or `null`.
+                while i < bytes.len()
+                    && !matches!(bytes[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                {
+                    i += 1;
+                }
+                last = Some((i, path(&stack)));
+            }
+        }
+    }
+    match last {
+        Some((at, path)) if at == end => path,
+        _ => path(&stack),
+    }
 }
 
 fn value_at<'a>(root: &'a Value, path: &[Loc]) -> Option<&'a Value> {
@@ -351,5 +424,107 @@ fn integral_floats_to_integers(value: &mut Value) -> bool {
             object.values_mut().fold(false, |any, item| integral_floats_to_integers(item) | any)
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod locate {
+    use std::collections::HashMap;
+
+    use serde::Deserialize;
+    use serde::de::DeserializeOwned;
+
+    use super::{Loc, byte_offset, json_path_at};
+
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    struct Line {
+        sku: String,
+        quantity: u32,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Order {
+        id: i64,
+        lines: Vec<Line>,
+        ship: Option<Address>,
+        tags: HashMap<String, u8>,
+        pair: (u8, bool),
+        kind: Kind,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    struct Address {
+        city: String,
+        zip: u16,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    enum Kind {
+        Pickup,
+        Delivery { window: u8 },
+    }
+
+    /// What serde_path_to_error (a second, path-tracking deserializer)
+    /// says, as the `loc` tail.
+    fn tracked<T: DeserializeOwned>(body: &str) -> Vec<Loc> {
+        let mut deserializer = serde_json::Deserializer::from_str(body);
+        let Err(err) = serde_path_to_error::deserialize::<_, T>(&mut deserializer) else {
+            panic!("{body} should fail")
+        };
+        err.path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(Loc::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(Loc::from(key.clone())),
+                serde_path_to_error::Segment::Enum { variant } => Some(Loc::from(variant.clone())),
+                serde_path_to_error::Segment::Unknown => None,
+            })
+            .collect()
+    }
+
+    fn located<T: DeserializeOwned>(body: &str) -> Vec<Loc> {
+        let err = serde_json::from_str::<T>(body).err().expect("a data error");
+        assert!(err.is_data(), "{body}: {err}");
+        json_path_at(body.as_bytes(), byte_offset(body.as_bytes(), err.line(), err.column()) + 1)
+    }
+
+    #[test]
+    fn the_position_of_a_data_error_gives_the_path_a_tracking_deserializer_gives() {
+        let valid = r#"{"id": 1, "lines": [{"sku": "a", "quantity": 2}], "ship": {"city": "Oslo", "zip": 150},
+            "tags": {"x": 1}, "pair": [1, true], "kind": {"Delivery": {"window": 3}}}"#;
+        assert!(serde_json::from_str::<Order>(valid).is_ok());
+        let broken = [
+            r#"{"id": "one"}"#,
+            r#"{"id": 1.5, "lines": []}"#,
+            r#"{"id": 1, "lines": [{"sku": "a", "quantity": 2}, {"sku": 7, "quantity": 2}]}"#,
+            r#"{"id": 1, "lines": [{"sku": "a", "quantity": -2}]}"#,
+            r#"{"id": 1, "lines": [{"sku": "a"}]}"#,
+            r#"{"id": 1, "lines": [ {"sku": "a",  "quantity": 1 } , { } ]}"#,
+            r#"{"id": 1, "lines": {}}"#,
+            r#"{"id": 1, "lines": [], "ship": {"city": "Oslo", "zip": 70000}}"#,
+            r#"{"id": 1, "lines": [], "ship": {"zip": 1}}"#,
+            r#"{"id": 1, "lines": [], "ship": null, "tags": {"x": 1, "y": "2"}}"#,
+            r#"{"id": 1, "lines": [], "ship": null, "tags": {"a \"quoted\" key": 300}}"#,
+            r#"{"id": 1, "lines": [], "ship": null, "tags": {}, "pair": [1, 2]}"#,
+            r#"{"id": 1, "lines": [], "ship": null, "tags": {}, "pair": [1]}"#,
+            r#"{"id": 1, "lines": [], "ship": null, "tags": {}, "pair": [1, true], "kind": "Boat"}"#,
+            r#"{"id": 1, "lines": [], "ship": null, "tags": {}, "pair": [1, true], "kind": {"Delivery": {"window": "soon"}}}"#,
+            r#"{"id": 1, "extra": true}"#,
+            "{\n  \"id\": 1,\n  \"lines\": [\n    {\"sku\": \"a\", \"quantity\": true}\n  ]\n}",
+            r#"{"id": 1, "lines": [], "ship": null, "tags": {}, "pair": [1, true]}"#,
+            r#"[1, 2]"#,
+            r#""text""#,
+        ];
+        for body in broken {
+            assert_eq!(located::<Order>(body), tracked::<Order>(body), "{body}");
+        }
+        for body in [r#"[1, 2, "x"]"#, r#"[[1], [2, "y"]]"#, r#"{"a": [1, {"b": 2}]}"#] {
+            assert_eq!(located::<Vec<Vec<u8>>>(body), tracked::<Vec<Vec<u8>>>(body), "{body}");
+        }
     }
 }

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Compile time: the same 50-route app in brisk and in axum, rebuilt after a
+one-line change.
+
+    python3 benches/rebuild.py [--routes N] [--rounds R] [--keep]
+
+Generates two crates under target/rebuild/ (each its own workspace, sharing
+one target directory so their common dependencies build once): N paths,
+each with a GET (path parameter, a query parameter bounded 1..=100, a
+dependency that reads a bearer token, a JSON response) and a POST (the
+dependency and a JSON body validated with `validator`), 2N handlers in all.
+brisk writes it the way its README teaches; axum the way its documentation
+does, with the bound checked and the body validated by hand, and the
+dependency as a `FromRequestParts` extractor.
+
+It builds both once (debug, the edit-compile loop), then times, over R
+paired rounds in alternating order: the incremental rebuild after changing
+one string literal in one handler, and the rebuild of the app crate alone
+after `touch`ing nothing but its dependencies' outputs are kept (a "clean"
+build of the app: `cargo clean -p`). Prints medians and ranges. Nothing
+else should run on the machine while it measures.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "target", "rebuild")
+TARGET = os.path.join(WORK, "target")
+
+MANIFEST = """[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+# Not a member of the brisk workspace that holds target/.
+[workspace]
+
+[dependencies]
+{framework}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+validator = {{ version = "0.20", features = ["derive"] }}
+tokio = {{ version = "1", features = ["rt-multi-thread", "net", "macros"] }}
+"""
+
+BRISK_HEAD = """use brisk::prelude::*;
+use serde_json::{Value, json};
+use validator::Validate;
+
+#[derive(Clone)]
+pub struct User {
+    pub name: String,
+}
+
+#[depends]
+async fn current_user(#[header] authorization: Option<String>) -> Result<User, HttpError> {
+    match authorization.as_deref().and_then(|value| value.strip_prefix("Bearer ")) {
+        Some(token) => Ok(User { name: token.to_owned() }),
+        None => Err(HttpError::unauthorized("Invalid credentials")),
+    }
+}
+"""
+
+BRISK_ROUTE = """
+#[derive(Deserialize, Validate)]
+pub struct Item{i} {{
+    #[validate(length(min = 1, max = 50))]
+    pub name: String,
+    #[validate(range(exclusive_min = 0.0))]
+    pub price: f64,
+}}
+
+#[get("/r{i}/{{id}}")]
+async fn read_{i}(
+    id: i64,
+    #[query(default = 10, ge = 1, le = 100)] limit: u32,
+    #[depends(current_user)] user: User,
+) -> Json<Value> {{
+    Json(json!({{ "route": "{marker}", "id": id, "limit": limit, "user": user.name }}))
+}}
+
+#[post("/r{i}", status_code = 201)]
+async fn create_{i}(#[body] item: Item{i}, #[depends(current_user)] user: User) -> Json<Value> {{
+    Json(json!({{ "route": {i}, "name": item.name, "price": item.price, "user": user.name }}))
+}}
+"""
+
+BRISK_MAIN = """
+#[tokio::main]
+async fn main() -> Result<(), brisk::Error> {{
+    App::new().routes(routes![{names}]).serve("127.0.0.1:8000").await
+}}
+"""
+
+AXUM_HEAD = """use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use validator::Validate;
+
+fn detail(status: StatusCode, message: String) -> Response {
+    (status, Json(json!({ "detail": message }))).into_response()
+}
+
+pub struct CurrentUser(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        parts
+            .headers
+            .get("authorization")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(|token| CurrentUser(token.to_owned()))
+            .ok_or_else(|| detail(StatusCode::UNAUTHORIZED, "Invalid credentials".to_owned()))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Pagination {
+    pub limit: Option<u32>,
+}
+"""
+
+AXUM_ROUTE = """
+#[derive(Deserialize, Validate)]
+pub struct Item{i} {{
+    #[validate(length(min = 1, max = 50))]
+    pub name: String,
+    #[validate(range(exclusive_min = 0.0))]
+    pub price: f64,
+}}
+
+async fn read_{i}(Path(id): Path<i64>, Query(page): Query<Pagination>, CurrentUser(user): CurrentUser) -> Response {{
+    let limit = page.limit.unwrap_or(10);
+    if !(1..=100).contains(&limit) {{
+        return detail(StatusCode::UNPROCESSABLE_ENTITY, "limit must be in 1..=100".to_owned());
+    }}
+    Json(json!({{ "route": "{marker}", "id": id, "limit": limit, "user": user }})).into_response()
+}}
+
+async fn create_{i}(CurrentUser(user): CurrentUser, Json(item): Json<Item{i}>) -> Response {{
+    if let Err(errors) = item.validate() {{
+        return detail(StatusCode::UNPROCESSABLE_ENTITY, errors.to_string());
+    }}
+    (StatusCode::CREATED, Json(json!({{ "route": {i}, "name": item.name, "price": item.price, "user": user }})))
+        .into_response()
+}}
+"""
+
+AXUM_MAIN = """
+#[tokio::main]
+async fn main() -> std::io::Result<()> {{
+    let app = Router::new(){routes};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+    axum::serve(listener, app).await
+}}
+"""
+
+
+def source(kind, routes, marker):
+    """The app's main.rs; `marker` is the literal the one-line change edits."""
+    if kind == "brisk":
+        parts = [BRISK_HEAD]
+        parts += [BRISK_ROUTE.format(i=i, marker=marker if i == 0 else "r") for i in range(routes)]
+        names = ", ".join(f"read_{i}, create_{i}" for i in range(routes))
+        parts.append(BRISK_MAIN.format(names=names))
+    else:
+        parts = [AXUM_HEAD]
+        parts += [AXUM_ROUTE.format(i=i, marker=marker if i == 0 else "r") for i in range(routes)]
+        table = "".join(
+            f'\n        .route("/r{i}/{{id}}", get(read_{i}))\n        .route("/r{i}", post(create_{i}))'
+            for i in range(routes)
+        )
+        parts.append(AXUM_MAIN.format(routes=table))
+    return "".join(parts)
+
+
+def generate(kind, routes):
+    crate = os.path.join(WORK, kind)
+    os.makedirs(os.path.join(crate, "src"), exist_ok=True)
+    framework = (
+        f'brisk = {{ path = "{os.path.join(ROOT, "framework")}" }}'
+        if kind == "brisk"
+        else 'axum = { version = "0.8", default-features = false, features = ["http1", "json", "query", "tokio"] }'
+    )
+    with open(os.path.join(crate, "Cargo.toml"), "w") as out:
+        out.write(MANIFEST.format(name=f"rebuild-{kind}", framework=framework))
+    write_main(kind, routes, "v0")
+    return crate
+
+
+def write_main(kind, routes, marker):
+    with open(os.path.join(WORK, kind, "src", "main.rs"), "w") as out:
+        out.write(source(kind, routes, marker))
+
+
+def cargo(kind, *args):
+    """Runs cargo in the app's crate; returns the wall-clock seconds."""
+    env = dict(os.environ, CARGO_TARGET_DIR=TARGET)
+    started = time.perf_counter()
+    done = subprocess.run(
+        ["cargo", *args, "--quiet"],
+        cwd=os.path.join(WORK, kind),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"cargo {' '.join(args)} failed for {kind}:\n{done.stderr}")
+    return elapsed
+
+
+def summary(values):
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--routes", type=int, default=50, help="paths, each with a GET and a POST (default 50)")
+    parser.add_argument("--rounds", type=int, default=5, help="paired rounds (default 5)")
+    parser.add_argument("--keep", action="store_true", help="keep target/rebuild afterwards")
+    args = parser.parse_args()
+
+    kinds = ["brisk", "axum"]
+    for kind in kinds:
+        generate(kind, args.routes)
+        # Dependencies, then the app once, so every timed build is the app's.
+        cargo(kind, "build")
+
+    incremental = {kind: [] for kind in kinds}
+    clean = {kind: [] for kind in kinds}
+    for round_ in range(args.rounds):
+        order = kinds if round_ % 2 == 0 else kinds[::-1]
+        for kind in order:
+            write_main(kind, args.routes, f"v{round_ + 1}")
+            incremental[kind].append(cargo(kind, "build"))
+        for kind in order:
+            cargo(kind, "clean", "-p", f"rebuild-{kind}")
+            clean[kind].append(cargo(kind, "build"))
+
+    print(f"{2 * args.routes} handlers on {args.routes} paths, debug build, {args.rounds} paired rounds")
+    print("| build | brisk | axum | brisk/axum |")
+    print("|---|---:|---:|---:|")
+    for label, times in [("one-line change (incremental)", incremental), ("app crate from scratch", clean)]:
+        ratio = statistics.median(times["brisk"]) / statistics.median(times["axum"])
+        print(f"| {label} | {summary(times['brisk'])} | {summary(times['axum'])} | {ratio:.2f}× |")
+    if not args.keep:
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
