@@ -34,6 +34,9 @@ pub(crate) struct Config {
     pub(crate) header_read_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
     pub(crate) redirect_slashes: bool,
+    /// `None`: derived from the descriptor limit when the server starts.
+    pub(crate) max_connections: Option<usize>,
+    pub(crate) max_header_size: usize,
 }
 
 impl Default for Config {
@@ -42,9 +45,12 @@ impl Default for Config {
             body_limit: 2 * 1024 * 1024,
             multipart: MultipartLimits::default(),
             websocket: crate::limits::WebSocketLimits::default(),
-            header_read_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(30),
             redirect_slashes: true,
+            max_connections: None,
+            // uvicorn's limit (h11's), what FastAPI apps are served with.
+            max_header_size: 16 * 1024,
         }
     }
 }
@@ -79,8 +85,9 @@ pub struct App {
 }
 
 impl App {
-    /// An app with no routes and the default limits (2 MiB bodies, 30 s to
-    /// read request headers, 30 s of grace at shutdown).
+    /// An app with no routes and the default limits: 2 MiB bodies, 16 KiB
+    /// request heads, 10 s to read request headers, connections up to three
+    /// quarters of the descriptor limit, 30 s of grace at shutdown.
     pub fn new() -> Self {
         App::default()
     }
@@ -393,9 +400,52 @@ impl App {
     }
 
     /// How long a client may take to send its request headers before the
-    /// connection is closed.
+    /// connection is closed (default 10 s): for the first request, and on a
+    /// kept-alive HTTP/1.1 connection for each next one, so a client that
+    /// trickles header lines (slowloris) holds a connection this long at most.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let app = brisk::App::new().header_read_timeout(Duration::from_secs(5));
+    /// # let _ = app;
+    /// ```
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.header_read_timeout = timeout;
+        self
+    }
+
+    /// The most connections the server holds open at once. At the limit it
+    /// stops accepting: new clients wait in the kernel's listen backlog
+    /// until a connection closes, and the connections already open keep
+    /// being served.
+    ///
+    /// The default is three quarters of the process's file-descriptor limit
+    /// (which `serve` first raises to its hard limit), leaving the rest for
+    /// files, database sockets and the like: 49,152 at a limit of 65,536,
+    /// 768 at 1,024.
+    ///
+    /// ```
+    /// let app = brisk::App::new().max_connections(10_000);
+    /// # let _ = app;
+    /// ```
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.config.max_connections = Some(connections.max(1));
+        self
+    }
+
+    /// The largest request head (request line and headers, in bytes) the
+    /// server reads; a larger one is answered `431 Request Header Fields Too
+    /// Large` and its connection closed. Default 16 KiB, as uvicorn; at least
+    /// 8 KiB (smaller values are raised to it). HTTP/1.1 also refuses more
+    /// than 100 header lines with a 431; for HTTP/2 this is the largest
+    /// header list a client may send.
+    ///
+    /// ```
+    /// let app = brisk::App::new().max_header_size(64 * 1024);
+    /// # let _ = app;
+    /// ```
+    pub fn max_header_size(mut self, bytes: usize) -> Self {
+        self.config.max_header_size = bytes.max(8 * 1024);
         self
     }
 

@@ -795,6 +795,115 @@ async fn oversized_headers_are_refused_without_a_500() {
     server.shutdown().await.expect("serve_with returns Ok");
 }
 
+/// A GET /plaintext whose head carries `filler` bytes of one header, or
+/// `lines` header lines.
+fn head_with(filler: usize, lines: usize) -> Vec<u8> {
+    let mut request = b"GET /plaintext HTTP/1.1\r\nHost: test\r\n".to_vec();
+    if filler > 0 {
+        request.extend_from_slice(b"X-Big: ");
+        request.extend(std::iter::repeat_n(b'a', filler));
+        request.extend_from_slice(b"\r\n");
+    }
+    for line in 0..lines {
+        request.extend_from_slice(format!("X-Line-{line}: v\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    request
+}
+
+#[tokio::test]
+async fn a_request_head_over_the_limit_is_a_431_and_the_server_keeps_serving() {
+    let server = Server::start(hello::app()).await;
+    // Under the default 16 KiB: served.
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(&head_with(12 * 1024, 0)).await;
+    assert_eq!(raw.response(false).await.status, 200);
+    // Over it: 431, as uvicorn answers.
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(&head_with(20 * 1024, 0)).await;
+    assert_eq!(raw.response(false).await.status, 431);
+    // More than 100 header lines, each short: 431 too.
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(&head_with(0, 101)).await;
+    assert_eq!(raw.response(false).await.status, 431);
+    assert_eq!(get(&http1(), server.url("/plaintext")).await.status(), 200, "still serving");
+    server.shutdown().await.expect("serve_with returns Ok");
+
+    // The limit is a setting.
+    let server = Server::start(hello::app().max_header_size(64 * 1024)).await;
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(&head_with(20 * 1024, 0)).await;
+    assert_eq!(raw.response(false).await.status, 200);
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+#[tokio::test]
+async fn at_the_connection_cap_a_new_client_waits_until_a_connection_closes() {
+    let server = Server::start(hello::app().max_connections(2)).await;
+    let request = b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n";
+    // Two kept-alive connections take the two places.
+    let mut first = RawConnection::open(server.addr).await;
+    first.send(request).await;
+    assert_eq!(first.response(false).await.status, 200);
+    let mut second = RawConnection::open(server.addr).await;
+    second.send(request).await;
+    assert_eq!(second.response(false).await.status, 200);
+    // A third connects (the kernel queues it) but is not served...
+    let mut third = RawConnection::open(server.addr).await;
+    third.send(request).await;
+    let mut byte = [0u8; 1];
+    let waited = tokio::time::timeout(Duration::from_millis(300), third.stream.read(&mut byte)).await;
+    assert!(waited.is_err(), "the third connection was served past the cap: {waited:?}");
+    // ...while the open ones still are...
+    first.send(request).await;
+    assert_eq!(first.response(false).await.status, 200);
+    // ...until one of them closes.
+    drop(first);
+    assert_eq!(third.response(false).await.status, 200);
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+/// The hello binary started with a soft descriptor limit of 256: once it
+/// listens, its soft limit is its hard limit, and it said so.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn serve_raises_the_soft_descriptor_limit_to_the_hard_limit() {
+    let executable = build_example("hello").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -Sn 256 && exec \"$0\"")
+        .arg(&executable)
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("RUST_LOG", "brisk::server=info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start hello under sh");
+    let pid = child.id().expect("a pid");
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    within("hello to listen", async {
+        while TcpStream::connect(addr).await.is_err() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("read the child's limits");
+    let line = limits.lines().find(|line| line.starts_with("Max open files")).expect("a descriptor limit");
+    let figures: Vec<&str> = line.split_whitespace().skip(3).take(2).collect();
+    assert_eq!(figures[0], figures[1], "soft and hard limits: {line}");
+    let _ = child.start_kill();
+    let output = child.wait_with_output().await.expect("hello's output");
+    let logged =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        logged.contains("file descriptor limit") && logged.contains(&format!("limit={}", figures[0])),
+        "{logged}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 8. Graceful shutdown
 // ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::net::TcpStream;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::drain::Drain;
 use crate::app::{Config, Service};
@@ -35,18 +36,57 @@ pub(crate) struct Protocols {
 impl Protocols {
     pub(crate) fn new(config: &Config) -> Self {
         let mut http1 = http1::Builder::new();
-        http1.timer(TokioTimer::new()).header_read_timeout(config.header_read_timeout).keep_alive(true);
+        http1
+            .timer(TokioTimer::new())
+            .header_read_timeout(config.header_read_timeout)
+            .keep_alive(true)
+            // Also the head's limit: a longer head is a 431.
+            .max_buf_size(config.max_header_size);
         let mut http2 = http2::Builder::new(TokioExecutor::new());
         http2.timer(TokioTimer::new());
+        limit_http2(&mut http2, config);
         let mut either = auto::Builder::new(TokioExecutor::new());
         either
             .http1()
             .timer(TokioTimer::new())
             .header_read_timeout(config.header_read_timeout)
-            .keep_alive(true);
-        either.http2().timer(TokioTimer::new());
+            .keep_alive(true)
+            .max_buf_size(config.max_header_size);
+        let mut either_http2 = either.http2();
+        either_http2.timer(TokioTimer::new());
+        limit_http2_auto(&mut either_http2, config);
         Protocols { http1, http2, either, header_read_timeout: config.header_read_timeout }
     }
+}
+
+/// HTTP/2's limits, set rather than left to hyper's defaults so they are
+/// part of brisk's contract: streams at once per connection, the header
+/// list's size, and how many streams a client may open and reset before the
+/// server answers them (the "rapid reset" flood, CVE-2023-44487) or make
+/// the server reset, before the connection is closed with an error.
+const HTTP2_MAX_CONCURRENT_STREAMS: u32 = 200;
+const HTTP2_MAX_PENDING_RESETS: usize = 20;
+const HTTP2_MAX_LOCAL_RESETS: usize = 1024;
+
+fn limit_http2(http2: &mut http2::Builder<TokioExecutor>, config: &Config) {
+    http2
+        .max_concurrent_streams(HTTP2_MAX_CONCURRENT_STREAMS)
+        .max_header_list_size(header_list_size(config))
+        .max_pending_accept_reset_streams(HTTP2_MAX_PENDING_RESETS)
+        .max_local_error_reset_streams(HTTP2_MAX_LOCAL_RESETS);
+}
+
+/// The same limits through hyper-util's auto builder (its own type).
+fn limit_http2_auto(http2: &mut auto::Http2Builder<'_, TokioExecutor>, config: &Config) {
+    http2
+        .max_concurrent_streams(HTTP2_MAX_CONCURRENT_STREAMS)
+        .max_header_list_size(header_list_size(config))
+        .max_pending_accept_reset_streams(HTTP2_MAX_PENDING_RESETS)
+        .max_local_error_reset_streams(HTTP2_MAX_LOCAL_RESETS);
+}
+
+fn header_list_size(config: &Config) -> u32 {
+    u32::try_from(config.max_header_size).unwrap_or(u32::MAX)
 }
 
 enum Protocol {
@@ -69,14 +109,14 @@ async fn sniff(stream: &TcpStream) -> std::io::Result<Option<Protocol>> {
     })
 }
 
+/// What one connection is served with: the app, the protocol settings,
+/// the shutdown watch, and its place under the connection cap (released
+/// when the connection ends, with the future that holds it).
+pub(crate) type Shared = (Service, Arc<Protocols>, Drain, OwnedSemaphorePermit);
+
 /// Serves one connection to its end.
-pub(crate) async fn serve(
-    stream: TcpStream,
-    client: SocketAddr,
-    service: Service,
-    protocols: Arc<Protocols>,
-    drain: Drain,
-) {
+pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared) {
+    let (service, protocols, drain, _room) = shared;
     let got_request = Arc::new(AtomicBool::new(false));
     let seen = got_request.clone();
     let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {

@@ -1,11 +1,11 @@
 //! Sockets and connections: HTTP/1.1 and HTTP/2 on one port, graceful shutdown.
 
+mod capacity;
 mod connection;
 mod drain;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::net::TcpListener;
 
@@ -72,6 +72,11 @@ pub(crate) async fn serve(
 ) -> Result<(), Error> {
     let config = service.config.clone();
     let protocols = Arc::new(Protocols::new(&config));
+    let descriptors = capacity::raise_descriptor_limit();
+    let connections =
+        config.max_connections.unwrap_or_else(|| capacity::default_max_connections(descriptors));
+    let capacity = capacity::Capacity::new(connections);
+    let mut accept_errors = capacity::AcceptErrors::default();
 
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(target: "brisk::server", %addr, "listening");
@@ -79,19 +84,24 @@ pub(crate) async fn serve(
     let drain = Drain::default();
     tokio::pin!(shutdown);
     loop {
+        // At the cap, wait here: new clients queue in the listen backlog.
+        let room = tokio::select! {
+            room = capacity.room() => room,
+            () = &mut shutdown => break,
+        };
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, client) = match accepted {
                     Ok(accepted) => accepted,
                     Err(err) => {
-                        // Usually out of file descriptors: back off instead of spinning.
-                        tracing::warn!(target: "brisk::server", error = %err, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        accept_errors.failed(&err).await;
                         continue;
                     }
                 };
+                accept_errors.accepted();
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(connection::serve(stream, client, service.clone(), protocols.clone(), drain.clone()));
+                let connection = (service.clone(), protocols.clone(), drain.clone(), room);
+                tokio::spawn(connection::serve(stream, client, connection));
             }
             () = &mut shutdown => break,
         }
