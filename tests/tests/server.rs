@@ -863,6 +863,30 @@ async fn at_the_connection_cap_a_new_client_waits_until_a_connection_closes() {
     server.shutdown().await.expect("serve_with returns Ok");
 }
 
+#[tokio::test]
+async fn at_the_connection_cap_the_oldest_connection_without_a_request_makes_room() {
+    let server = Server::start(hello::app().max_connections(2)).await;
+    // Two clients take the places and never finish a request: one silent,
+    // one trickling its headers (slowloris).
+    let mut silent = RawConnection::open(server.addr).await;
+    let mut slow = RawConnection::open(server.addr).await;
+    slow.send(b"GET /plaintext HTTP/1.1\r\nHost: test\r\n").await;
+    // Both are accepted before the next client arrives.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // A well-behaved client is served without waiting for their timeouts...
+    let mut client = RawConnection::open(server.addr).await;
+    client.send(b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    assert_eq!(client.response(false).await.status, 200);
+    // ...because the oldest of them, the silent one, was closed for it.
+    assert!(matches!(silent.closed_by_server(WAIT).await, Closed::Eof(bytes) if bytes.is_empty()));
+    // A second newcomer takes the slow one's place the same way.
+    let mut other = RawConnection::open(server.addr).await;
+    other.send(b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    assert_eq!(other.response(false).await.status, 200);
+    let _ = slow.closed_by_server(WAIT).await;
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
 /// The hello binary started with a soft descriptor limit of 256: once it
 /// listens, its soft limit is its hard limit, and it said so.
 #[cfg(target_os = "linux")]

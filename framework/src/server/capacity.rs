@@ -42,6 +42,11 @@ impl Capacity {
         Capacity(Arc::new(Semaphore::new(connections.min(Semaphore::MAX_PERMITS))))
     }
 
+    /// Room for one more connection, if there is some now.
+    pub(crate) fn try_room(&self) -> Option<OwnedSemaphorePermit> {
+        self.0.clone().try_acquire_owned().ok()
+    }
+
     /// Waits for room for one more connection.
     pub(crate) async fn room(&self) -> OwnedSemaphorePermit {
         match self.0.clone().acquire_owned().await {

@@ -6,7 +6,6 @@ use std::fmt::Display;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use hyper::body::Incoming;
@@ -16,7 +15,7 @@ use hyper_util::server::conn::auto;
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::drain::Drain;
+use super::drain::{ConnectionState, Drain, Registration};
 use crate::app::{Config, Service};
 use crate::body::Body;
 
@@ -110,17 +109,18 @@ async fn sniff(stream: &TcpStream) -> std::io::Result<Option<Protocol>> {
 }
 
 /// What one connection is served with: the app, the protocol settings,
-/// the shutdown watch, and its place under the connection cap (released
-/// when the connection ends, with the future that holds it).
-pub(crate) type Shared = (Service, Arc<Protocols>, Drain, OwnedSemaphorePermit);
+/// the shutdown watch and the connection's registration with it, and its
+/// place under the connection cap (released when the connection ends, with
+/// the future that holds it).
+pub(crate) type Shared = (Service, Arc<Protocols>, Drain, Registration, OwnedSemaphorePermit);
 
 /// Serves one connection to its end.
 pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared) {
-    let (service, protocols, drain, _room) = shared;
-    let got_request = Arc::new(AtomicBool::new(false));
-    let seen = got_request.clone();
+    let (service, protocols, drain, registration, _room) = shared;
+    let state = registration.state.clone();
+    let seen = state.clone();
     let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
-        seen.store(true, Ordering::Relaxed);
+        seen.got_request();
         // Started here, not inside an async block: hyper then moves a
         // future that holds a boxed request rather than the request's head,
         // and the response passes through one layer fewer.
@@ -131,6 +131,8 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
         sniffed = tokio::time::timeout(timeout, sniff(&stream)) => sniffed,
         // The server is shutting down before this client said anything.
         () = drain.draining() => return,
+        // Or it is at its connection cap, and this one is the oldest silent.
+        () = state.shed() => return shed(client),
     };
     let protocol = match sniffed {
         Ok(Ok(Some(protocol))) => protocol,
@@ -145,16 +147,19 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
         // From here hyper's own header read timeout covers every request.
         Protocol::Http1 => {
             let connection = protocols.http1.serve_connection(io, hyper_service).with_upgrades();
-            ended(client, drain.watch(connection).await)
+            match drain.watch(connection, registration).await {
+                Some(result) => ended(client, result),
+                None => shed(client),
+            }
         }
         Protocol::Http2 => {
-            let connection = drain.watch(protocols.http2.serve_connection(io, hyper_service));
-            guarded(connection, got_request, timeout, client).await
+            let connection = drain.watch(protocols.http2.serve_connection(io, hyper_service), registration);
+            guarded(connection, state, timeout, client).await
         }
         Protocol::Undecided => {
             let connection = protocols.either.serve_connection_with_upgrades(io, hyper_service).into_owned();
-            let connection = drain.watch(super::drain::ViaHyperUtil(Box::pin(connection)));
-            guarded(connection, got_request, timeout, client).await
+            let connection = drain.watch(super::drain::ViaHyperUtil(Box::pin(connection)), registration);
+            guarded(connection, state, timeout, client).await
         }
     }
 }
@@ -163,8 +168,8 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
 /// read timeout: hyper has no such limit for HTTP/2, nor for HTTP/1 before
 /// it knows the protocol.
 async fn guarded<E: Display>(
-    connection: impl Future<Output = Result<(), E>>,
-    got_request: Arc<AtomicBool>,
+    connection: impl Future<Output = Option<Result<(), E>>>,
+    state: Arc<ConnectionState>,
     timeout: Duration,
     client: SocketAddr,
 ) {
@@ -172,13 +177,20 @@ async fn guarded<E: Display>(
     let result = tokio::select! {
         result = &mut connection => result,
         () = tokio::time::sleep(timeout) => {
-            if !got_request.load(Ordering::Relaxed) {
+            if !state.has_had_request() {
                 return no_request(client);
             }
             connection.await
         }
     };
-    ended(client, result)
+    match result {
+        Some(result) => ended(client, result),
+        None => shed(client),
+    }
+}
+
+fn shed(client: SocketAddr) {
+    tracing::debug!(target: "brisk::server", %client, "at the connection cap: closing this connection, which sent no request");
 }
 
 fn no_request(client: SocketAddr) {

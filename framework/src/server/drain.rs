@@ -8,7 +8,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -66,36 +66,94 @@ impl<C: hyper_util::server::graceful::GracefulConnection> Graceful for ViaHyperU
     }
 }
 
-/// The server's side: tells connections to drain and waits for them.
+/// The server's side: tells connections to drain and waits for them, and
+/// at the connection cap closes the oldest that has not sent a request.
 #[derive(Clone, Default)]
 pub(crate) struct Drain(Arc<Shared>);
 
 #[derive(Default)]
 struct Shared {
     draining: AtomicBool,
-    /// One slot per open connection: its task's waker, once polled.
+    /// One slot per open connection, taken when it is accepted.
     open: Mutex<Slots>,
     all_closed: Notify,
 }
 
 #[derive(Default)]
 struct Slots {
-    wakers: Vec<Option<Waker>>,
+    entries: Vec<Option<Entry>>,
     free: Vec<usize>,
+    /// Accept order, for shedding the oldest first.
+    accepted: u64,
+}
+
+struct Entry {
+    /// Its task's waker, once the connection is watched and polled.
+    waker: Option<Waker>,
+    state: Arc<ConnectionState>,
+    accepted: u64,
 }
 
 impl Slots {
     fn open(&self) -> usize {
-        self.wakers.len() - self.free.len()
+        self.entries.len() - self.free.len()
+    }
+}
+
+/// What the server may ask of one connection, and whether it has sent a
+/// request yet.
+#[derive(Default)]
+pub(crate) struct ConnectionState {
+    /// `NONE`, `DRAIN` (finish the current request, then close) or `SHED`
+    /// (close now).
+    asked: AtomicU8,
+    /// Set on each request; a connection that has had one is never shed.
+    got_request: AtomicBool,
+    /// Wakes the connection while it is still deciding its protocol.
+    shed: Notify,
+}
+
+const NONE: u8 = 0;
+const DRAIN: u8 = 1;
+const SHED: u8 = 2;
+
+impl ConnectionState {
+    /// Records that a request head arrived (hyper called the service).
+    pub(crate) fn got_request(&self) {
+        self.got_request.store(true, Ordering::Relaxed);
     }
 
-    fn take_slot(&mut self) -> usize {
-        match self.free.pop() {
-            Some(slot) => slot,
-            None => {
-                self.wakers.push(None);
-                self.wakers.len() - 1
+    pub(crate) fn has_had_request(&self) -> bool {
+        self.got_request.load(Ordering::Relaxed)
+    }
+
+    /// Completes when the connection is shed before it has been watched.
+    pub(crate) async fn shed(&self) {
+        loop {
+            let notified = self.shed.notified();
+            if self.asked.load(Ordering::SeqCst) == SHED {
+                return;
             }
+            notified.await;
+        }
+    }
+}
+
+/// One open connection's place in the registry, from accept to close.
+pub(crate) struct Registration {
+    shared: Arc<Shared>,
+    slot: usize,
+    pub(crate) state: Arc<ConnectionState>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let mut open = self.shared.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.entries[self.slot] = None;
+        open.free.push(self.slot);
+        if open.open() == 0 {
+            drop(open);
+            self.shared.all_closed.notify_waiters();
         }
     }
 }
@@ -107,12 +165,31 @@ impl Drain {
         self.0.draining.load(Ordering::SeqCst)
     }
 
-    /// Wraps `connection` so that a shutdown reaches it.
-    pub(crate) fn watch<C: Graceful>(&self, connection: C) -> Watched<C> {
-        let slot = self.0.open.lock().unwrap_or_else(PoisonError::into_inner).take_slot();
+    /// Registers a connection just accepted.
+    pub(crate) fn register(&self) -> Registration {
+        let state = Arc::new(ConnectionState::default());
+        let mut open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.accepted += 1;
+        let entry = Entry { waker: None, state: state.clone(), accepted: open.accepted };
+        let slot = match open.free.pop() {
+            Some(slot) => {
+                open.entries[slot] = Some(entry);
+                slot
+            }
+            None => {
+                open.entries.push(Some(entry));
+                open.entries.len() - 1
+            }
+        };
+        drop(open);
+        Registration { shared: self.0.clone(), slot, state }
+    }
+
+    /// Wraps `connection` so that a shutdown or a shed reaches it.
+    pub(crate) fn watch<C: Graceful>(&self, connection: C, registration: Registration) -> Watched<C> {
         // Boxed once per connection, so that the wrapper needs no pin projection.
         let connection = Box::pin(connection);
-        Watched { connection, shared: self.0.clone(), slot, registered: false, asked: false }
+        Watched { connection, registration, registered: false, asked: false }
     }
 
     /// Completes once a shutdown has been asked for (for connections that
@@ -127,6 +204,39 @@ impl Drain {
         }
     }
 
+    /// Whether some open connection has not sent a request yet.
+    pub(crate) fn has_sheddable(&self) -> bool {
+        let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.entries.iter().flatten().any(|entry| Self::sheddable(entry))
+    }
+
+    fn sheddable(entry: &Entry) -> bool {
+        !entry.state.has_had_request() && entry.state.asked.load(Ordering::SeqCst) == NONE
+    }
+
+    /// At the connection cap: closes the connection accepted first among
+    /// those that have not sent a whole request head yet (slow or silent
+    /// clients), so that a client waiting in the backlog gets its place.
+    /// Returns whether there was one.
+    pub(crate) fn shed_one(&self) -> bool {
+        let mut open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let oldest = open
+            .entries
+            .iter_mut()
+            .flatten()
+            .filter(|entry| {
+                !entry.state.has_had_request() && entry.state.asked.load(Ordering::SeqCst) == NONE
+            })
+            .min_by_key(|entry| entry.accepted);
+        let Some(entry) = oldest else { return false };
+        entry.state.asked.store(SHED, Ordering::SeqCst);
+        entry.state.shed.notify_one();
+        if let Some(waker) = entry.waker.take() {
+            waker.wake();
+        }
+        true
+    }
+
     /// Asks every open connection to close after its current request, then
     /// waits until all have.
     pub(crate) async fn shutdown(&self) {
@@ -135,7 +245,15 @@ impl Drain {
         self.0.all_closed.notify_waiters();
         let wakers: Vec<Waker> = {
             let mut open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
-            open.wakers.iter_mut().filter_map(Option::take).collect()
+            open.entries
+                .iter_mut()
+                .flatten()
+                .filter_map(|entry| {
+                    let _ =
+                        entry.state.asked.compare_exchange(NONE, DRAIN, Ordering::SeqCst, Ordering::SeqCst);
+                    entry.waker.take()
+                })
+                .collect()
         };
         wakers.into_iter().for_each(Waker::wake);
         loop {
@@ -148,44 +266,41 @@ impl Drain {
     }
 }
 
-/// A connection that a shutdown can reach.
+/// A connection that a shutdown or a shed can reach; `None` when it was
+/// shed (closed without finishing).
 pub(crate) struct Watched<C> {
     connection: Pin<Box<C>>,
-    shared: Arc<Shared>,
-    slot: usize,
+    registration: Registration,
     registered: bool,
     asked: bool,
 }
 
 impl<C: Graceful> Future for Watched<C> {
-    type Output = C::Output;
+    type Output = Option<C::Output>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if !this.registered {
             // The connection runs as its own task, whose waker stays the
             // same: registering it once is enough.
-            let mut open = this.shared.open.lock().unwrap_or_else(PoisonError::into_inner);
-            open.wakers[this.slot] = Some(cx.waker().clone());
+            let shared = &this.registration.shared;
+            let mut open = shared.open.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(entry) = &mut open.entries[this.registration.slot] {
+                entry.waker = Some(cx.waker().clone());
+            }
             this.registered = true;
         }
         // Read after registering: a shutdown that starts later finds the waker.
-        if !this.asked && this.shared.draining.load(Ordering::SeqCst) {
-            this.asked = true;
-            this.connection.as_mut().shut_down();
+        if !this.asked {
+            match this.registration.state.asked.load(Ordering::SeqCst) {
+                NONE => {}
+                DRAIN => {
+                    this.asked = true;
+                    this.connection.as_mut().shut_down();
+                }
+                _ => return Poll::Ready(None),
+            }
         }
-        this.connection.as_mut().poll(cx)
-    }
-}
-
-impl<C> Drop for Watched<C> {
-    fn drop(&mut self) {
-        let mut open = self.shared.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.wakers[self.slot] = None;
-        open.free.push(self.slot);
-        if open.open() == 0 {
-            drop(open);
-            self.shared.all_closed.notify_waiters();
-        }
+        this.connection.as_mut().poll(cx).map(Some)
     }
 }

@@ -84,27 +84,42 @@ pub(crate) async fn serve(
     let drain = Drain::default();
     tokio::pin!(shutdown);
     loop {
-        // At the cap, wait here: new clients queue in the listen backlog.
-        let room = tokio::select! {
-            room = capacity.room() => room,
-            () = &mut shutdown => break,
-        };
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, client) = match accepted {
-                    Ok(accepted) => accepted,
-                    Err(err) => {
-                        accept_errors.failed(&err).await;
-                        continue;
+        // Room under the cap; at the cap, a newcomer found waiting is let in
+        // by closing the oldest connection that has sent no request yet (a
+        // slow or silent client), and without such a connection clients
+        // queue in the listen backlog until one closes.
+        let (room, accepted) = match capacity.try_room() {
+            Some(room) => (room, None),
+            None => tokio::select! {
+                room = capacity.room() => (room, None),
+                accepted = listener.accept(), if drain.has_sheddable() => {
+                    drain.shed_one();
+                    tokio::select! {
+                        room = capacity.room() => (room, Some(accepted)),
+                        () = &mut shutdown => break,
                     }
-                };
-                accept_errors.accepted();
-                let _ = stream.set_nodelay(true);
-                let connection = (service.clone(), protocols.clone(), drain.clone(), room);
-                tokio::spawn(connection::serve(stream, client, connection));
+                }
+                () = &mut shutdown => break,
+            },
+        };
+        let accepted = match accepted {
+            Some(accepted) => accepted,
+            None => tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = &mut shutdown => break,
+            },
+        };
+        let (stream, client) = match accepted {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                accept_errors.failed(&err).await;
+                continue;
             }
-            () = &mut shutdown => break,
-        }
+        };
+        accept_errors.accepted();
+        let _ = stream.set_nodelay(true);
+        let connection = (service.clone(), protocols.clone(), drain.clone(), drain.register(), room);
+        tokio::spawn(connection::serve(stream, client, connection));
     }
     drop(listener);
     tracing::info!(target: "brisk::server", "shutting down: draining in-flight requests");
