@@ -207,7 +207,7 @@ impl Drain {
     /// Whether some open connection has not sent a request yet.
     pub(crate) fn has_sheddable(&self) -> bool {
         let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.entries.iter().flatten().any(|entry| Self::sheddable(entry))
+        open.entries.iter().flatten().any(Self::sheddable)
     }
 
     fn sheddable(entry: &Entry) -> bool {
