@@ -9,6 +9,17 @@ use std::sync::{Arc, Mutex};
 pub struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Captured {
+    /// Every line written so far.
+    pub fn lines(&self) -> Vec<String> {
+        let bytes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        String::from_utf8_lossy(&bytes).lines().map(str::to_owned).collect()
+    }
+
+    /// Whether any line written so far contains `text`.
+    pub fn contains(&self, text: &str) -> bool {
+        self.lines().iter().any(|line| line.contains(text))
+    }
+
     /// Every line written so far that mentions `target`.
     pub fn lines_of(&self, target: &str) -> Vec<String> {
         let bytes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();

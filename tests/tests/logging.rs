@@ -110,6 +110,74 @@ async fn an_unhandled_error_or_panic_is_logged_once_however_many_layers_it_cross
     assert_eq!(captured.lines_of("brisk::errors").len(), 2);
 }
 
+#[derive(Debug)]
+struct InkOut;
+
+fn out_of_ink(what: &str) {
+    panic!("{what}")
+}
+
+#[depends]
+async fn panics_in_teardown() -> u8 {
+    yield_!(1);
+    panic!("teardown out of ink");
+}
+
+#[get("/after-the-response")]
+async fn after_the_response(
+    #[depends(panics_in_teardown)] _value: u8,
+    tasks: BackgroundTasks,
+) -> &'static str {
+    tasks.add_task(async { out_of_ink("task out of ink") });
+    "answered"
+}
+
+#[get("/ink")]
+async fn ink() -> Result<&'static str, InkOut> {
+    Err(InkOut)
+}
+
+#[exception_handler]
+async fn panicking_handler(_request: &Request, _err: InkOut) -> Response {
+    panic!("handler out of ink")
+}
+
+/// Work that runs after the response (a request-scoped teardown, a
+/// background task) or while answering an error (an exception handler)
+/// panics: each panic is one error event, and the app answers the next
+/// request as before.
+#[tokio::test]
+async fn a_panic_in_a_teardown_a_background_task_or_an_exception_handler_is_logged_once() {
+    let captured = Captured::default();
+    let _default = capture(&captured);
+    let app = App::new().exception_handler(panicking_handler).routes(routes![after_the_response, ink, fine]);
+    let client = TestClient::new(app);
+
+    let once = |message: &str| {
+        let lines: Vec<String> = captured.lines().into_iter().filter(|line| line.contains(message)).collect();
+        assert_eq!(lines.len(), 1, "{message}: {lines:?}");
+        assert!(lines[0].contains("ERROR"), "{}", lines[0]);
+        lines[0].clone()
+    };
+
+    assert_eq!(client.get("/after-the-response").send().await.text(), "answered");
+    // Both run after the response: wait (bounded) until both have logged.
+    brisk_tests::within("the teardown and the task to panic", async {
+        while !(captured.contains("teardown out of ink") && captured.contains("task out of ink")) {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    assert!(once("teardown out of ink").contains("panics_in_teardown"));
+    assert!(once("task out of ink").contains("/after-the-response"));
+
+    assert_eq!(client.get("/ink").send().await.status(), 500);
+    once("handler out of ink");
+
+    assert_eq!(client.get("/fine").send().await.text(), "fine");
+    assert_eq!(client.get("/after-the-response").send().await.text(), "answered", "still serving");
+}
+
 /// The hello binary as a user runs it: by default it logs startup and one
 /// access line per request; `RUST_LOG=warn` keeps startup quiet and drops
 /// the access log; `RUST_LOG=brisk::access=info` keeps only the access log.
