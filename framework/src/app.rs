@@ -37,6 +37,7 @@ pub(crate) struct Config {
     /// `None`: derived from the descriptor limit when the server starts.
     pub(crate) max_connections: Option<usize>,
     pub(crate) max_header_size: usize,
+    pub(crate) body_read_timeout: Duration,
 }
 
 impl Default for Config {
@@ -51,6 +52,7 @@ impl Default for Config {
             max_connections: None,
             // uvicorn's limit (h11's), what FastAPI apps are served with.
             max_header_size: 16 * 1024,
+            body_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -433,6 +435,23 @@ impl App {
         self
     }
 
+    /// How long a client may send nothing while its request body is read
+    /// (default 30 s): a stalled upload is answered `408 Request Timeout`
+    /// and the connection closed. The clock restarts with every piece that
+    /// arrives, so a slow but steady upload is not cut off. It applies to
+    /// the bodies brisk reads (`#[body]`, `#[form]`, `#[file]`, `Multipart`,
+    /// [`Request::bytes`](crate::Request::bytes)).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let app = brisk::App::new().body_read_timeout(Duration::from_secs(10));
+    /// # let _ = app;
+    /// ```
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_read_timeout = timeout;
+        self
+    }
+
     /// The largest request head (request line and headers, in bytes) the
     /// server reads; a larger one is answered `431 Request Header Fields Too
     /// Large` and its connection closed. Default 16 KiB, as uvicorn; at least
@@ -661,6 +680,7 @@ impl App {
         let context = AppContext {
             state: self.state,
             body_limit: self.config.body_limit,
+            body_read_timeout: self.config.body_read_timeout,
             multipart: self.config.multipart.clone().resolved(),
             websocket: self.config.websocket,
             param_names: table.take_param_names(),

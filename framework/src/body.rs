@@ -131,7 +131,17 @@ impl Body {
     ///
     /// A body that arrives in one piece (the usual case for a request with
     /// a `Content-Length`) is returned as that piece, without copying.
-    pub async fn collect_limited(mut self, limit: usize) -> Result<Bytes, BodyError> {
+    pub async fn collect_limited(self, limit: usize) -> Result<Bytes, BodyError> {
+        self.collect_within(limit, None).await
+    }
+
+    /// [`collect_limited`](Self::collect_limited), failing with
+    /// [`BodyError::TimedOut`] when the client sends nothing for `idle`.
+    pub(crate) async fn collect_within(
+        mut self,
+        limit: usize,
+        idle: Option<std::time::Duration>,
+    ) -> Result<Bytes, BodyError> {
         if let Some(Inner::Full(bytes)) = self.0.as_deref_mut() {
             let bytes = bytes.take().unwrap_or_default();
             return if bytes.len() > limit { Err(BodyError::TooLarge) } else { Ok(bytes) };
@@ -143,7 +153,27 @@ impl Body {
         let mut first: Option<Bytes> = None;
         let mut joined: Option<bytes::BytesMut> = None;
         let mut len = 0usize;
-        while let Some(frame) = self.frame().await {
+        // Armed only while a read waits, so a body already received (most
+        // small ones arrive with the head) starts no timer; boxed so that
+        // it costs this future one pointer until then.
+        let mut stall: Option<Pin<Box<tokio::time::Sleep>>> = None;
+        loop {
+            let polled =
+                std::future::poll_fn(|cx| match http_body::Body::poll_frame(Pin::new(&mut self), cx) {
+                    Poll::Ready(frame) => Poll::Ready(Ok(frame)),
+                    Poll::Pending => match idle {
+                        None => Poll::Pending,
+                        Some(idle) => {
+                            let sleep = stall.get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+                            sleep.as_mut().poll(cx).map(|()| Err(BodyError::TimedOut))
+                        }
+                    },
+                });
+            let Some(frame) = polled.await? else { break };
+            if stall.is_some() {
+                // The client sent something: the clock starts again.
+                stall = None;
+            }
             // Trailers carry no body bytes.
             let Ok(data) = frame.map_err(read_error)?.into_data() else { continue };
             len += data.len();
@@ -170,9 +200,13 @@ impl Body {
 
 /// Why a request body could not be read.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum BodyError {
     /// The body is longer than the app's limit (answered with 413).
     TooLarge,
+    /// The client sent nothing for the app's
+    /// [`body_read_timeout`](crate::App::body_read_timeout) (answered with 408).
+    TimedOut,
     /// The connection failed while the body was being read.
     Read(BoxError),
 }
@@ -181,6 +215,7 @@ impl std::fmt::Display for BodyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BodyError::TooLarge => f.write_str("request body too large"),
+            BodyError::TimedOut => f.write_str("the client stopped sending the request body"),
             BodyError::Read(err) => write!(f, "failed to read the request body: {err}"),
         }
     }
@@ -255,15 +290,85 @@ impl Drop for OnEnd {
 /// A body limit applied by a layer outside brisk (tower-http's
 /// `RequestBodyLimitLayer`, `http_body_util::Limited`) is a body too large
 /// too: 413, not a read error.
-fn read_error(err: BoxError) -> BodyError {
+pub(crate) fn read_error(err: BoxError) -> BodyError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&*err);
     while let Some(error) = source {
         if error.is::<http_body_util::LengthLimitError>() {
             return BodyError::TooLarge;
         }
+        if error.is::<Stalled>() {
+            return BodyError::TimedOut;
+        }
         source = error.source();
     }
     BodyError::Read(err)
+}
+
+/// A body that fails with [`Stalled`] when its client sends nothing for
+/// `idle`, for the bodies read as a stream (multipart). The timer is armed
+/// only while a read waits, and restarts with every piece that arrives.
+pub(crate) struct ReadTimeout<B> {
+    body: B,
+    idle: Option<std::time::Duration>,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<B> ReadTimeout<B> {
+    pub(crate) fn new(body: B, idle: Option<std::time::Duration>) -> Self {
+        ReadTimeout { body, idle, sleep: None }
+    }
+}
+
+/// What a [`ReadTimeout`] body yields when its client stalled.
+#[derive(Debug)]
+pub(crate) struct Stalled;
+
+impl std::fmt::Display for Stalled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no request body data within the body read timeout")
+    }
+}
+
+impl std::error::Error for Stalled {}
+
+impl<B> http_body::Body for ReadTimeout<B>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.body).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                if this.sleep.is_some() {
+                    this.sleep = None;
+                }
+                Poll::Ready(frame.map(|frame| frame.map_err(Into::into)))
+            }
+            Poll::Pending => {
+                let Some(idle) = this.idle else { return Poll::Pending };
+                let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+                match sleep.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(Stalled)))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// A body that is `Send` but not `Sync`, made `Sync` by never lending it

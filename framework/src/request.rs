@@ -57,6 +57,8 @@ pub(crate) struct AppContext {
     pub(crate) state: StateMap,
     /// The largest request body accepted, in bytes.
     pub(crate) body_limit: usize,
+    /// How long a client may send nothing while its body is read.
+    pub(crate) body_read_timeout: std::time::Duration,
     /// What a multipart body may cost.
     pub(crate) multipart: MultipartLimits,
     /// What a WebSocket may cost.
@@ -269,10 +271,17 @@ impl Request {
         self.0.app.websocket
     }
 
-    /// Reads the whole body, within the app's body size limit.
+    /// Reads the whole body, within the app's body size limit
+    /// ([`BodyError::TooLarge`](crate::body::BodyError::TooLarge)) and its
+    /// body read timeout ([`BodyError::TimedOut`](crate::body::BodyError::TimedOut)).
     pub async fn bytes(&mut self) -> Result<bytes::Bytes, crate::body::BodyError> {
-        let limit = self.0.app.body_limit;
-        self.take_body().collect_limited(limit).await
+        let (limit, idle) = (self.0.app.body_limit, self.0.app.body_read_timeout);
+        self.take_body().collect_within(limit, Some(idle)).await
+    }
+
+    /// The app's body read timeout.
+    pub(crate) fn body_read_timeout(&self) -> std::time::Duration {
+        self.0.app.body_read_timeout
     }
 
     /// Puts a body that was read back, for the next reader (a dependency's

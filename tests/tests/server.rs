@@ -307,6 +307,11 @@ async fn echo(#[body] payload: Value) -> Json<Value> {
     Json(payload)
 }
 
+#[post("/upload-size")]
+async fn upload_size(#[file] file: UploadFile) -> String {
+    file.size().to_string()
+}
+
 /// A meeting point for plain-`fn` handlers: each arrival waits (up to a
 /// deadline) for all the others, then reports how many had arrived.
 struct Rendezvous {
@@ -884,6 +889,38 @@ async fn at_the_connection_cap_the_oldest_connection_without_a_request_makes_roo
     other.send(b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n").await;
     assert_eq!(other.response(false).await.status, 200);
     let _ = slow.closed_by_server(WAIT).await;
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+#[tokio::test]
+async fn a_stalled_request_body_is_a_408_and_a_slow_steady_one_is_read() {
+    let app = App::new().body_read_timeout(Duration::from_millis(300)).routes(routes![echo, upload_size]);
+    let server = Server::start(app).await;
+
+    // A JSON body that stops halfway.
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(b"POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"a\": ").await;
+    let response = raw.response(false).await;
+    assert_eq!((response.status, response.json()), (408, json!({ "detail": "Request Timeout" })));
+
+    // A multipart upload that stops inside its file.
+    let mut raw = RawConnection::open(server.addr).await;
+    let head = "POST /upload-size HTTP/1.1\r\nHost: test\r\nContent-Type: multipart/form-data; boundary=XX\r\nContent-Length: 1000\r\n\r\n";
+    raw.send(format!("{head}--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n\r\nsome bytes").as_bytes()).await;
+    assert_eq!(raw.response(false).await.status, 408);
+
+    // The same JSON body in pieces 100 ms apart: each restarts the clock.
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(
+        b"POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n",
+    )
+    .await;
+    for piece in [&b"{\"a\""[..], b": ", b"[1, 2", b"]}"] {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        raw.send(piece).await;
+    }
+    let response = raw.response(false).await;
+    assert_eq!((response.status, response.json()), (200, json!({ "a": [1, 2] })));
     server.shutdown().await.expect("serve_with returns Ok");
 }
 

@@ -29,14 +29,8 @@ pub async fn json_body<T: DeserializeOwned, const KEEP: bool>(
     }
     let bytes = match request.bytes().await {
         Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => {
-            errors
-                .reject_error(HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"));
-            return None;
-        }
-        Err(BodyError::Read(err)) => {
-            tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
-            errors.reject_error(HttpError::bad_request("Could not read the request body"));
+        Err(err) => {
+            errors.reject_error(unreadable(err));
             return None;
         }
     };
@@ -73,6 +67,19 @@ pub async fn json_body<T: DeserializeOwned, const KEEP: bool>(
     }
     errors.push(describe_json_error(&bytes, &err));
     None
+}
+
+/// The answer to a body that could not be read: 413 over the limit, 408
+/// for a client that stopped sending it, 400 for one that went away.
+pub(crate) fn unreadable(err: BodyError) -> HttpError {
+    match err {
+        BodyError::TooLarge => HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"),
+        BodyError::TimedOut => HttpError::new(http::StatusCode::REQUEST_TIMEOUT, "Request Timeout"),
+        BodyError::Read(err) => {
+            tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
+            HttpError::bad_request("Could not read the request body")
+        }
+    }
 }
 
 fn json_invalid(bytes: &[u8], err: &serde_json::Error) -> ErrorItem {

@@ -11,7 +11,6 @@ use super::multipart::{Multipart, is_multipart};
 use super::params::{Param, ParamValue};
 use super::upload::{UploadFile, UploadFiles};
 use super::{Errors, Rejection};
-use crate::body::BodyError;
 use crate::errors::{ErrorItem, HttpError, Loc};
 use crate::request::Request;
 
@@ -77,15 +76,8 @@ pub async fn read_form(request: &mut Request, errors: &mut Errors) {
     }
     let bytes = match request.bytes().await {
         Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => {
-            errors
-                .reject_error(HttpError::new(http::StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"));
-            request.extensions_mut().insert(FormFields::default());
-            return;
-        }
-        Err(BodyError::Read(err)) => {
-            tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
-            errors.reject_error(HttpError::bad_request("Could not read the request body"));
+        Err(err) => {
+            errors.reject_error(super::body::unreadable(err));
             request.extensions_mut().insert(FormFields::default());
             return;
         }

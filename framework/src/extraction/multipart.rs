@@ -43,7 +43,8 @@ fn open(request: &mut Request) -> Result<multer::Multipart<'static>, HttpError> 
     }
     let constraints =
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limits.max_body_size));
-    let stream = BodyDataStream::new(request.take_body());
+    let idle = request.body_read_timeout();
+    let stream = BodyDataStream::new(crate::body::ReadTimeout::new(request.take_body(), Some(idle)));
     Ok(multer::Multipart::with_constraints(stream, boundary, constraints))
 }
 
@@ -58,10 +59,7 @@ pub(crate) fn error(err: multer::Error) -> HttpError {
             "Multipart part `{}` too large: the limit is {limit} bytes",
             field_name.unwrap_or_default()
         )),
-        multer::Error::StreamReadFailed(err) => {
-            tracing::debug!(target: "brisk::extract", error = %err, "client body read failed");
-            HttpError::bad_request("Could not read the request body")
-        }
+        multer::Error::StreamReadFailed(err) => super::body::unreadable(crate::body::read_error(err)),
         multer::Error::LockFailure => {
             // The handler's own mistake, not the client's.
             tracing::error!(
