@@ -1053,6 +1053,60 @@ async fn a_request_whose_first_bytes_leave_the_protocol_open_is_served() {
     server.shutdown().await.expect("serve_with returns Ok");
 }
 
+/// The HTTP/2 rapid-reset flood (CVE-2023-44487): a client opens streams
+/// and cancels each at once, so the server starts work it never finishes.
+/// The server ends such a connection with ENHANCE_YOUR_CALM, and serves
+/// new connections as before.
+#[tokio::test]
+async fn an_http2_rapid_reset_flood_is_cut_off_and_the_server_keeps_serving() {
+    let server = Server::start(hello::app()).await;
+    let tcp = TcpStream::connect(server.addr).await.expect("connect");
+    let (send, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
+    let connection = tokio::spawn(connection);
+    let mut send = within("a stream", send.ready()).await.expect("the connection takes a stream");
+    let mut refused = None;
+    let mut sent = 0;
+    while sent < 10_000 {
+        let request = brisk::http::Request::get(server.url("/plaintext")).body(()).expect("a request");
+        match send.send_request(request, false) {
+            Ok((response, mut stream)) => {
+                stream.send_reset(h2::Reason::CANCEL);
+                drop(response);
+                sent += 1;
+            }
+            Err(err) => {
+                refused = Some(err);
+                break;
+            }
+        }
+        // Let the connection task write, as a flooding client would.
+        tokio::task::yield_now().await;
+        match within("a stream", send.clone().ready()).await {
+            Ok(ready) => send = ready,
+            Err(err) => {
+                refused = Some(err);
+                break;
+            }
+        }
+    }
+    let ended = within("the server to end the connection", connection).await.expect("the connection task");
+    // The server's GOAWAY says why; a client still writing may see the
+    // closed socket first.
+    let error = ended
+        .err()
+        .or(refused)
+        .unwrap_or_else(|| panic!("{sent} reset streams, and the connection is still open"));
+    assert!(
+        error.reason() == Some(h2::Reason::ENHANCE_YOUR_CALM) || error.is_io(),
+        "the connection ended with {error:?} after {sent} reset streams"
+    );
+    assert!(sent < 10_000, "{sent} reset streams were taken");
+
+    let response = get(&http2(), server.url("/plaintext")).await;
+    assert_eq!((response.status().as_u16(), response.version()), (200, reqwest::Version::HTTP_2));
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
 /// A socket that swallows the first `skip` bytes written to it.
 struct SkipFirstWrites {
     inner: TcpStream,
