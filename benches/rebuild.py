@@ -15,10 +15,9 @@ dependency as a `FromRequestParts` extractor.
 
 It builds both once (debug, the edit-compile loop), then times, over R
 paired rounds in alternating order: the incremental rebuild after changing
-one string literal in one handler, and the rebuild of the app crate alone
-after `touch`ing nothing but its dependencies' outputs are kept (a "clean"
-build of the app: `cargo clean -p`). Prints medians and ranges. Nothing
-else should run on the machine while it measures.
+one string literal in one handler, and the app crate built from scratch
+after `cargo clean -p` (its dependencies' outputs are kept). Prints medians
+and ranges. Nothing else should run on the machine while it measures.
 """
 
 import argparse
