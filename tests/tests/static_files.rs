@@ -177,6 +177,29 @@ async fn every_way_out_of_the_directory_is_a_404() {
     assert_eq!(client.get("/static/alias.css").send().await.text(), "body { color: teal }\n");
 }
 
+/// Names no file system can hold, and a file taken for a directory: each
+/// is a file that does not exist (404), not an I/O error (500).
+#[tokio::test]
+async fn a_name_too_long_or_a_file_taken_for_a_directory_is_a_404() {
+    let tree = Tree::new();
+    let client = client(&tree.root());
+    let long_name = format!("/static/{}", "a".repeat(300));
+    let long_path = format!("/static/{}", vec!["b".repeat(250); 20].join("/"));
+    for path in
+        [long_name.as_str(), long_path.as_str(), "/static/hello.txt/inside", "/static/css/site.css/x/y"]
+    {
+        let response = client.get(path).send().await;
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "{}: {}",
+            &path[..40.min(path.len())],
+            response.text()
+        );
+        assert_eq!(response.json::<serde_json::Value>(), serde_json::json!({ "detail": "Not Found" }));
+    }
+}
+
 #[tokio::test]
 async fn with_html_a_directory_answers_with_its_index() {
     let tree = Tree::new();

@@ -101,18 +101,25 @@ pub(crate) struct StaticService {
     root: Arc<PathBuf>,
 }
 
+/// The longest file name and path the file system takes (Linux's
+/// `NAME_MAX` and `PATH_MAX`; macOS's are smaller still for paths).
+const NAME_MAX: usize = 255;
+const PATH_MAX: usize = 4096;
+
 /// The file `path` names under `root`, or `None` for a path that tries to
-/// leave it (the same rule as `ServeDir`'s: only plain components).
+/// leave it (the same rule as `ServeDir`'s: only plain components) or that
+/// no file system could hold: opening it would fail with an error
+/// (`ENAMETOOLONG`) that ServeDir answers with a 500.
 fn joined(root: &Path, path: &str) -> Option<PathBuf> {
     let decoded = percent_decode_str(path.trim_start_matches('/')).decode_utf8().ok()?;
     let mut file = root.to_path_buf();
     for component in Path::new(&*decoded).components() {
         match component {
-            Component::Normal(part) => file.push(part),
+            Component::Normal(part) if part.len() <= NAME_MAX => file.push(part),
             _ => return None,
         }
     }
-    Some(file)
+    (file.as_os_str().len() < PATH_MAX).then_some(file)
 }
 
 async fn call(
