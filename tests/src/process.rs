@@ -142,10 +142,20 @@ impl Example {
 
     /// Sends SIGTERM, as a process manager does, and waits for the exit.
     pub async fn terminate(&mut self) -> ExitStatus {
-        let pid = self.child.id().expect("the child is running").to_string();
-        let kill = Command::new("kill").args(["-TERM", &pid]).status().await.expect("run kill");
-        assert!(kill.success(), "kill -TERM {pid}");
+        self.signal("TERM").await;
         self.exit().await
+    }
+
+    /// Sends the signal `name` (`TERM`, `INT`) and returns at once.
+    pub async fn signal(&self, name: &str) {
+        let pid = self.child.id().expect("the child is running").to_string();
+        let kill = Command::new("kill").args([&format!("-{name}"), &pid]).status().await.expect("run kill");
+        assert!(kill.success(), "kill -{name} {pid}");
+    }
+
+    /// Whether it is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().expect("poll the child").is_none()
     }
 
     /// Sends SIGKILL, as a crash would end it, and waits for the exit.

@@ -1288,3 +1288,84 @@ async fn the_hello_binary_serves_and_exits_cleanly_on_sigterm() {
     let refused = TcpStream::connect(addr).await.expect_err("nothing listens after hello exits");
     assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
 }
+
+/// Waits until nothing accepts connections on `addr` any more.
+async fn refuses_connections(addr: SocketAddr) {
+    within("the listener to close", async {
+        while TcpStream::connect(addr).await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sigterm_under_load_requests_in_flight_and_queued_background_tasks_finish_and_it_exits_0() {
+    let executable = build_example("hello").await;
+    let mut hello = Example::start(&executable, &[]).await;
+    let addr = hello.addr;
+    // Eight clients, each with a request whose body is only half sent: on
+    // a connection the server has already answered once, so it is
+    // accepted and being served when the signal comes.
+    let body = br#"{"name": "lamp", "price": 12.5}"#;
+    let mut uploads = Vec::new();
+    for _ in 0..8 {
+        let mut raw = RawConnection::open(addr).await;
+        raw.send(b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n").await;
+        assert_eq!(raw.response(false).await.status, 200);
+        let head = format!(
+            "POST /items HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        raw.send(head.as_bytes()).await;
+        raw.send(&body[..10]).await;
+        uploads.push(raw);
+    }
+    // And background work queued just before the signal (each waits 300 ms).
+    let client = http1();
+    for user in ["ada", "grace", "linus"] {
+        let response = client.post(hello.url(&format!("/notify/{user}"))).send().await.expect("POST /notify");
+        assert_eq!(response.status(), 202);
+    }
+
+    hello.signal("TERM").await;
+    refuses_connections(addr).await;
+    assert!(hello.running(), "hello exited before its requests finished:\n{}", hello.output());
+    for raw in &mut uploads {
+        raw.send(&body[10..]).await;
+        let response = raw.response(false).await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        assert_eq!(response.json()["name"], "lamp");
+    }
+    let status = hello.exit().await;
+    assert_eq!(status.code(), Some(0), "hello exited with {status}:\n{}", hello.output());
+    let output = hello.output();
+    for user in ["ada", "grace", "linus"] {
+        assert!(output.contains(&format!("notification sent to {user}")), "{user}'s notification:\n{output}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sigterm_while_draining_exits_at_once_with_status_143() {
+    let executable = build_example("hello").await;
+    let mut hello = Example::start(&executable, &[]).await;
+    let addr = hello.addr;
+    // A request that will not finish on its own for 30 s (the body read
+    // timeout): the drain would wait for it.
+    let mut raw = RawConnection::open(addr).await;
+    raw.send(b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    assert_eq!(raw.response(false).await.status, 200);
+    raw.send(b"POST /items HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").await;
+
+    hello.signal("TERM").await;
+    refuses_connections(addr).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(hello.running(), "one signal drains; it must not exit yet:\n{}", hello.output());
+    let asked = Instant::now();
+    hello.signal("TERM").await;
+    let status = hello.exit().await;
+    assert_eq!(status.code(), Some(143), "hello exited with {status}:\n{}", hello.output());
+    // Far sooner than the request it dropped could have ended.
+    assert!(asked.elapsed() < Duration::from_secs(10), "it took {:?}", asked.elapsed());
+    assert!(hello.output().contains("second signal while draining: exiting now"), "{}", hello.output());
+}

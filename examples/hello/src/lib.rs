@@ -80,6 +80,18 @@ fn blocking() -> Json<Value> {
     Json(json!({ "ok": true }))
 }
 
+/// Answers 202 at once; the notification goes out after the response,
+/// and graceful shutdown waits for it.
+#[post("/notify/{user}", status_code = 202)]
+async fn notify(user: String, tasks: BackgroundTasks) -> Json<Value> {
+    let message = format!("notification sent to {user}");
+    tasks.add_task(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        tracing::info!("{message}");
+    });
+    Json(json!({ "queued": true }))
+}
+
 #[get("/boom")]
 async fn boom() -> &'static str {
     panic!("boom: this handler always panics")
@@ -134,6 +146,7 @@ pub fn app() -> App {
         create_item,
         headers,
         blocking,
+        notify,
         boom,
         teapot,
         me,

@@ -20,14 +20,36 @@ impl App {
     /// Builds the app and serves it on `addr` until SIGINT or SIGTERM.
     ///
     /// Speaks HTTP/1.1 (keep-alive) and HTTP/2 (prior knowledge) on the same
-    /// port. On a signal it stops accepting, lets in-flight requests finish
-    /// within the grace period, and returns `Ok(())`.
+    /// port. On a signal it stops accepting (new connections are refused),
+    /// lets in-flight requests, background tasks and teardowns finish within
+    /// the grace period ([`App::shutdown_grace`]), runs the lifespan's
+    /// shutdown, and returns `Ok(())`.
+    ///
+    /// A second SIGINT or SIGTERM while it drains exits the process at
+    /// once, as uvicorn does: nothing more is waited for, the lifespan's
+    /// shutdown included. The exit status is 128 plus the signal's number
+    /// (130 for SIGINT, 143 for SIGTERM), as a shell reports a process
+    /// that signal ended.
     pub async fn serve(self, addr: impl tokio::net::ToSocketAddrs) -> Result<(), Error> {
         let (app, running) = self.start().await?;
         let served = async {
             let service = app.build()?;
             let listener = tokio::net::TcpListener::bind(addr).await?;
-            serve(service, listener, shutdown_signal()).await
+            let mut first = Signals::new();
+            // Registered once the drain starts, so it sees only a second signal.
+            let second = || {
+                let mut second = Signals::new();
+                async move { second.next().await }
+            };
+            serve(
+                service,
+                listener,
+                async move {
+                    first.next().await;
+                },
+                second,
+            )
+            .await
         };
         let result = served.await;
         if let Some(running) = running {
@@ -54,7 +76,7 @@ impl App {
     ) -> Result<(), Error> {
         let (app, running) = self.start().await?;
         let result = match app.build() {
-            Ok(service) => serve(service, listener, shutdown).await,
+            Ok(service) => serve(service, listener, shutdown, std::future::pending).await,
             Err(err) => Err(err),
         };
         if let Some(running) = running {
@@ -64,11 +86,14 @@ impl App {
     }
 }
 
-/// Accepts connections on `listener` until `shutdown` completes, then drains.
-pub(crate) async fn serve(
+/// Accepts connections on `listener` until `shutdown` completes, then
+/// drains; if the future `force` makes when the drain starts completes
+/// first, with a signal's number, the process exits at once.
+pub(crate) async fn serve<F: Future<Output = i32>>(
     service: Service,
     listener: TcpListener,
     shutdown: impl Future<Output = ()>,
+    force: impl FnOnce() -> F,
 ) -> Result<(), Error> {
     let config = service.config.clone();
     let protocols = Arc::new(Protocols::new(&config));
@@ -131,32 +156,69 @@ pub(crate) async fn serve(
         pending.close();
         pending.drained().await;
     };
-    if tokio::time::timeout(config.shutdown_grace, drained).await.is_err() {
-        tracing::warn!(target: "brisk::server", grace = ?config.shutdown_grace, "grace period over; dropping the remaining connections and background work");
+    tokio::select! {
+        drained = tokio::time::timeout(config.shutdown_grace, drained) => {
+            if drained.is_err() {
+                tracing::warn!(target: "brisk::server", grace = ?config.shutdown_grace, "grace period over; dropping the remaining connections and background work");
+            }
+        }
+        signal = force() => {
+            tracing::warn!(target: "brisk::server", signal, "second signal while draining: exiting now");
+            std::process::exit(128 + signal);
+        }
     }
     Ok(())
 }
 
-/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// SIGINT (Ctrl-C) and, on Unix, SIGTERM, listened for from the moment
+/// this is made.
+struct Signals {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            // A signal that cannot be listened for is never awaited.
+            Signals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// The next signal's number: 2 (SIGINT) or 15 (SIGTERM).
+    async fn next(&mut self) -> i32 {
+        #[cfg(unix)]
+        {
+            async fn next(signal: &mut Option<tokio::signal::unix::Signal>) {
+                let received = match signal {
+                    Some(signal) => signal.recv().await,
+                    None => None,
+                };
+                if received.is_none() {
+                    std::future::pending::<()>().await;
+                }
+            }
+            let Signals { interrupt, terminate } = self;
+            tokio::select! {
+                () = next(interrupt) => 2,
+                () = next(terminate) => 15,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            2
+        }
     }
 }
