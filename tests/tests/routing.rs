@@ -134,6 +134,19 @@ async fn path_parameters_are_percent_decoded() {
     assert_eq!(response.text(), "hello wörld");
 }
 
+/// A parameter takes a whole, non-empty segment, as FastAPI's `[^/]+`:
+/// an empty one (`//`) matches no route, whatever the parameter's type.
+#[tokio::test]
+async fn an_empty_segment_is_no_path_parameter_but_a_404() {
+    let client = client();
+    for path in ["/names/", "/things//", "/names//x"] {
+        let response = client.get(path).send().await;
+        assert_eq!(response.status(), 404, "{path}: {}", response.text());
+    }
+    // A catch-all keeps empty segments inside what it takes.
+    assert_eq!(client.get("/files/a//b").send().await.text(), "a//b");
+}
+
 #[tokio::test]
 async fn path_parameter_of_the_wrong_type_is_a_422() {
     let response = client().put("/things/-1").send().await;

@@ -192,7 +192,11 @@ impl RouteTable {
 
     /// Whether any route (or mount) answers at `path`, whatever the method.
     pub(crate) fn has_route_at(&self, path: &str) -> bool {
-        self.statics.contains_key(path) || self.matcher.at(path).is_ok()
+        self.statics.contains_key(path)
+            || self
+                .matcher
+                .at(path)
+                .is_ok_and(|matched| matched.params.iter().all(|(_, value)| !value.is_empty()))
     }
 
     /// The tree walk for templates with variables, and where each variable
@@ -203,6 +207,11 @@ impl RouteTable {
         let matched = self.matcher.at(path).ok()?;
         let base = path.as_ptr() as usize;
         for (_, value) in matched.params.iter() {
+            // matchit lets a parameter take an empty segment (`/users//posts`);
+            // FastAPI's `[^/]+` does not, and neither does brisk: a 404.
+            if value.is_empty() {
+                return None;
+            }
             let start = value.as_ptr() as usize - base;
             params.push(start, start + value.len());
         }
