@@ -38,6 +38,8 @@ pub(crate) struct Config {
     pub(crate) max_connections: Option<usize>,
     pub(crate) max_header_size: usize,
     pub(crate) body_read_timeout: Duration,
+    /// `None`: one multi-threaded runtime (the caller's) serves every connection.
+    pub(crate) workers: Option<usize>,
 }
 
 impl Default for Config {
@@ -53,6 +55,7 @@ impl Default for Config {
             // uvicorn's limit (h11's), what FastAPI apps are served with.
             max_header_size: 16 * 1024,
             body_read_timeout: Duration::from_secs(30),
+            workers: None,
         }
     }
 }
@@ -465,6 +468,43 @@ impl App {
     /// ```
     pub fn max_header_size(mut self, bytes: usize) -> Self {
         self.config.max_header_size = bytes.max(8 * 1024);
+        self
+    }
+
+    /// Serves with `workers` threads, each running its own single-threaded
+    /// tokio runtime and accepting on its own listening socket
+    /// (`SO_REUSEPORT`: the kernel spreads new connections over them), the
+    /// model of actix-web and ntex. A connection stays on the thread that
+    /// accepted it, with its requests, its background tasks and its
+    /// WebSocket; plain `fn` handlers run on that runtime's blocking pool.
+    /// Without this, [`serve`](App::serve) runs every connection on the
+    /// caller's runtime (tokio's multi-threaded one under `#[tokio::main]`).
+    ///
+    /// - **Prefer workers** for many short requests on a machine given to
+    ///   the service: no work moves between threads, so each request costs
+    ///   less CPU. One worker per core is the usual choice
+    ///   (`std::thread::available_parallelism()`).
+    /// - **Prefer the default** when requests differ a lot in cost (a slow
+    ///   request delays the others on its worker; tokio's scheduler moves
+    ///   work to idle threads instead), or the app shares the process with
+    ///   other work.
+    ///
+    /// The lifespan runs once, on the caller's runtime, and its state is
+    /// shared by every worker; so are the connections it opens (a pool's
+    /// sockets stay driven by the runtime that opened them, which is kept
+    /// running). The connection cap ([`max_connections`](App::max_connections))
+    /// is split evenly among the workers. On a shutdown signal every worker
+    /// stops accepting and drains within the grace period, then the
+    /// lifespan's shutdown runs. `workers(0)` is taken as 1.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), brisk::Error> {
+    /// let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    /// brisk::App::new().workers(cores).serve("127.0.0.1:8000").await
+    /// # }
+    /// ```
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.config.workers = Some(workers.max(1));
         self
     }
 

@@ -3,6 +3,7 @@
 mod capacity;
 mod connection;
 mod drain;
+mod workers;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -34,22 +35,25 @@ impl App {
         let (app, running) = self.start().await?;
         let served = async {
             let service = app.build()?;
-            let listener = tokio::net::TcpListener::bind(addr).await?;
             let mut first = Signals::new();
+            let shutdown = async move {
+                first.next().await;
+            };
             // Registered once the drain starts, so it sees only a second signal.
             let second = || {
                 let mut second = Signals::new();
                 async move { second.next().await }
             };
-            serve(
-                service,
-                listener,
-                async move {
-                    first.next().await;
-                },
-                second,
-            )
-            .await
+            match service.config.workers {
+                None => {
+                    let listener = tokio::net::TcpListener::bind(addr).await?;
+                    serve(service, listener, shutdown, second).await
+                }
+                Some(count) => {
+                    let listeners = workers::bind(addr, count).await?;
+                    workers::serve(service, listeners, shutdown, second).await
+                }
+            }
         };
         let result = served.await;
         if let Some(running) = running {
@@ -76,7 +80,14 @@ impl App {
     ) -> Result<(), Error> {
         let (app, running) = self.start().await?;
         let result = match app.build() {
-            Ok(service) => serve(service, listener, shutdown, std::future::pending).await,
+            Ok(service) => match service.config.workers {
+                None => serve(service, listener, shutdown, std::future::pending).await,
+                // The workers take turns accepting from the one listener.
+                Some(count) => match workers::share(listener, count) {
+                    Ok(listeners) => workers::serve(service, listeners, shutdown, std::future::pending).await,
+                    Err(err) => Err(err.into()),
+                },
+            },
             Err(err) => Err(err),
         };
         if let Some(running) = running {
@@ -95,17 +106,29 @@ pub(crate) async fn serve<F: Future<Output = i32>>(
     shutdown: impl Future<Output = ()>,
     force: impl FnOnce() -> F,
 ) -> Result<(), Error> {
-    let config = service.config.clone();
-    let protocols = Arc::new(Protocols::new(&config));
     let descriptors = capacity::raise_descriptor_limit();
     let connections =
-        config.max_connections.unwrap_or_else(|| capacity::default_max_connections(descriptors));
-    let capacity = capacity::Capacity::new(connections);
-    let mut accept_errors = capacity::AcceptErrors::default();
-
+        service.config.max_connections.unwrap_or_else(|| capacity::default_max_connections(descriptors));
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(target: "brisk::server", %addr, "listening");
     }
+    accept(service, listener, connections, shutdown, force).await
+}
+
+/// Accepts connections on `listener`, at most `connections` open at once,
+/// until `shutdown` completes; then drains as [`serve`] says. One worker's
+/// whole serving, in thread-per-core mode.
+async fn accept<F: Future<Output = i32>>(
+    service: Service,
+    listener: TcpListener,
+    connections: usize,
+    shutdown: impl Future<Output = ()>,
+    force: impl FnOnce() -> F,
+) -> Result<(), Error> {
+    let config = service.config.clone();
+    let protocols = Arc::new(Protocols::new(&config));
+    let capacity = capacity::Capacity::new(connections);
+    let mut accept_errors = capacity::AcceptErrors::default();
     let drain = Drain::default();
     tokio::pin!(shutdown);
     loop {
@@ -162,12 +185,16 @@ pub(crate) async fn serve<F: Future<Output = i32>>(
                 tracing::warn!(target: "brisk::server", grace = ?config.shutdown_grace, "grace period over; dropping the remaining connections and background work");
             }
         }
-        signal = force() => {
-            tracing::warn!(target: "brisk::server", signal, "second signal while draining: exiting now");
-            std::process::exit(128 + signal);
-        }
+        signal = force() => exit_now(signal),
     }
     Ok(())
+}
+
+/// Ends the process at once on a second signal, with the status a shell
+/// gives a process that signal ended.
+fn exit_now(signal: i32) -> ! {
+    tracing::warn!(target: "brisk::server", signal, "second signal while draining: exiting now");
+    std::process::exit(128 + signal)
 }
 
 /// SIGINT (Ctrl-C) and, on Unix, SIGTERM, listened for from the moment
