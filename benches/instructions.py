@@ -2,7 +2,15 @@
 """Instructions per request, counted by callgrind: repeatable to about ±3 %
 on a noisy machine, where req/s and CPU time drift by ±20 % or more.
 
-    python3 benches/instructions.py [--requests N] [--servers S,S] [--cache-sim] [--keep DIR] [endpoint-or-path ...]
+    python3 benches/instructions.py [--requests N] [--servers S,S] [--floor S] [--cache-sim] [--keep DIR] [endpoint-or-path ...]
+
+A server is a release binary's name (brisk, hyper, axum, actix), with an
+optional flavour after `@`: `@current_thread` (one thread: tokio's
+current-thread runtime, or one actix-web worker), `@multi_thread` (the
+default: tokio's multi-threaded runtime, actix-web's worker per core), or
+for brisk `@workersN` (App::workers(N), on a current-thread main runtime).
+With --floor, every other server's ratio to that one is printed; without
+it, brisk's ratio to each peer.
 
 An endpoint is one of benches/run.py's names (plaintext, json, items_get,
 items_post, orders_post: same method, body and headers as the load test);
@@ -44,6 +52,18 @@ def request_for(name):
     return "GET", name, None, {}
 
 
+def server_command(server):
+    """(binary, environment) for a server spec such as `hyper@current_thread`."""
+    binary, _, flavour = server.partition("@")
+    if not flavour or flavour == "multi_thread":
+        return binary, {}
+    if flavour == "current_thread":
+        return binary, {"BENCH_RUNTIME": "current_thread"}
+    if flavour.startswith("workers") and flavour[len("workers"):].isdigit():
+        return binary, {"BENCH_RUNTIME": "current_thread", "BENCH_WORKERS": flavour[len("workers"):]}
+    raise SystemExit(f"unknown flavour {flavour!r} in {server!r}")
+
+
 def under_valgrind(server, tool_args, request, requests, started=lambda process: None):
     """Runs the release `server` under valgrind with `tool_args`, waits until
     it listens, calls `started` with the process, sends `requests` requests
@@ -51,9 +71,10 @@ def under_valgrind(server, tool_args, request, requests, started=lambda process:
     `started` returned."""
     method, path, body, headers = request
     port = free_port()
-    env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{port}")
+    binary, env = server_command(server)
+    env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{port}", **env)
     proc = subprocess.Popen(
-        ["valgrind", *tool_args, os.path.join(ROOT, "target", "release", server)],
+        ["valgrind", *tool_args, os.path.join(ROOT, "target", "release", binary)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
@@ -108,6 +129,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--servers", default="brisk", help="comma-separated, e.g. hyper,brisk,axum,actix")
+    parser.add_argument("--floor", help="print every other server's ratio to this one (e.g. hyper@current_thread)")
     parser.add_argument("endpoints", nargs="*", default=["/plaintext", "/deps/none", "/deps/chain", "/deps/yield"])
     parser.add_argument("--cache-sim", action="store_true",
                         help="also simulate the caches and report L1 misses per request (slower)")
@@ -117,9 +139,14 @@ def main():
     servers = args.servers.split(",")
     small, large = args.requests // 4, args.requests
     print(f"instructions per request (callgrind, {large - small} requests measured)")
-    peers = [s for s in servers if s != "brisk"] if "brisk" in servers else []
-    print("| endpoint | " + " | ".join(servers) + "".join(f" | brisk/{p}" for p in peers) + " |")
-    print("|---|" + "---:|" * (len(servers) + len(peers)))
+    if args.floor:
+        if args.floor not in servers:
+            raise SystemExit(f"--floor {args.floor} is not one of --servers")
+        ratios = [(s, args.floor) for s in servers if s != args.floor]
+    else:
+        ratios = [("brisk", s) for s in servers if s != "brisk"] if "brisk" in servers else []
+    print("| endpoint | " + " | ".join(servers) + "".join(f" | {a}/{b}" for a, b in ratios) + " |")
+    print("|---|" + "---:|" * (len(servers) + len(ratios)))
     misses = []
     for name in args.endpoints:
         request = request_for(name)
@@ -129,10 +156,10 @@ def main():
             if args.keep:
                 os.makedirs(args.keep, exist_ok=True)
                 label = re.sub(r"[^A-Za-z0-9]+", "_", f"{request[0]} {request[1]}").strip("_")
-                keep = os.path.join(args.keep, f"{server}-{label}.callgrind")
+                keep = os.path.join(args.keep, f"{server.replace('@', '-')}-{label}.callgrind")
             counts[server] = per_request(server, request, small, large, args.cache_sim, keep)
         cells = [f"{counts[s]['Ir']:,.0f}" for s in servers]
-        cells += [f"{counts['brisk']['Ir'] / counts[p]['Ir']:.2f}" for p in peers]
+        cells += [f"{counts[a]['Ir'] / counts[b]['Ir']:.2f}" for a, b in ratios]
         print(f"| {request[0]} {request[1]} | " + " | ".join(cells) + " |")
         sys.stdout.flush()
         if args.cache_sim:

@@ -61,3 +61,25 @@ impl Session {
 pub fn addr() -> String {
     std::env::var("BENCH_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned())
 }
+
+/// Whether `BENCH_RUNTIME=current_thread`: the server runs on one thread
+/// (tokio's current-thread runtime, or one actix-web worker) instead of
+/// the default, tokio's multi-threaded runtime with a worker per core.
+pub fn current_thread() -> bool {
+    std::env::var("BENCH_RUNTIME").is_ok_and(|flavour| flavour == "current_thread")
+}
+
+/// The tokio runtime `BENCH_RUNTIME` names.
+pub fn runtime() -> tokio::runtime::Runtime {
+    let mut builder = if current_thread() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    builder.enable_all().build().expect("a tokio runtime")
+}
+
+/// `BENCH_WORKERS=n`: brisk serves thread-per-core (`App::workers(n)`).
+pub fn workers() -> Option<usize> {
+    std::env::var("BENCH_WORKERS").ok()?.parse().ok()
+}

@@ -142,7 +142,7 @@ async fn timing(
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     let db = web::Data::new(Db::default());
-    HttpServer::new(move || {
+    let mut server = HttpServer::new(move || {
         App::new()
             .app_data(db.clone())
             .wrap(from_fn(timing))
@@ -151,8 +151,11 @@ async fn main() -> std::io::Result<()> {
             .service(read_item)
             .service(create_item)
             .service(create_order)
-    })
-    .bind(brisk_benches::addr())?
-    .run()
-    .await
+    });
+    // actix-web is thread-per-core already, a worker per core by default;
+    // the current-thread flavour is a single worker.
+    if brisk_benches::current_thread() {
+        server = server.workers(1);
+    }
+    server.bind(brisk_benches::addr())?.run().await
 }

@@ -131,8 +131,11 @@ async fn timing(request: Request, next: Next) -> Response {
     response
 }
 
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
+fn main() -> std::io::Result<()> {
+    brisk_benches::runtime().block_on(serve())
+}
+
+async fn serve() -> std::io::Result<()> {
     let app = Router::new()
         .route("/plaintext", get(plaintext))
         .route("/json", get(json_message))

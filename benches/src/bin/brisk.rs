@@ -138,13 +138,14 @@ mod orders {
     }
 }
 
-#[tokio::main]
-async fn main() -> Result<(), brisk::Error> {
-    App::new()
+fn main() -> Result<(), brisk::Error> {
+    let mut app = App::new()
         .state(brisk_benches::Db::default())
         .routes(routes![plaintext, json_message, read_item, create_item])
         .routes(routes![deps::none, deps::chain, deps::with_yield, orders::create_order])
-        .middleware(orders::timing)
-        .serve(brisk_benches::addr())
-        .await
+        .middleware(orders::timing);
+    if let Some(workers) = brisk_benches::workers() {
+        app = app.workers(workers);
+    }
+    brisk_benches::runtime().block_on(app.serve(brisk_benches::addr()))
 }
