@@ -3,13 +3,19 @@
 
     python3 benches/slowloris.py [--slow N] [--soft-limit L] [--hard-limit L] [--seconds S]
     python3 benches/slowloris.py --idle N        # N idle keep-alive connections instead
+    python3 benches/slowloris.py --pipeline N [--read]   # N pipelining floods instead
 
 Builds examples/hello in release and starts it with the descriptor limits
 given (through `ulimit`, as a service manager would set them; by default
 those of this shell). Then it opens N connections that each send a request
 line and one more header line every 2 s without ever finishing their
 headers (slowloris), reopening any the server closes, or with --idle N
-connections that each complete one request and then stay open. Once they
+connections that each complete one request and then stay open, or with
+--pipeline N connections that each send GET /plaintext back to back, in
+batches of 1,000 pipelined requests, as fast as the server takes them:
+without --read they never read an answer (the server must stop reading
+when its answers cannot leave, not buffer them), with --read they read
+and discard every answer (a flood that keeps the server busy). Once they
 are in place, a well-behaved client opens a new connection every 50 ms for
 S seconds, sends GET /plaintext and reads the answer (a 5 s timeout counts
 as a failure). Prints the client's latency percentiles and failures, the
@@ -81,6 +87,8 @@ class Attack:
         self.open = 0
         self.closed_by_server = 0
         self.refused = 0
+        self.sent = 0
+        self.answered = 0
         self.stop = False
 
     async def slow(self, port):
@@ -108,6 +116,39 @@ class Attack:
                 self.open -= 1
                 self.closed_by_server += 0 if self.stop else 1
                 writer.close()
+
+    async def pipeline(self, port, ready, read):
+        """One connection that pipelines requests as fast as it may send them."""
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+        except (OSError, asyncio.TimeoutError):
+            self.refused += 1
+            ready.release()
+            return
+        self.open += 1
+        ready.release()
+        batch = REQUEST * 1000
+        drained = asyncio.create_task(self.discard(reader)) if read else None
+        try:
+            while not self.stop:
+                writer.write(batch)
+                await writer.drain()
+                self.sent += 1000
+        except OSError:
+            self.closed_by_server += 1
+        finally:
+            self.open -= 1
+            if drained:
+                drained.cancel()
+            # Not close(): that would wait to flush what the server will never read.
+            writer.transport.abort()
+
+    async def discard(self, reader):
+        while not self.stop:
+            chunk = await reader.read(1 << 16)
+            if not chunk:
+                return
+            self.answered += chunk.count(b"Hello, World!")
 
     async def idle(self, port, ready):
         """One keep-alive connection: a request, then silence."""
@@ -153,8 +194,14 @@ def measure(port, seconds):
 async def run(args, port, server):
     attack = Attack()
     baseline = rss_kib(server.pid)
-    count = args.idle or args.slow
-    if args.idle:
+    count = args.pipeline or args.idle or args.slow
+    if args.pipeline:
+        ready = asyncio.Semaphore(0)
+        tasks = [asyncio.create_task(attack.pipeline(port, ready, args.read)) for _ in range(count)]
+        for _ in range(count):
+            await ready.acquire()
+        await asyncio.sleep(3)
+    elif args.idle:
         ready = asyncio.Semaphore(0)
         tasks = [asyncio.create_task(attack.idle(port, ready)) for _ in range(count)]
         for _ in range(count):
@@ -168,6 +215,7 @@ async def run(args, port, server):
         await asyncio.sleep(3)
     held = attack.open
     memory = rss_kib(server.pid)
+    sent_before = attack.sent
     # In a process of its own: the attack's event loop, busy with thousands
     # of sockets, must not delay the client it measures.
     with multiprocessing.Pool(1) as pool:
@@ -176,6 +224,8 @@ async def run(args, port, server):
             await asyncio.sleep(0.1)
         latencies, failures = pending.get()
     held_after = attack.open
+    attack.sent_during = attack.sent - sent_before
+    attack.memory_after = rss_kib(server.pid)
     attack.stop = True
     for task in tasks:
         task.cancel()
@@ -187,6 +237,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--slow", type=int, default=10_000, help="slowloris connections (default 10,000)")
     parser.add_argument("--idle", type=int, default=0, help="idle keep-alive connections instead")
+    parser.add_argument("--pipeline", type=int, default=0, help="pipelining connections instead")
+    parser.add_argument("--read", action="store_true", help="the pipelining connections read their answers")
     parser.add_argument("--soft-limit", type=int, help="the server's soft RLIMIT_NOFILE")
     parser.add_argument("--hard-limit", type=int, help="the server's hard RLIMIT_NOFILE")
     parser.add_argument("--seconds", type=float, default=10, help="how long the good client runs (default 10)")
@@ -194,8 +246,9 @@ def main():
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if (args.idle or args.slow) + 200 > hard:
-        sys.exit(f"this shell may open {hard} descriptors: too few for {args.idle or args.slow} connections")
+    count = args.pipeline or args.idle or args.slow
+    if count + 200 > hard:
+        sys.exit(f"this shell may open {hard} descriptors: too few for {count} connections")
 
     executable = build()
     port = free_port()
@@ -207,13 +260,20 @@ def main():
         output = server.communicate(timeout=30)[0].decode(errors="replace")
     limit_lines = [line for line in output.splitlines() if "file descriptor limit" in line]
 
-    kind = "idle keep-alive" if args.idle else "slowloris"
-    print(f"{args.idle or args.slow} {kind} connections; server limits soft={args.soft_limit or soft} hard={args.hard_limit or hard}")
+    if args.pipeline:
+        kind = "pipelining (answers read)" if args.read else "pipelining (answers never read)"
+    else:
+        kind = "idle keep-alive" if args.idle else "slowloris"
+    print(f"{count} {kind} connections; server limits soft={args.soft_limit or soft} hard={args.hard_limit or hard}")
     if limit_lines:
         print("server:", limit_lines[0].split("brisk::server:")[-1].strip())
     print(f"held by the attack: {held} when the client started, {held_after} when it ended; "
           f"refused or timed out: {attack.refused}; closed by the server: {attack.closed_by_server}")
-    if held:
+    if args.pipeline:
+        print(f"requests sent by the attack: {attack.sent:,} in all, {attack.sent_during:,} while the client ran; "
+              f"answers read: {attack.answered:,}; server RSS {memory} KiB when the client started, "
+              f"{attack.memory_after} KiB when it ended ({baseline} KiB before the attack)")
+    elif held:
         print(f"server RSS: {baseline} KiB before, {memory} KiB with them: {(memory - baseline) / held:.1f} KiB per connection")
     if latencies:
         ordered = sorted(latencies)
