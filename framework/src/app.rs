@@ -409,6 +409,12 @@ impl App {
     /// kept-alive HTTP/1.1 connection for each next one, so a client that
     /// trickles header lines (slowloris) holds a connection this long at most.
     ///
+    /// It is also the keep-alive idle timeout: an HTTP/1.1 connection waiting
+    /// for its next request, or an HTTP/2 connection with no request in
+    /// flight, is closed once this long passes (HTTP/2 with a GOAWAY, and
+    /// dropped one timeout later if the client does not close it). hyper
+    /// times both waits with one timer, so the two cannot differ.
+    ///
     /// ```
     /// # use std::time::Duration;
     /// let app = brisk::App::new().header_read_timeout(Duration::from_secs(5));

@@ -1265,6 +1265,44 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_header_read_timeout()
     server.shutdown().await.expect("serve_with returns Ok");
 }
 
+/// An HTTP/2 request for `path` on stream 1, by hand: the preface, empty
+/// SETTINGS, and HEADERS in HPACK without Huffman or indexing.
+fn http2_get(path: &str) -> Vec<u8> {
+    let mut block = vec![0x82, 0x86]; // :method GET, :scheme http
+    block.extend([0x04, path.len() as u8]); // :path, by its static index
+    block.extend(path.as_bytes());
+    block.extend([0x01, 4]); // :authority
+    block.extend(b"test");
+    let mut bytes = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    bytes.extend([0, 0, 0, 0x04, 0, 0, 0, 0, 0]); // SETTINGS, empty
+    let length = block.len() as u32;
+    bytes.extend(&length.to_be_bytes()[1..]);
+    bytes.extend([0x01, 0x05, 0, 0, 0, 1]); // HEADERS, END_STREAM | END_HEADERS, stream 1
+    bytes.extend(block);
+    bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_http2_connection_is_closed_after_the_timeout_but_a_slow_request_is_not_cut() {
+    let server = Server::start(hello::app().header_read_timeout(Duration::from_millis(100))).await;
+    let mut raw = RawConnection::open(server.addr).await;
+    raw.send(&http2_get("/plaintext")).await;
+    let closed = raw.closed_by_server(Duration::from_secs(3)).await;
+    let Closed::Eof(received) = &closed else {
+        panic!("the idle connection was reset: {:?}", closed.received())
+    };
+    assert!(find(received, b"Hello, World!").is_some(), "the request was answered before the close");
+    // A GOAWAY frame told the client (length 8, type 7, no flags, stream 0).
+    assert!(find(received, &[0, 0, 8, 7, 0, 0, 0, 0, 0]).is_some(), "no GOAWAY before the close");
+
+    // A request that takes longer than the timeout (200 ms on the blocking
+    // pool) is in flight, not idle: it is answered on the same connection.
+    let response = get(&http2(), server.url("/blocking")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.version(), reqwest::Version::HTTP_2);
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
 // ---------------------------------------------------------------------------
 // 10. The hello binary, as a user runs it
 // ---------------------------------------------------------------------------

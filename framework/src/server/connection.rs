@@ -17,7 +17,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::drain::{ConnectionState, Drain, Registration};
 use crate::app::{Config, Service};
-use crate::body::Body;
+use crate::body::{Body, OnEnd};
 
 /// What an HTTP/2 client with prior knowledge sends first.
 const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -117,6 +117,7 @@ pub(crate) type Shared = (Service, Arc<Protocols>, Drain, Registration, OwnedSem
 /// Serves one connection to its end.
 pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared) {
     let (service, protocols, drain, registration, _room) = shared;
+    let service_h2 = service.clone();
     let state = registration.state.clone();
     let seen = state.clone();
     let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
@@ -125,6 +126,19 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
         // future that holds a boxed request rather than the request's head,
         // and the response passes through one layer fewer.
         service.answer(request.map(Body::incoming), Some(client), Ok::<_, Infallible>)
+    });
+    // HTTP/2 has no idle timeout of its own: its service counts the
+    // requests in flight, so an idle connection can be told apart.
+    let counted = state.clone();
+    let counting_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
+        let stream = counted.stream_started();
+        service_h2.answer(
+            request.map(Body::incoming),
+            Some(client),
+            move |response: crate::response::Response| {
+                Ok::<_, Infallible>(response.map(|body| Body::on_end(body, OnEnd::new(stream))))
+            },
+        )
     });
     let timeout = protocols.header_read_timeout;
     let sniffed = tokio::select! {
@@ -153,11 +167,13 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
             }
         }
         Protocol::Http2 => {
-            let connection = drain.watch(protocols.http2.serve_connection(io, hyper_service), registration);
+            let connection =
+                drain.watch(protocols.http2.serve_connection(io, counting_service), registration);
             guarded(connection, state, timeout, client).await
         }
         Protocol::Undecided => {
-            let connection = protocols.either.serve_connection_with_upgrades(io, hyper_service).into_owned();
+            let connection =
+                protocols.either.serve_connection_with_upgrades(io, counting_service).into_owned();
             let connection = drain.watch(super::drain::ViaHyperUtil(Box::pin(connection)), registration);
             guarded(connection, state, timeout, client).await
         }
@@ -165,8 +181,11 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
 }
 
 /// Runs `connection`, closing it if no request arrived within the header
-/// read timeout: hyper has no such limit for HTTP/2, nor for HTTP/1 before
-/// it knows the protocol.
+/// read timeout, and then whenever a whole timeout passes with no request
+/// in flight and none begun (keep-alive idle): hyper has neither limit for
+/// HTTP/2, nor for HTTP/1 before it knows the protocol. An idle connection
+/// is asked to close as a shutdown would (GOAWAY), so a request racing
+/// the close is still answered or refused cleanly.
 async fn guarded<E: Display>(
     connection: impl Future<Output = Option<Result<(), E>>>,
     state: Arc<ConnectionState>,
@@ -174,13 +193,26 @@ async fn guarded<E: Display>(
     client: SocketAddr,
 ) {
     tokio::pin!(connection);
-    let result = tokio::select! {
-        result = &mut connection => result,
-        () = tokio::time::sleep(timeout) => {
-            if !state.has_had_request() {
-                return no_request(client);
+    let mut asked_to_close = false;
+    let result = loop {
+        tokio::select! {
+            result = &mut connection => break result,
+            () = tokio::time::sleep(timeout) => {
+                if !state.has_had_request() {
+                    return no_request(client);
+                }
+                if !state.idle_since_last_check() {
+                    continue;
+                }
+                // HTTP/2's graceful close waits for the client to answer a
+                // PING; a client that is gone or will not gets one more
+                // timeout, then the connection is dropped.
+                if asked_to_close {
+                    return idle(client);
+                }
+                state.ask_to_close();
+                asked_to_close = true;
             }
-            connection.await
         }
     };
     match result {
@@ -191,6 +223,10 @@ async fn guarded<E: Display>(
 
 fn shed(client: SocketAddr) {
     tracing::debug!(target: "brisk::server", %client, "at the connection cap: closing this connection, which sent no request");
+}
+
+fn idle(client: SocketAddr) {
+    tracing::debug!(target: "brisk::server", %client, "idle for the keep-alive timeout, and not closing when asked; dropping it");
 }
 
 fn no_request(client: SocketAddr) {

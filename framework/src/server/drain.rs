@@ -8,7 +8,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -109,6 +109,10 @@ pub(crate) struct ConnectionState {
     asked: AtomicU8,
     /// Set on each request; a connection that has had one is never shed.
     got_request: AtomicBool,
+    /// HTTP/2 (and undecided) connections only: requests whose response
+    /// has not been sent yet, and whether one began since the last idle check.
+    active: AtomicUsize,
+    recent: AtomicBool,
     /// Wakes the connection while it is still deciding its protocol.
     shed: Notify,
 }
@@ -127,6 +131,27 @@ impl ConnectionState {
         self.got_request.load(Ordering::Relaxed)
     }
 
+    /// Records a request on a connection that tracks its streams; the
+    /// returned guard ends it, when its response body has been sent (or
+    /// dropped), through [`crate::body::Body::on_end`].
+    pub(crate) fn stream_started(self: &Arc<Self>) -> StreamEnd {
+        self.got_request.store(true, Ordering::Relaxed);
+        self.recent.store(true, Ordering::Relaxed);
+        self.active.fetch_add(1, Ordering::Relaxed);
+        StreamEnd(self.clone())
+    }
+
+    /// Whether no request is in flight and none began since the last call.
+    pub(crate) fn idle_since_last_check(&self) -> bool {
+        !self.recent.swap(false, Ordering::Relaxed) && self.active.load(Ordering::Relaxed) == 0
+    }
+
+    /// Asks the connection to finish what it is serving and close, as a
+    /// shutdown does (an HTTP/2 GOAWAY).
+    pub(crate) fn ask_to_close(&self) {
+        let _ = self.asked.compare_exchange(NONE, DRAIN, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
     /// Completes when the connection is shed before it has been watched.
     pub(crate) async fn shed(&self) {
         loop {
@@ -137,6 +162,19 @@ impl ConnectionState {
             notified.await;
         }
     }
+}
+
+/// One request in flight on a connection that counts them; ends it when dropped.
+pub(crate) struct StreamEnd(Arc<ConnectionState>);
+
+impl Drop for StreamEnd {
+    fn drop(&mut self) {
+        self.0.active.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl crate::body::EndWork for StreamEnd {
+    fn run(self) {}
 }
 
 /// One open connection's place in the registry, from accept to close.
