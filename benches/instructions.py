@@ -52,18 +52,6 @@ def request_for(name):
     return "GET", name, None, {}
 
 
-def server_command(server):
-    """(binary, environment) for a server spec such as `hyper@current_thread`."""
-    binary, _, flavour = server.partition("@")
-    if not flavour or flavour == "multi_thread":
-        return binary, {}
-    if flavour == "current_thread":
-        return binary, {"BENCH_RUNTIME": "current_thread"}
-    if flavour.startswith("workers") and flavour[len("workers"):].isdigit():
-        return binary, {"BENCH_RUNTIME": "current_thread", "BENCH_WORKERS": flavour[len("workers"):]}
-    raise SystemExit(f"unknown flavour {flavour!r} in {server!r}")
-
-
 def under_valgrind(server, tool_args, request, requests, started=lambda process: None):
     """Runs the release `server` under valgrind with `tool_args`, waits until
     it listens, calls `started` with the process, sends `requests` requests
@@ -71,7 +59,7 @@ def under_valgrind(server, tool_args, request, requests, started=lambda process:
     `started` returned."""
     method, path, body, headers = request
     port = free_port()
-    binary, env = server_command(server)
+    binary, env = run.server_command(server)
     env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{port}", **env)
     proc = subprocess.Popen(
         ["valgrind", *tool_args, os.path.join(ROOT, "target", "release", binary)],

@@ -1,7 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark brisk against raw hyper, axum and actix-web on this machine.
 
-    python3 benches/run.py [--rounds N] [--duration S] [--connections C]
+    python3 benches/run.py [--rounds N] [--duration S] [--connections C] [--servers S,S] [--floor S]
+                           [--server-cpus 0] [--wrk-cpus 1]
+
+A server is a release binary (hyper, brisk, axum, actix) with an optional
+flavour, as in benches/instructions.py: `brisk@current_thread`,
+`brisk@workers2` (thread-per-core), `hyper@multi_thread`. With --floor,
+a table of every other server's req/s and CPU per request against that
+one follows the usual tables. --server-cpus 0,1 --wrk-cpus 0,1 measures
+on both cores, wrk sharing them with the server.
 
 Installs wrk if it is missing, builds the servers in release, pins each
 server to CPU 0 and wrk to CPU 1, checks every server's answers, then
@@ -90,12 +98,29 @@ def free_port():
         return s.getsockname()[1]
 
 
+def server_command(server):
+    """(binary, environment) for a server spec such as `hyper@current_thread`:
+    `@current_thread` is one thread (tokio's current-thread runtime, or one
+    actix-web worker), `@multi_thread` the default (tokio's multi-threaded
+    runtime, an actix-web worker per core), `@workersN` brisk's
+    App::workers(N) on a current-thread main runtime."""
+    binary, _, flavour = server.partition("@")
+    if not flavour or flavour == "multi_thread":
+        return binary, {}
+    if flavour == "current_thread":
+        return binary, {"BENCH_RUNTIME": "current_thread"}
+    if flavour.startswith("workers") and flavour[len("workers"):].isdigit():
+        return binary, {"BENCH_RUNTIME": "current_thread", "BENCH_WORKERS": flavour[len("workers"):]}
+    raise SystemExit(f"unknown flavour {flavour!r} in {server!r}")
+
+
 class Server:
     def __init__(self, name):
         self.name = name
         self.port = free_port()
-        env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{self.port}")
-        binary = os.path.join(TARGET, "release", name)
+        binary, extra = server_command(name)
+        env = dict(os.environ, BENCH_ADDR=f"127.0.0.1:{self.port}", **extra)
+        binary = os.path.join(TARGET, "release", binary)
         self.proc = subprocess.Popen(
             ["taskset", "-c", SERVER_CPU, binary], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -212,13 +237,15 @@ def server_core_ticks():
     the task it interrupted, mostly the server: it is part of the server's
     CPU per request, and how much of it lands there moves from one
     measurement to the next."""
+    softirq = total = 0
     with open("/proc/stat") as stat:
         for line in stat:
             fields = line.split()
-            if fields[0] == f"cpu{SERVER_CPU}":
+            if fields[0] in {f"cpu{cpu}" for cpu in SERVER_CPU.split(",")}:
                 ticks = [int(v) for v in fields[1:]]
-                return ticks[6], sum(ticks[:8])
-    return 0, 0
+                softirq += ticks[6]
+                total += sum(ticks[:8])
+    return softirq, total
 
 
 def measure(args, endpoints, scripts):
@@ -277,7 +304,7 @@ def fmt(value, spec):
     return "n/a" if value != value else format(value, spec)
 
 
-def table(results, endpoints, rss):
+def table(results, endpoints, rss, floor=None):
     lines = []
     header = "| endpoint | server | req/s (median) | p50 ms | p99 ms | CPU µs/req | of which user |"
     lines += [header, "|---|---|---:|---:|---:|---:|---:|"]
@@ -310,6 +337,17 @@ def table(results, endpoints, rss):
             for i in (0, 3):
                 cells.append(statistics.median(b[i] / p[i] for b, p in pairs) if pairs else float("nan"))
         lines.append(f"| {endpoint} | " + " | ".join(fmt(c, ".2f") for c in cells) + " |")
+    if floor:
+        lines += ["", f"Against {floor} (medians of the per-round ratios):", "",
+                  "| endpoint | server | req/s ratio | CPU/req ratio |", "|---|---|---:|---:|"]
+        for endpoint, *_ in endpoints:
+            for name in SERVERS:
+                pairs = list(zip(results.get((endpoint, name), []), results.get((endpoint, floor), [])))
+                if name == floor or not pairs:
+                    continue
+                rps = statistics.median(b[0] / p[0] for b, p in pairs)
+                cpu = statistics.median(b[3] / p[3] for b, p in pairs)
+                lines.append(f"| {endpoint} | {name} | {rps:.2f} | {cpu:.2f} |")
     if rss:
         lines += ["", "| server | peak RSS with 1,000 keep-alive connections |", "|---|---:|"]
         lines += [f"| {name} | {kib / 1024:.1f} MiB |" for name, kib in rss.items()]
@@ -317,12 +355,16 @@ def table(results, endpoints, rss):
 
 
 def main():
+    global SERVER_CPU, WRK_CPU
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--duration", type=int, default=2)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--endpoints", default=",".join(e[0] for e in ENDPOINTS))
-    parser.add_argument("--servers", default=",".join(SERVERS), help="a subset, for profiling runs")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="servers, with flavours (see above)")
+    parser.add_argument("--floor", help="also print every server's ratios to this one")
+    parser.add_argument("--server-cpus", default=SERVER_CPU, help="CPUs the servers are pinned to (default 0)")
+    parser.add_argument("--wrk-cpus", default=WRK_CPU, help="CPUs wrk is pinned to (default 1)")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--no-rss", action="store_true")
     args = parser.parse_args()
@@ -334,7 +376,8 @@ def main():
     ensure_wrk()
     if not args.no_build:
         build()
-    SERVERS[:] = [s for s in SERVERS if s in args.servers.split(",")]
+    SERVERS[:] = args.servers.split(",")
+    SERVER_CPU, WRK_CPU = args.server_cpus, args.wrk_cpus
     wanted = args.endpoints.split(",")
     endpoints = [e for e in ENDPOINTS if e[0] in wanted]
     with tempfile.TemporaryDirectory() as tmp:
@@ -344,7 +387,7 @@ def main():
     print()
     print(f"{time.strftime('%Y-%m-%d')}, {args.rounds} rounds × {args.duration} s, "
           f"wrk -t1 -c{args.connections}, server on CPU {SERVER_CPU}, wrk on CPU {WRK_CPU}")
-    print(table(results, endpoints, rss))
+    print(table(results, endpoints, rss, args.floor))
 
 
 if __name__ == "__main__":
