@@ -117,29 +117,7 @@ pub(crate) type Shared = (Service, Arc<Protocols>, Drain, Registration, OwnedSem
 /// Serves one connection to its end.
 pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared) {
     let (service, protocols, drain, registration, _room) = shared;
-    let service_h2 = service.clone();
     let state = registration.state.clone();
-    let seen = state.clone();
-    let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
-        seen.got_request();
-        // Started here, not inside an async block: hyper then moves a
-        // future that holds a boxed request rather than the request's head,
-        // and the response passes through one layer fewer.
-        service.answer(request.map(Body::incoming), Some(client), Ok::<_, Infallible>)
-    });
-    // HTTP/2 has no idle timeout of its own: its service counts the
-    // requests in flight, so an idle connection can be told apart.
-    let counted = state.clone();
-    let counting_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
-        let stream = counted.stream_started();
-        service_h2.answer(
-            request.map(Body::incoming),
-            Some(client),
-            move |response: crate::response::Response| {
-                Ok::<_, Infallible>(response.map(|body| Body::on_end(body, OnEnd::new(stream))))
-            },
-        )
-    });
     let timeout = protocols.header_read_timeout;
     let sniffed = tokio::select! {
         sniffed = tokio::time::timeout(timeout, sniff(&stream)) => sniffed,
@@ -157,26 +135,41 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
     // HTTP/1 connections can be upgraded (WebSockets): hyper prepares the
     // upgrade only for requests that ask for one.
     let io = TokioIo::new(stream);
-    match protocol {
+    if let Protocol::Http1 = protocol {
+        let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
+            state.got_request();
+            // Started here, not inside an async block: hyper then moves a
+            // future that holds a boxed request rather than the request's
+            // head, and the response passes through one layer fewer.
+            service.answer(request.map(Body::incoming), Some(client), Ok::<_, Infallible>)
+        });
         // From here hyper's own header read timeout covers every request.
-        Protocol::Http1 => {
-            let connection = protocols.http1.serve_connection(io, hyper_service).with_upgrades();
-            match drain.watch(connection, registration).await {
-                Some(result) => ended(client, result),
-                None => shed(client),
-            }
-        }
-        Protocol::Http2 => {
-            let connection =
-                drain.watch(protocols.http2.serve_connection(io, counting_service), registration);
-            guarded(connection, state, timeout, client).await
-        }
-        Protocol::Undecided => {
-            let connection =
-                protocols.either.serve_connection_with_upgrades(io, counting_service).into_owned();
-            let connection = drain.watch(super::drain::ViaHyperUtil(Box::pin(connection)), registration);
-            guarded(connection, state, timeout, client).await
-        }
+        let connection = protocols.http1.serve_connection(io, hyper_service).with_upgrades();
+        return match drain.watch(connection, registration).await {
+            Some(result) => ended(client, result),
+            None => shed(client),
+        };
+    }
+    // HTTP/2 has no idle timeout of its own: this service counts the
+    // requests in flight, so that `guarded` can tell an idle connection.
+    let counted = state.clone();
+    let counting_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
+        let stream = counted.stream_started();
+        service.answer(
+            request.map(Body::incoming),
+            Some(client),
+            move |response: crate::response::Response| {
+                Ok::<_, Infallible>(response.map(|body| Body::on_end(body, OnEnd::new(stream))))
+            },
+        )
+    });
+    if let Protocol::Http2 = protocol {
+        let connection = drain.watch(protocols.http2.serve_connection(io, counting_service), registration);
+        guarded(connection, state, timeout, client).await
+    } else {
+        let connection = protocols.either.serve_connection_with_upgrades(io, counting_service).into_owned();
+        let connection = drain.watch(super::drain::ViaHyperUtil(Box::pin(connection)), registration);
+        guarded(connection, state, timeout, client).await
     }
 }
 
