@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
-use futures_util::future::Either;
 use http::StatusCode;
 
 use crate::body::Body;
@@ -37,6 +36,7 @@ pub(crate) struct Config {
     /// `None`: derived from the descriptor limit when the server starts.
     pub(crate) max_connections: Option<usize>,
     pub(crate) max_header_size: usize,
+    pub(crate) max_uri_length: usize,
     pub(crate) body_read_timeout: Duration,
     /// `None`: one multi-threaded runtime (the caller's) serves every connection.
     pub(crate) workers: Option<usize>,
@@ -54,6 +54,8 @@ impl Default for Config {
             max_connections: None,
             // uvicorn's limit (h11's), what FastAPI apps are served with.
             max_header_size: 16 * 1024,
+            // nginx's: its request line buffer is 8 KiB.
+            max_uri_length: 8 * 1024,
             body_read_timeout: Duration::from_secs(30),
             workers: None,
         }
@@ -477,6 +479,26 @@ impl App {
         self
     }
 
+    /// The longest request target (path and query, in bytes, as the client
+    /// sent them: still percent-encoded) the server serves over HTTP/1; a
+    /// longer one is answered `414 URI Too Long`, `{"detail":"URI Too
+    /// Long"}`, and its connection closed. Default 8 KiB, as nginx. The
+    /// request line is part of the head, so a target that does not fit in
+    /// [`max_header_size`](App::max_header_size) gets that limit's 431
+    /// instead. (Over HTTP/2 the path is bounded by the header list size.)
+    ///
+    /// The same check answers `400 Bad Request` to an HTTP/1.1 request
+    /// with no `Host` header or more than one (RFC 9112, section 3.2).
+    ///
+    /// ```
+    /// let app = brisk::App::new().max_uri_length(2 * 1024);
+    /// # let _ = app;
+    /// ```
+    pub fn max_uri_length(mut self, bytes: usize) -> Self {
+        self.config.max_uri_length = bytes;
+        self
+    }
+
     /// Serves with `workers` threads, each running its own single-threaded
     /// tokio runtime and accepting on its own listening socket
     /// (`SO_REUSEPORT`: the kernel spreads new connections over them), the
@@ -770,29 +792,40 @@ impl Service {
         request: http::Request<Body>,
         client: Option<SocketAddr>,
     ) -> impl std::future::Future<Output = Response> + Send + use<> {
-        self.answer(request, client, std::convert::identity)
+        self.answer(request, client, |_| None, std::convert::identity)
     }
 
     /// [`Service::call`], with `finish` applied to the response as it
     /// leaves: the server wraps it in the `Result` hyper wants in the same
-    /// step, rather than in one more layer that moves it again.
-    pub(crate) fn answer<T, F: FnOnce(Response) -> T + Send>(
+    /// step, rather than in one more layer that moves it again. Where the
+    /// server's `refuse` rejects the head (the app must not see it), the
+    /// response it makes is sent instead of running the app, logged like
+    /// any other. (Asked here, of the request in its box: asked of the
+    /// `http::Request` on the stack, it cost every request a copy of it.)
+    pub(crate) fn answer<T, F, R>(
         &self,
         request: http::Request<Body>,
         client: Option<SocketAddr>,
+        refuse: R,
         finish: F,
-    ) -> impl std::future::Future<Output = T> + Send + use<T, F> {
+    ) -> impl std::future::Future<Output = T> + Send + use<T, F, R>
+    where
+        F: FnOnce(Response) -> T + Send,
+        R: FnOnce(&Request) -> Option<fn() -> Response>,
+    {
         // A request a brisk mount forwarded was logged by the app it reached first.
         let access = (tracing::enabled!(target: "brisk::access", tracing::Level::INFO)
             && request.extensions().get::<crate::routing::Forwarded>().is_none())
         .then(|| Box::new(AccessLog::start(&request, client)));
-        let request = Request::new(request, client, self.shared.clone());
         // Combinators rather than an async block: the response is handed
         // straight through instead of being stored and moved once more.
-        let response = if self.middleware.is_none() {
-            Either::Left(crate::routing::dispatch(request))
+        let request = Request::new(request, client, self.shared.clone());
+        let response = if let Some(make) = refuse(&request) {
+            Answer::Refused { make }
+        } else if self.middleware.is_none() {
+            Answer::Route { future: crate::routing::dispatch(request) }
         } else {
-            Either::Right(Next::start(self.middleware).run(request))
+            Answer::Stack { future: Next::start(self.middleware).run(request) }
         };
         response.map(move |mut response| {
             // Without exception handlers, an error nobody handled is logged
@@ -940,6 +973,37 @@ impl Service {
             }
         }
         edges
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Where a request's response comes from: routing straight away (no
+    /// middleware), the middleware stack, or the server's refusal. One enum
+    /// with one tag, not two nested `Either`s: the extra tag took the
+    /// future past the 128 bytes that are moved without a `memcpy` call.
+    #[project = AnswerProjection]
+    enum Answer<R, S> {
+        Route { #[pin] future: R },
+        Stack { #[pin] future: S },
+        // The response is made when polled: held here, its 128 bytes
+        // would be the largest variant.
+        Refused { make: fn() -> Response },
+    }
+}
+
+impl<R, S> std::future::Future for Answer<R, S>
+where
+    R: std::future::Future<Output = Response>,
+    S: std::future::Future<Output = Response>,
+{
+    type Output = Response;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Response> {
+        match self.project() {
+            AnswerProjection::Route { future } => future.poll(cx),
+            AnswerProjection::Stack { future } => future.poll(cx),
+            AnswerProjection::Refused { make } => std::task::Poll::Ready(make()),
+        }
     }
 }
 
@@ -1123,8 +1187,9 @@ mod future_sizes {
         // inline rather than by a call to `memcpy`.
         assert!(std::mem::size_of::<crate::response::Response>() <= 128);
         assert_eq!(std::mem::size_of::<crate::body::Body>(), 8);
+        // What hyper moves for each request: kept to what is moved inline.
         let call = service.call(http::Request::new(crate::body::Body::empty()), None);
-        assert!(size_of_val(&call) <= 512, "Service::call: {} bytes", size_of_val(&call));
+        assert!(size_of_val(&call) <= 128, "Service::call: {} bytes", size_of_val(&call));
         let dispatch = crate::routing::dispatch(request(&service));
         assert!(size_of_val(&dispatch) <= 192, "dispatch: {} bytes", size_of_val(&dispatch));
         let next = Next::start(service.middleware).run(request(&service));

@@ -48,8 +48,13 @@ struct Server {
 }
 
 async fn server() -> Server {
+    server_with(std::convert::identity).await
+}
+
+/// The server with `configure` applied to its app.
+async fn server_with(configure: impl FnOnce(App) -> App) -> Server {
     let calls = Arc::new(Calls::default());
-    let app = App::new().state(calls.clone()).routes(routes![count_post, count_get, read_body]);
+    let app = configure(App::new().state(calls.clone()).routes(routes![count_post, count_get, read_body]));
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     let (stop, stopped) = oneshot::channel::<()>();
@@ -192,6 +197,59 @@ async fn absolute_form_targets_and_http_1_0_are_routed_by_their_path_once() {
     assert_eq!(server.calls.count.load(Ordering::SeqCst), 2);
     let paths = server.calls.paths.lock().unwrap().clone();
     assert!(paths.iter().all(|path| path.ends_with("/count")), "{paths:?}");
+}
+
+#[tokio::test]
+async fn an_http_1_1_request_without_exactly_one_host_is_a_400_that_closes_the_connection() {
+    let server = server().await;
+    let refused = [
+        ("GET /count HTTP/1.1\r\n\r\n", "Missing Host header"),
+        ("GET /count HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "More than one Host header"),
+        // Absolute form still needs the header in HTTP/1.1.
+        ("GET http://t/count HTTP/1.1\r\n\r\n", "Missing Host header"),
+        // The request pipelined behind it is never read.
+        ("GET /count HTTP/1.1\r\n\r\nGET /count HTTP/1.1\r\nHost: t\r\n\r\n", "Missing Host header"),
+    ];
+    for (input, detail) in refused {
+        let (received, closed) = exchange_and_close(server.addr, input.as_bytes()).await;
+        assert_eq!(statuses(&received), [400], "{input:?}: {received:?}");
+        assert!(received.to_ascii_lowercase().contains("\r\nconnection: close\r\n"), "{received:?}");
+        assert!(received.ends_with(&format!("{{\"detail\":\"{detail}\"}}")), "{input:?}: {received:?}");
+        assert!(closed, "{input:?}: the connection stayed open");
+        assert_no_fingerprint(&received, input);
+    }
+    assert_eq!(server.calls.count.load(Ordering::SeqCst), 0, "{:?}", server.calls.paths.lock().unwrap());
+    let received =
+        exchange(server.addr, b"GET /count HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").await;
+    assert_eq!(statuses(&received), [200], "still serving: {received:?}");
+}
+
+/// A GET /count whose target is `length` bytes long.
+fn target_of(length: usize) -> String {
+    let query = "q".repeat(length - "/count?".len());
+    format!("GET /count?{query} HTTP/1.1\r\nHost: t\r\n\r\n")
+}
+
+#[tokio::test]
+async fn a_target_over_the_uri_limit_is_a_414_and_the_limit_is_a_setting() {
+    let server = server().await;
+    // At the default 8 KiB: served; one byte over: 414, and closed.
+    let received = exchange(server.addr, target_of(8 * 1024).as_bytes()).await;
+    assert_eq!(statuses(&received), [200], "{received:?}");
+    let (received, closed) = exchange_and_close(server.addr, target_of(8 * 1024 + 1).as_bytes()).await;
+    assert_eq!(statuses(&received), [414], "{received:?}");
+    assert!(received.ends_with(r#"{"detail":"URI Too Long"}"#), "{received:?}");
+    assert!(closed, "the connection stayed open after the 414");
+    // The absolute form counts its scheme and authority too.
+    let authority = "h".repeat(8 * 1024);
+    let input = format!("GET http://{authority}/count HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_eq!(statuses(&exchange(server.addr, input.as_bytes()).await), [414]);
+    assert_eq!(server.calls.count.load(Ordering::SeqCst), 1);
+
+    let server = server_with(|app| app.max_uri_length(1024)).await;
+    assert_eq!(statuses(&exchange(server.addr, target_of(1024).as_bytes()).await), [200]);
+    assert_eq!(statuses(&exchange(server.addr, target_of(1025).as_bytes()).await), [414]);
+    assert_eq!(server.calls.count.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]

@@ -869,6 +869,35 @@ async fn at_the_connection_cap_a_new_client_waits_until_a_connection_closes() {
 }
 
 #[tokio::test]
+async fn a_websocket_holds_its_place_under_the_connection_cap_until_it_closes() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    let server = Server::start(hello::app().max_connections(1)).await;
+    let tcp = TcpStream::connect(server.addr).await.expect("connect");
+    let url = format!("ws://{}/ws/echo", server.addr);
+    let (mut socket, response) =
+        within("handshake", tokio_tungstenite::client_async(url, tcp)).await.expect("the handshake succeeds");
+    assert_eq!(response.status(), 101);
+    // The socket outlives hyper's part of the connection, and still counts:
+    // a new client waits in the backlog...
+    let mut waiting = RawConnection::open(server.addr).await;
+    waiting.send(b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    let mut byte = [0u8; 1];
+    let waited = tokio::time::timeout(Duration::from_millis(300), waiting.stream.read(&mut byte)).await;
+    assert!(waited.is_err(), "served past the cap while a WebSocket was open: {waited:?}");
+    // ...while the socket is served...
+    socket.send(Message::text("still here")).await.expect("send");
+    let echoed = within("the echo", socket.next()).await.expect("a message").expect("no error");
+    assert_eq!(echoed, Message::text("still here"));
+    // ...until it closes.
+    socket.close(None).await.expect("close");
+    while let Some(Ok(_)) = within("the close", socket.next()).await {}
+    assert_eq!(waiting.response(false).await.status, 200);
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+#[tokio::test]
 async fn at_the_connection_cap_the_oldest_connection_without_a_request_makes_room() {
     let server = Server::start(hello::app().max_connections(2)).await;
     // Two clients take the places and never finish a request: one silent,

@@ -1,10 +1,15 @@
 //! How many connections the server takes on: the descriptor limit raised
-//! at startup, a cap on open connections derived from it, and an accept
+//! at startup, a cap on open connections derived from it (each socket,
+//! WebSockets included, holds its place until it closes), and an accept
 //! loop that waits at the cap and backs off when accepting fails.
 
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Raises the soft `RLIMIT_NOFILE` to the hard limit, as Go's runtime does
@@ -54,6 +59,57 @@ impl Capacity {
             // The semaphore is never closed.
             Err(_) => std::future::pending().await,
         }
+    }
+}
+
+/// A connection's socket with its place under the cap: the place is given
+/// back when the socket closes, not when hyper is done with it, so that a
+/// connection upgraded to a WebSocket (which outlives hyper's part) still
+/// counts. Reads and writes go straight through.
+pub(crate) struct Counted<S> {
+    stream: S,
+    _room: OwnedSemaphorePermit,
+}
+
+impl<S> Counted<S> {
+    pub(crate) fn new(stream: S, room: OwnedSemaphorePermit) -> Self {
+        Counted { stream, _room: room }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Counted<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Counted<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }
 

@@ -30,6 +30,8 @@ pub(crate) struct Protocols {
     /// HTTP/2 preface): hyper-util reads on until it knows.
     either: auto::Builder<TokioExecutor>,
     header_read_timeout: Duration,
+    /// HTTP/1 request targets longer than this are answered 414.
+    max_uri_length: usize,
 }
 
 impl Protocols {
@@ -54,7 +56,13 @@ impl Protocols {
         let mut either_http2 = either.http2();
         either_http2.timer(TokioTimer::new());
         limit_http2_auto(&mut either_http2, config);
-        Protocols { http1, http2, either, header_read_timeout: config.header_read_timeout }
+        Protocols {
+            http1,
+            http2,
+            either,
+            header_read_timeout: config.header_read_timeout,
+            max_uri_length: config.max_uri_length,
+        }
     }
 }
 
@@ -110,13 +118,12 @@ async fn sniff(stream: &TcpStream) -> std::io::Result<Option<Protocol>> {
 
 /// What one connection is served with: the app, the protocol settings,
 /// the shutdown watch and the connection's registration with it, and its
-/// place under the connection cap (released when the connection ends, with
-/// the future that holds it).
+/// place under the connection cap (released when the socket closes).
 pub(crate) type Shared = (Service, Arc<Protocols>, Drain, Registration, OwnedSemaphorePermit);
 
 /// Serves one connection to its end.
 pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared) {
-    let (service, protocols, drain, registration, _room) = shared;
+    let (service, protocols, drain, registration, room) = shared;
     let state = registration.state.clone();
     let timeout = protocols.header_read_timeout;
     let sniffed = tokio::select! {
@@ -134,14 +141,20 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
     };
     // HTTP/1 connections can be upgraded (WebSockets): hyper prepares the
     // upgrade only for requests that ask for one.
-    let io = TokioIo::new(stream);
+    let io = TokioIo::new(super::capacity::Counted::new(stream, room));
     if let Protocol::Http1 = protocol {
+        let max_uri_length = protocols.max_uri_length;
         let hyper_service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
             state.got_request();
             // Started here, not inside an async block: hyper then moves a
             // future that holds a boxed request rather than the request's
             // head, and the response passes through one layer fewer.
-            service.answer(request.map(Body::incoming), Some(client), Ok::<_, Infallible>)
+            service.answer(
+                request.map(Body::incoming),
+                Some(client),
+                move |request| super::head::refuse(request, max_uri_length),
+                Ok::<_, Infallible>,
+            )
         });
         // From here hyper's own header read timeout covers every request.
         let connection = protocols.http1.serve_connection(io, hyper_service).with_upgrades();
@@ -158,6 +171,7 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
         service.answer(
             request.map(Body::incoming),
             Some(client),
+            |_| None,
             move |response: crate::response::Response| {
                 Ok::<_, Infallible>(response.map(|body| Body::on_end(body, OnEnd::new(stream))))
             },

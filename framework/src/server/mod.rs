@@ -3,6 +3,7 @@
 mod capacity;
 mod connection;
 mod drain;
+mod head;
 mod workers;
 
 use std::future::Future;

@@ -56,7 +56,12 @@ impl TestWebSocketRequest<'_> {
         let client_addr = self.client.client_addr;
         let (client_io, server_io) = tokio::io::duplex(64 * 1024);
         let server = hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
-            service.answer(request.map(Body::incoming), Some(client_addr), Ok::<_, std::convert::Infallible>)
+            service.answer(
+                request.map(Body::incoming),
+                Some(client_addr),
+                |_| None,
+                Ok::<_, std::convert::Infallible>,
+            )
         });
         tokio::spawn(async move {
             let connection =
