@@ -427,10 +427,20 @@ impl App {
         self
     }
 
-    /// The most connections the server holds open at once. At the limit it
-    /// stops accepting: new clients wait in the kernel's listen backlog
-    /// until a connection closes, and the connections already open keep
-    /// being served.
+    /// The most connections the server holds open at once, WebSockets
+    /// included (each holds its place until its socket closes). At the
+    /// limit it stops accepting: new clients wait in the kernel's listen
+    /// backlog, and the connections already open keep being served.
+    ///
+    /// A client that arrives at the limit is let in by making room, as
+    /// nginx reclaims idle keep-alive connections: the server closes the
+    /// oldest connection that has not sent a request yet (a slow or silent
+    /// client); without one, it asks the oldest connection that has had no
+    /// new request for a second or more to close after its current
+    /// response (an idle HTTP/1 connection closes at once; HTTP/2 gets a
+    /// GOAWAY). A connection that keeps sending requests, or a WebSocket, is
+    /// not closed for it; without a connection to close, clients wait
+    /// until one closes.
     ///
     /// The default is three quarters of the process's file-descriptor limit
     /// (which `serve` first raises to its hard limit), leaving the rest for

@@ -869,6 +869,42 @@ async fn at_the_connection_cap_a_new_client_waits_until_a_connection_closes() {
 }
 
 #[tokio::test]
+async fn at_the_connection_cap_an_idle_keep_alive_connection_makes_room_but_a_busy_one_does_not() {
+    // The keep-alive timeout alone would close the idle one only after a minute.
+    let server =
+        Server::start(hello::app().max_connections(2).header_read_timeout(Duration::from_secs(60))).await;
+    let request = b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n";
+    // One connection makes a request and then stays idle; the other keeps
+    // making requests.
+    let mut idle = RawConnection::open(server.addr).await;
+    idle.send(request).await;
+    assert_eq!(idle.response(false).await.status, 200);
+    let mut busy = RawConnection::open(server.addr).await;
+    busy.send(request).await;
+    assert_eq!(busy.response(false).await.status, 200);
+    // A newcomer is served once a sweep has found the idle one idle...
+    let mut newcomer = RawConnection::open(server.addr).await;
+    newcomer.send(request).await;
+    let served = async {
+        loop {
+            busy.send(request).await;
+            assert_eq!(busy.response(false).await.status, 200, "the busy connection is served throughout");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    tokio::select! {
+        response = newcomer.response(false) => assert_eq!(response.status, 200),
+        () = served => unreachable!(),
+        () = tokio::time::sleep(WAIT) => panic!("the newcomer was not served"),
+    }
+    // ...which was closed for it, cleanly, between requests.
+    assert!(matches!(idle.closed_by_server(WAIT).await, Closed::Eof(bytes) if bytes.is_empty()));
+    busy.send(request).await;
+    assert_eq!(busy.response(false).await.status, 200, "the busy connection is still open");
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+#[tokio::test]
 async fn a_websocket_holds_its_place_under_the_connection_cap_until_it_closes() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;

@@ -67,7 +67,10 @@ impl<C: hyper_util::server::graceful::GracefulConnection> Graceful for ViaHyperU
 }
 
 /// The server's side: tells connections to drain and waits for them, and
-/// at the connection cap closes the oldest that has not sent a request.
+/// at the connection cap makes room: it closes the oldest connection that
+/// has not sent a request, or else asks the oldest one idle since the last
+/// sweep to close, as nginx reclaims idle keep-alive connections when it
+/// runs out.
 #[derive(Clone, Default)]
 pub(crate) struct Drain(Arc<Shared>);
 
@@ -107,8 +110,9 @@ pub(crate) struct ConnectionState {
     /// `NONE`, `DRAIN` (finish the current request, then close) or `SHED`
     /// (close now).
     asked: AtomicU8,
-    /// Set on each request; a connection that has had one is never shed.
-    got_request: AtomicBool,
+    /// `NEVER` until its first request; then `RECENT` on each request, and
+    /// `IDLE` once a sweep at the cap found no request since the last one.
+    requests: AtomicU8,
     /// HTTP/2 (and undecided) connections only: requests whose response
     /// has not been sent yet, and whether one began since the last idle check.
     active: AtomicUsize,
@@ -121,21 +125,25 @@ const NONE: u8 = 0;
 const DRAIN: u8 = 1;
 const SHED: u8 = 2;
 
+const NEVER: u8 = 0;
+const IDLE: u8 = 1;
+const RECENT: u8 = 2;
+
 impl ConnectionState {
     /// Records that a request head arrived (hyper called the service).
     pub(crate) fn got_request(&self) {
-        self.got_request.store(true, Ordering::Relaxed);
+        self.requests.store(RECENT, Ordering::Relaxed);
     }
 
     pub(crate) fn has_had_request(&self) -> bool {
-        self.got_request.load(Ordering::Relaxed)
+        self.requests.load(Ordering::Relaxed) != NEVER
     }
 
     /// Records a request on a connection that tracks its streams; the
     /// returned guard ends it, when its response body has been sent (or
     /// dropped), through [`crate::body::Body::on_end`].
     pub(crate) fn stream_started(self: &Arc<Self>) -> StreamEnd {
-        self.got_request.store(true, Ordering::Relaxed);
+        self.requests.store(RECENT, Ordering::Relaxed);
         self.recent.store(true, Ordering::Relaxed);
         self.active.fetch_add(1, Ordering::Relaxed);
         StreamEnd(self.clone())
@@ -176,6 +184,10 @@ impl Drop for StreamEnd {
 impl crate::body::EndWork for StreamEnd {
     fn run(self) {}
 }
+
+/// How often, at the connection cap, connections are checked for requests:
+/// one idle this long may be closed for a client that waits.
+pub(crate) const SWEEP: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// One open connection's place in the registry, from accept to close.
 pub(crate) struct Registration {
@@ -242,33 +254,56 @@ impl Drain {
         }
     }
 
-    /// Whether some open connection has not sent a request yet.
+    /// Whether some open connection could be closed to make room: one that
+    /// has not sent a request yet, or one idle since the last sweep.
     pub(crate) fn has_sheddable(&self) -> bool {
         let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.entries.iter().flatten().any(Self::sheddable)
+        open.entries.iter().flatten().any(|entry| Self::sheddable(entry).is_some())
     }
 
-    fn sheddable(entry: &Entry) -> bool {
-        !entry.state.has_had_request() && entry.state.asked.load(Ordering::SeqCst) == NONE
+    /// The request state of a connection that could be shed, if it could.
+    fn sheddable(entry: &Entry) -> Option<u8> {
+        if entry.state.asked.load(Ordering::SeqCst) != NONE {
+            return None;
+        }
+        let requests = entry.state.requests.load(Ordering::Relaxed);
+        (requests != RECENT).then_some(requests)
     }
 
-    /// At the connection cap: closes the connection accepted first among
-    /// those that have not sent a whole request head yet (slow or silent
-    /// clients), so that a client waiting in the backlog gets its place.
-    /// Returns whether there was one.
+    /// At the connection cap, called every [`SWEEP`]: marks idle every
+    /// connection that has had no request since the previous sweep (the
+    /// "clock" approximation of least recently used: one store per request
+    /// rather than a timestamp).
+    pub(crate) fn sweep(&self) {
+        let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
+        for entry in open.entries.iter().flatten() {
+            let _ = entry.state.requests.compare_exchange(RECENT, IDLE, Ordering::Relaxed, Ordering::Relaxed);
+        }
+    }
+
+    /// At the connection cap, so that a client waiting in the backlog gets
+    /// a place: closes the connection accepted first among those that have
+    /// not sent a whole request head yet (slow or silent clients); without
+    /// one, asks the one accepted first among those idle since the last
+    /// sweep to close after what it is serving, as a shutdown does (an idle
+    /// HTTP/1 connection closes at once, HTTP/2 gets a GOAWAY). Returns
+    /// whether there was one.
     pub(crate) fn shed_one(&self) -> bool {
         let mut open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
         let oldest = open
             .entries
             .iter_mut()
             .flatten()
-            .filter(|entry| {
-                !entry.state.has_had_request() && entry.state.asked.load(Ordering::SeqCst) == NONE
-            })
-            .min_by_key(|entry| entry.accepted);
-        let Some(entry) = oldest else { return false };
-        entry.state.asked.store(SHED, Ordering::SeqCst);
-        entry.state.shed.notify_one();
+            .filter_map(|entry| Some((Self::sheddable(entry)?, entry)))
+            // Silent clients first (NEVER < IDLE), then by age.
+            .min_by_key(|(requests, entry)| (*requests, entry.accepted));
+        let Some((requests, entry)) = oldest else { return false };
+        if requests == NEVER {
+            entry.state.asked.store(SHED, Ordering::SeqCst);
+            entry.state.shed.notify_one();
+        } else {
+            entry.state.asked.store(DRAIN, Ordering::SeqCst);
+        }
         if let Some(waker) = entry.waker.take() {
             waker.wake();
         }

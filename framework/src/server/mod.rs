@@ -132,21 +132,37 @@ async fn accept<F: Future<Output = i32>>(
     let mut accept_errors = capacity::AcceptErrors::default();
     let drain = Drain::default();
     tokio::pin!(shutdown);
-    loop {
+    'accepting: loop {
         // Room under the cap; at the cap, a newcomer found waiting is let in
-        // by closing the oldest connection that has sent no request yet (a
-        // slow or silent client), and without such a connection clients
-        // queue in the listen backlog until one closes.
+        // by closing a connection that has sent no request yet (a slow or
+        // silent client) or one idle since the last sweep, and without such
+        // a connection clients queue in the listen backlog until one closes.
         let (room, accepted) = match capacity.try_room() {
             Some(room) => (room, None),
             None => tokio::select! {
                 room = capacity.room() => (room, None),
                 accepted = listener.accept(), if drain.has_sheddable() => {
-                    drain.shed_one();
-                    tokio::select! {
-                        room = capacity.room() => (room, Some(accepted)),
-                        () = &mut shutdown => break,
-                    }
+                    // Shed one, then wait for it to close. If a request
+                    // came first and there is none to shed now, wait for a
+                    // connection to close or a sweep to find one idle.
+                    let room = loop {
+                        if drain.shed_one() {
+                            break tokio::select! {
+                                room = capacity.room() => room,
+                                () = &mut shutdown => break 'accepting,
+                            };
+                        }
+                        tokio::select! {
+                            room = capacity.room() => break room,
+                            () = tokio::time::sleep(drain::SWEEP) => drain.sweep(),
+                            () = &mut shutdown => break 'accepting,
+                        }
+                    };
+                    (room, Some(accepted))
+                }
+                () = tokio::time::sleep(drain::SWEEP) => {
+                    drain.sweep();
+                    continue;
                 }
                 () = &mut shutdown => break,
             },
