@@ -844,27 +844,33 @@ async fn a_request_head_over_the_limit_is_a_431_and_the_server_keeps_serving() {
 
 #[tokio::test]
 async fn at_the_connection_cap_a_new_client_waits_until_a_connection_closes() {
-    let server = Server::start(hello::app().max_connections(2)).await;
-    let request = b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n";
-    // Two kept-alive connections take the two places.
+    let gate = Gate::default();
+    let app = App::new().state(gate.clone()).routes(routes![slow, list_things]).max_connections(2);
+    let server = Server::start(app).await;
+    let request = b"GET /slow HTTP/1.1\r\nHost: test\r\n\r\n";
+    // Two connections take the two places, each with a request in flight.
     let mut first = RawConnection::open(server.addr).await;
     first.send(request).await;
-    assert_eq!(first.response(false).await.status, 200);
+    within("the first handler to start", gate.entered.notified()).await;
     let mut second = RawConnection::open(server.addr).await;
     second.send(request).await;
-    assert_eq!(second.response(false).await.status, 200);
-    // A third connects (the kernel queues it) but is not served...
+    within("the second handler to start", gate.entered.notified()).await;
+    // A third connects (the kernel queues it) but is not served, for as
+    // long as both are busy...
     let mut third = RawConnection::open(server.addr).await;
-    third.send(request).await;
+    third.send(b"GET /things HTTP/1.1\r\nHost: test\r\n\r\n").await;
     let mut byte = [0u8; 1];
-    let waited = tokio::time::timeout(Duration::from_millis(300), third.stream.read(&mut byte)).await;
+    let waited = tokio::time::timeout(Duration::from_millis(600), third.stream.read(&mut byte)).await;
     assert!(waited.is_err(), "the third connection was served past the cap: {waited:?}");
-    // ...while the open ones still are...
-    first.send(request).await;
-    assert_eq!(first.response(false).await.status, 200);
-    // ...until one of them closes.
-    drop(first);
+    // ...until one of them has its answer: the oldest was asked to make
+    // room, so it closes after its response instead of staying open.
+    gate.release.notify_one();
+    let response = first.response(false).await;
+    assert_eq!((response.status, response.body.as_slice()), (200, &b"finished"[..]));
+    assert!(matches!(first.closed_by_server(WAIT).await, Closed::Eof(bytes) if bytes.is_empty()));
     assert_eq!(third.response(false).await.status, 200);
+    gate.release.notify_one();
+    assert_eq!(second.response(false).await.status, 200);
     server.shutdown().await.expect("serve_with returns Ok");
 }
 

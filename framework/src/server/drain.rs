@@ -11,6 +11,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
@@ -95,6 +96,9 @@ struct Entry {
     waker: Option<Waker>,
     state: Arc<ConnectionState>,
     accepted: u64,
+    /// When it was accepted: one younger than [`GRACE`] is never shed
+    /// for want of a request, which may be on its way.
+    since: Instant,
 }
 
 impl Slots {
@@ -111,7 +115,7 @@ pub(crate) struct ConnectionState {
     /// (close now).
     asked: AtomicU8,
     /// `NEVER` until its first request; then `RECENT` on each request, and
-    /// `IDLE` once a sweep at the cap found no request since the last one.
+    /// `IDLE` once a sweep at the cap finds no request since the previous one.
     requests: AtomicU8,
     /// HTTP/2 (and undecided) connections only: requests whose response
     /// has not been sent yet, and whether one began since the last idle check.
@@ -186,8 +190,38 @@ impl crate::body::EndWork for StreamEnd {
 }
 
 /// How often, at the connection cap, connections are checked for requests:
-/// one idle this long may be closed for a client that waits.
-pub(crate) const SWEEP: std::time::Duration = std::time::Duration::from_secs(1);
+/// one with no new request since the previous check may be closed for a
+/// client that waits.
+pub(crate) const SWEEP: Duration = Duration::from_millis(250);
+
+/// How long a connection just accepted has to send its request head before
+/// it may be closed, at the cap, as a slow or silent client: long enough
+/// for a real client's first bytes, short next to a slowloris's pace. Also
+/// how often the accept loop looks again while nothing can be closed.
+pub(crate) const GRACE: Duration = Duration::from_millis(50);
+
+/// When the accept loop, at the cap, last swept.
+#[derive(Default)]
+pub(crate) struct Sweeps {
+    last: Option<Instant>,
+}
+
+impl Sweeps {
+    /// Sweeps `drain` if [`SWEEP`] has passed since the last sweep. The
+    /// first call only starts the clock: a sweep finds "no request since
+    /// the previous one", which needs a previous one.
+    pub(crate) fn due(&mut self, drain: &Drain) {
+        let now = Instant::now();
+        match self.last {
+            Some(last) if now.duration_since(last) < SWEEP => {}
+            Some(_) => {
+                drain.sweep();
+                self.last = Some(now);
+            }
+            None => self.last = Some(now),
+        }
+    }
+}
 
 /// One open connection's place in the registry, from accept to close.
 pub(crate) struct Registration {
@@ -220,7 +254,8 @@ impl Drain {
         let state = Arc::new(ConnectionState::default());
         let mut open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
         open.accepted += 1;
-        let entry = Entry { waker: None, state: state.clone(), accepted: open.accepted };
+        let entry =
+            Entry { waker: None, state: state.clone(), accepted: open.accepted, since: Instant::now() };
         let slot = match open.free.pop() {
             Some(slot) => {
                 open.entries[slot] = Some(entry);
@@ -255,19 +290,25 @@ impl Drain {
     }
 
     /// Whether some open connection could be closed to make room: one that
-    /// has not sent a request yet, or one idle since the last sweep.
+    /// has sent no request in its first [`GRACE`], or none since the last
+    /// sweep.
     pub(crate) fn has_sheddable(&self) -> bool {
+        let now = Instant::now();
         let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.entries.iter().flatten().any(|entry| Self::sheddable(entry).is_some())
+        open.entries.iter().flatten().any(|entry| Self::sheddable(entry, now).is_some())
     }
 
     /// The request state of a connection that could be shed, if it could.
-    fn sheddable(entry: &Entry) -> Option<u8> {
+    fn sheddable(entry: &Entry, now: Instant) -> Option<u8> {
         if entry.state.asked.load(Ordering::SeqCst) != NONE {
             return None;
         }
-        let requests = entry.state.requests.load(Ordering::Relaxed);
-        (requests != RECENT).then_some(requests)
+        match entry.state.requests.load(Ordering::Relaxed) {
+            // A newcomer just let in has its request on the way.
+            NEVER if now.duration_since(entry.since) >= GRACE => Some(NEVER),
+            IDLE => Some(IDLE),
+            _ => None,
+        }
     }
 
     /// At the connection cap, called every [`SWEEP`]: marks idle every
@@ -277,24 +318,27 @@ impl Drain {
     pub(crate) fn sweep(&self) {
         let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
         for entry in open.entries.iter().flatten() {
+            // Lost to a request that came meanwhile: it stays recent.
             let _ = entry.state.requests.compare_exchange(RECENT, IDLE, Ordering::Relaxed, Ordering::Relaxed);
         }
     }
 
     /// At the connection cap, so that a client waiting in the backlog gets
     /// a place: closes the connection accepted first among those that have
-    /// not sent a whole request head yet (slow or silent clients); without
-    /// one, asks the one accepted first among those idle since the last
-    /// sweep to close after what it is serving, as a shutdown does (an idle
-    /// HTTP/1 connection closes at once, HTTP/2 gets a GOAWAY). Returns
-    /// whether there was one.
+    /// not sent a whole request head in their first [`GRACE`] (slow or
+    /// silent clients);
+    /// without one, asks the one accepted first among those idle since the
+    /// last sweep to close after what it is serving, as a shutdown does (an
+    /// idle HTTP/1 connection closes at once, HTTP/2 gets a GOAWAY).
+    /// Returns whether there was one.
     pub(crate) fn shed_one(&self) -> bool {
+        let now = Instant::now();
         let mut open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
         let oldest = open
             .entries
             .iter_mut()
             .flatten()
-            .filter_map(|entry| Some((Self::sheddable(entry)?, entry)))
+            .filter_map(|entry| Some((Self::sheddable(entry, now)?, entry)))
             // Silent clients first (NEVER < IDLE), then by age.
             .min_by_key(|(requests, entry)| (*requests, entry.accepted));
         let Some((requests, entry)) = oldest else { return false };

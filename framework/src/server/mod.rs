@@ -131,12 +131,14 @@ async fn accept<F: Future<Output = i32>>(
     let capacity = capacity::Capacity::new(connections);
     let mut accept_errors = capacity::AcceptErrors::default();
     let drain = Drain::default();
+    let mut sweeps = drain::Sweeps::default();
     tokio::pin!(shutdown);
     'accepting: loop {
         // Room under the cap; at the cap, a newcomer found waiting is let in
-        // by closing a connection that has sent no request yet (a slow or
-        // silent client) or one idle since the last sweep, and without such
-        // a connection clients queue in the listen backlog until one closes.
+        // by closing a connection that has sent no request since before the
+        // last sweep (a slow or silent client) or none since it (idle), and
+        // without such a connection clients queue in the listen backlog
+        // until one closes.
         let (room, accepted) = match capacity.try_room() {
             Some(room) => (room, None),
             None => tokio::select! {
@@ -154,14 +156,15 @@ async fn accept<F: Future<Output = i32>>(
                         }
                         tokio::select! {
                             room = capacity.room() => break room,
-                            () = tokio::time::sleep(drain::SWEEP) => drain.sweep(),
+                            () = tokio::time::sleep(drain::GRACE) => sweeps.due(&drain),
                             () = &mut shutdown => break 'accepting,
                         }
                     };
                     (room, Some(accepted))
                 }
-                () = tokio::time::sleep(drain::SWEEP) => {
-                    drain.sweep();
+                // Newcomers' grace running out, or a sweep due: look again.
+                () = tokio::time::sleep(drain::GRACE) => {
+                    sweeps.due(&drain);
                     continue;
                 }
                 () = &mut shutdown => break,
