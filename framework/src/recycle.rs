@@ -56,6 +56,16 @@ impl<T> Recycled<T> {
         Recycled { ptr, owns: PhantomData }
     }
 
+    /// [`Recycled::new`] with the value made by `make` once the block is
+    /// taken, so that it is written straight into the block: a value made
+    /// first would be built on the stack and then copied there.
+    pub(crate) fn new_with(make: impl FnOnce() -> T) -> Self {
+        let ptr = take(Layout::new::<T>()).cast::<T>();
+        // SAFETY: as in `new`.
+        unsafe { ptr.as_ptr().write(make()) };
+        Recycled { ptr, owns: PhantomData }
+    }
+
     /// Moves the value out and gives the block back.
     pub(crate) fn into_inner(this: Self) -> T {
         let this = ManuallyDrop::new(this);

@@ -119,8 +119,10 @@ impl PathParams {
 
 impl Request {
     pub(crate) fn new(req: http::Request<Body>, client: Option<SocketAddr>, app: Arc<AppContext>) -> Self {
-        let (head, body) = req.into_parts();
-        Request(Recycled::new(Inner { head, body, client, params: PathParams::default(), app, scope: None }))
+        Request(Recycled::new_with(move || {
+            let (head, body) = req.into_parts();
+            Inner { head, body, client, params: PathParams::default(), app, scope: None }
+        }))
     }
 
     /// A copy of this request's method, URI, version, client address and
