@@ -69,9 +69,9 @@ impl<C: hyper_util::server::graceful::GracefulConnection> Graceful for ViaHyperU
 
 /// The server's side: tells connections to drain and waits for them, and
 /// at the connection cap makes room: it closes the oldest connection that
-/// has not sent a request, or else asks the oldest one idle since the last
-/// sweep to close, as nginx reclaims idle keep-alive connections when it
-/// runs out.
+/// sent no request in its first [`GRACE`], or else asks the oldest one idle
+/// since the last sweep to close, as nginx reclaims idle keep-alive
+/// connections when it runs out.
 #[derive(Clone, Default)]
 pub(crate) struct Drain(Arc<Shared>);
 

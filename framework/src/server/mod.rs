@@ -135,10 +135,10 @@ async fn accept<F: Future<Output = i32>>(
     tokio::pin!(shutdown);
     'accepting: loop {
         // Room under the cap; at the cap, a newcomer found waiting is let in
-        // by closing a connection that has sent no request since before the
-        // last sweep (a slow or silent client) or none since it (idle), and
-        // without such a connection clients queue in the listen backlog
-        // until one closes.
+        // by closing a connection that sent no request in its first
+        // `drain::GRACE` (a slow or silent client) or none since the last
+        // sweep (idle), and without such a connection clients queue in the
+        // listen backlog until one closes.
         let (room, accepted) = match capacity.try_room() {
             Some(room) => (room, None),
             None => tokio::select! {
