@@ -435,11 +435,12 @@ impl App {
     /// A client that arrives at the limit is let in by making room, as
     /// nginx reclaims idle keep-alive connections. The server closes the
     /// oldest connection that has not sent a whole request head within
-    /// 50 ms of being accepted (a slow or silent client); without one, it
-    /// asks the oldest one that has had no new request since its last
-    /// check (every 250 ms while at the limit) to close after its current
-    /// response (an idle HTTP/1 connection closes at once; HTTP/2 gets a
-    /// GOAWAY). A connection that keeps sending requests, or a WebSocket, is
+    /// 200 ms of being accepted (a slow or silent client); without one, it
+    /// asks the oldest one that has had no new request for a whole check
+    /// interval (checks run every 250 ms while at the limit) to close after
+    /// its current response (an idle HTTP/1 connection closes at once;
+    /// HTTP/2 gets a GOAWAY), and 50 ms later the next one, should the
+    /// first be busy with a long response. A connection that keeps sending requests, or a WebSocket, is
     /// not closed for it; without a connection to close, clients wait
     /// until one closes.
     ///

@@ -93,7 +93,7 @@ async fn exchange_and_close(addr: SocketAddr, bytes: &[u8]) -> (String, bool) {
 /// The statuses of every response in `received`, in order.
 fn statuses(received: &str) -> Vec<u16> {
     received
-        .match_indices("HTTP/1.1 ")
+        .match_indices("HTTP/1.")
         .filter_map(|(at, _)| received.get(at + 9..at + 12)?.parse().ok())
         .collect()
 }
@@ -207,6 +207,8 @@ async fn an_http_1_1_request_without_exactly_one_host_is_a_400_that_closes_the_c
         ("GET /count HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "More than one Host header"),
         // Absolute form still needs the header in HTTP/1.1.
         ("GET http://t/count HTTP/1.1\r\n\r\n", "Missing Host header"),
+        // HTTP/1.0 may leave it out, but not send two.
+        ("GET /count HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", "More than one Host header"),
         // The request pipelined behind it is never read.
         ("GET /count HTTP/1.1\r\n\r\nGET /count HTTP/1.1\r\nHost: t\r\n\r\n", "Missing Host header"),
     ];

@@ -911,6 +911,66 @@ async fn at_the_connection_cap_an_idle_keep_alive_connection_makes_room_but_a_bu
 }
 
 #[tokio::test]
+async fn at_the_connection_cap_a_long_request_does_not_keep_a_newcomer_waiting_while_others_are_idle() {
+    let gate = Gate::default();
+    let app = App::new().state(gate.clone()).routes(routes![slow, list_things]).max_connections(2);
+    let server = Server::start(app.header_read_timeout(Duration::from_secs(60))).await;
+    // The oldest connection is in the middle of a long request, which
+    // looks idle from outside; the younger one really is idle.
+    let mut long = RawConnection::open(server.addr).await;
+    long.send(b"GET /slow HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    within("the handler to start", gate.entered.notified()).await;
+    let mut idle = RawConnection::open(server.addr).await;
+    idle.send(b"GET /things HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    assert_eq!(idle.response(false).await.status, 200);
+    // A newcomer is served while the long request still runs...
+    let mut newcomer = RawConnection::open(server.addr).await;
+    newcomer.send(b"GET /things HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    assert_eq!(newcomer.response(false).await.status, 200);
+    assert!(matches!(idle.closed_by_server(WAIT).await, Closed::Eof(bytes) if bytes.is_empty()));
+    // ...which still gets its answer.
+    gate.release.notify_one();
+    assert_eq!(long.response(false).await.status, 200);
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+#[tokio::test]
+async fn at_the_connection_cap_connections_that_keep_sending_requests_are_not_closed() {
+    let server =
+        Server::start(hello::app().max_connections(2).header_read_timeout(Duration::from_secs(60))).await;
+    let request = b"GET /plaintext HTTP/1.1\r\nHost: test\r\n\r\n";
+    let mut busy = [RawConnection::open(server.addr).await, RawConnection::open(server.addr).await];
+    for connection in &mut busy {
+        connection.send(request).await;
+        assert_eq!(connection.response(false).await.status, 200);
+    }
+    let mut newcomer = RawConnection::open(server.addr).await;
+    newcomer.send(request).await;
+    // A second of requests 10 ms apart, four sweeps: none is cut off, and
+    // the newcomer, with nothing to close for it, waits.
+    let mut byte = [0u8; 1];
+    let keep_busy = async {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(1) {
+            for connection in &mut busy {
+                connection.send(request).await;
+                assert_eq!(connection.response(false).await.status, 200, "a busy connection was cut off");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::select! {
+        () = keep_busy => {}
+        read = newcomer.stream.read(&mut byte) => panic!("the newcomer was served past the cap: {read:?}"),
+    }
+    // Once one of them closes, it is served.
+    let [first, _second] = busy;
+    drop(first);
+    assert_eq!(newcomer.response(false).await.status, 200);
+    server.shutdown().await.expect("serve_with returns Ok");
+}
+
+#[tokio::test]
 async fn a_websocket_holds_its_place_under_the_connection_cap_until_it_closes() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;

@@ -70,7 +70,7 @@ impl<C: hyper_util::server::graceful::GracefulConnection> Graceful for ViaHyperU
 /// The server's side: tells connections to drain and waits for them, and
 /// at the connection cap makes room: it closes the oldest connection that
 /// sent no request in its first [`GRACE`], or else asks the oldest one idle
-/// since the last sweep to close, as nginx reclaims idle keep-alive
+/// for a whole sweep interval to close, as nginx reclaims idle keep-alive
 /// connections when it runs out.
 #[derive(Clone, Default)]
 pub(crate) struct Drain(Arc<Shared>);
@@ -114,8 +114,10 @@ pub(crate) struct ConnectionState {
     /// `NONE`, `DRAIN` (finish the current request, then close) or `SHED`
     /// (close now).
     asked: AtomicU8,
-    /// `NEVER` until its first request; then `RECENT` on each request, and
-    /// `IDLE` once a sweep at the cap finds no request since the previous one.
+    /// `NEVER` until its first request; then `RECENT` on each request,
+    /// `SEEN` once a sweep at the cap has passed it, and `IDLE` once a
+    /// second sweep finds no request since the first: a whole sweep
+    /// interval, at least, without a new request.
     requests: AtomicU8,
     /// HTTP/2 (and undecided) connections only: requests whose response
     /// has not been sent yet, and whether one began since the last idle check.
@@ -131,7 +133,8 @@ const SHED: u8 = 2;
 
 const NEVER: u8 = 0;
 const IDLE: u8 = 1;
-const RECENT: u8 = 2;
+const SEEN: u8 = 2;
+const RECENT: u8 = 3;
 
 impl ConnectionState {
     /// Records that a request head arrived (hyper called the service).
@@ -190,15 +193,19 @@ impl crate::body::EndWork for StreamEnd {
 }
 
 /// How often, at the connection cap, connections are checked for requests:
-/// one with no new request since the previous check may be closed for a
-/// client that waits.
+/// one with no new request for a whole interval may be closed for a client
+/// that waits.
 pub(crate) const SWEEP: Duration = Duration::from_millis(250);
 
-/// How long a connection just accepted has to send its request head before
-/// it may be closed, at the cap, as a slow or silent client: long enough
-/// for a real client's first bytes, short next to a slowloris's pace. Also
-/// how often the accept loop looks again while nothing can be closed.
-pub(crate) const GRACE: Duration = Duration::from_millis(50);
+/// How long a connection just accepted has to send its request head and
+/// have it read before it may be closed, at the cap, as a slow or silent
+/// client: long enough for a real client's first bytes on a busy server,
+/// short next to a slowloris's pace.
+pub(crate) const GRACE: Duration = Duration::from_millis(200);
+
+/// How often the accept loop, at the cap and with a client waiting, looks
+/// again for a connection to close.
+pub(crate) const TICK: Duration = Duration::from_millis(50);
 
 /// When the accept loop, at the cap, last swept.
 #[derive(Default)]
@@ -290,8 +297,8 @@ impl Drain {
     }
 
     /// Whether some open connection could be closed to make room: one that
-    /// has sent no request in its first [`GRACE`], or none since the last
-    /// sweep.
+    /// has sent no request in its first [`GRACE`], or none for a whole
+    /// sweep interval.
     pub(crate) fn has_sheddable(&self) -> bool {
         let now = Instant::now();
         let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
@@ -312,14 +319,22 @@ impl Drain {
     }
 
     /// At the connection cap, called every [`SWEEP`]: marks idle every
-    /// connection that has had no request since the previous sweep (the
+    /// connection that has had no request since the sweep before (the
     /// "clock" approximation of least recently used: one store per request
-    /// rather than a timestamp).
+    /// rather than a timestamp). Marked idle by one sweep alone, a
+    /// connection between two quick requests would be closed under its
+    /// client, whose next request may already be on the way.
     pub(crate) fn sweep(&self) {
         let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
         for entry in open.entries.iter().flatten() {
+            let requests = &entry.state.requests;
+            let next = match requests.load(Ordering::Relaxed) {
+                RECENT => SEEN,
+                SEEN => IDLE,
+                _ => continue,
+            };
             // Lost to a request that came meanwhile: it stays recent.
-            let _ = entry.state.requests.compare_exchange(RECENT, IDLE, Ordering::Relaxed, Ordering::Relaxed);
+            let _ = requests.compare_exchange(next + 1, next, Ordering::Relaxed, Ordering::Relaxed);
         }
     }
 

@@ -1,6 +1,6 @@
 //! What HTTP/1 requires of a request head before the app may see it,
-//! beyond what hyper's parser checks: one `Host` for HTTP/1.1 (RFC 9112,
-//! 3.2) and a target no longer than the app allows (414).
+//! beyond what hyper's parser checks: one `Host` for HTTP/1.1, never two
+//! in any version (RFC 9112, 3.2) and a target no longer than the app allows (414).
 //!
 //! Only for requests read off a socket: HTTP/2 carries the authority in
 //! its `:authority` pseudo-header and bounds the path with its header list,
@@ -22,20 +22,18 @@ pub(crate) fn refuse(request: &Request, max_uri_length: usize) -> Option<fn() ->
     if uri_length(request) > max_uri_length {
         return Some(|| refusal(StatusCode::URI_TOO_LONG, "URI Too Long"));
     }
-    // HTTP/1.0 may leave the host out; 1.1 must send exactly one (a server
-    // that picks one of two is what a cache-poisoning attack needs).
-    if request.version() == Version::HTTP_11 {
-        let headers = request.headers();
-        // A scan of the names rather than a lookup: clients send `Host`
-        // first, so this stops at once where a hashed lookup costs some
-        // sixty instructions on every request.
-        if !headers.keys().any(|name| name == HOST) {
-            return Some(|| refusal(StatusCode::BAD_REQUEST, "Missing Host header"));
-        }
-        // Only a map with a repeated name can hold two hosts.
-        if headers.len() != headers.keys_len() && headers.get_all(HOST).iter().nth(1).is_some() {
-            return Some(|| refusal(StatusCode::BAD_REQUEST, "More than one Host header"));
-        }
+    let headers = request.headers();
+    // HTTP/1.0 may leave the host out; 1.1 must send one. A scan of the
+    // names rather than a lookup: clients send `Host` first, so this stops
+    // at once where a hashed lookup costs some sixty instructions.
+    if request.version() == Version::HTTP_11 && !headers.keys().any(|name| name == HOST) {
+        return Some(|| refusal(StatusCode::BAD_REQUEST, "Missing Host header"));
+    }
+    // Never two, in any version: a server that picks one of them is what a
+    // cache-poisoning attack needs. Only a map with a repeated name can
+    // hold two.
+    if headers.len() != headers.keys_len() && headers.get_all(HOST).iter().nth(1).is_some() {
+        return Some(|| refusal(StatusCode::BAD_REQUEST, "More than one Host header"));
     }
     None
 }

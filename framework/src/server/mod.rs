@@ -136,34 +136,33 @@ async fn accept<F: Future<Output = i32>>(
     'accepting: loop {
         // Room under the cap; at the cap, a newcomer found waiting is let in
         // by closing a connection that sent no request in its first
-        // `drain::GRACE` (a slow or silent client) or none since the last
-        // sweep (idle), and without such a connection clients queue in the
-        // listen backlog until one closes.
+        // `drain::GRACE` (a slow or silent client) or none for a whole
+        // sweep interval (idle), and without such a connection clients
+        // queue in the listen backlog until one closes.
         let (room, accepted) = match capacity.try_room() {
             Some(room) => (room, None),
             None => tokio::select! {
                 room = capacity.room() => (room, None),
                 accepted = listener.accept(), if drain.has_sheddable() => {
-                    // Shed one, then wait for it to close. If a request
-                    // came first and there is none to shed now, wait for a
-                    // connection to close or a sweep to find one idle.
+                    // Shed one and wait for it to close. A connection idle
+                    // by the sweeps may be in the middle of a long request
+                    // (HTTP/1 does not count its requests in flight): it
+                    // closes after that response, and meanwhile the next
+                    // candidate is shed a tick later. With none
+                    // (a request came first), wait for a connection to
+                    // close or a sweep to find one idle.
                     let room = loop {
-                        if drain.shed_one() {
-                            break tokio::select! {
-                                room = capacity.room() => room,
-                                () = &mut shutdown => break 'accepting,
-                            };
-                        }
+                        drain.shed_one();
                         tokio::select! {
                             room = capacity.room() => break room,
-                            () = tokio::time::sleep(drain::GRACE) => sweeps.due(&drain),
+                            () = tokio::time::sleep(drain::TICK) => sweeps.due(&drain),
                             () = &mut shutdown => break 'accepting,
                         }
                     };
                     (room, Some(accepted))
                 }
                 // Newcomers' grace running out, or a sweep due: look again.
-                () = tokio::time::sleep(drain::GRACE) => {
+                () = tokio::time::sleep(drain::TICK) => {
                     sweeps.due(&drain);
                     continue;
                 }
