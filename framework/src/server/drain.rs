@@ -328,13 +328,13 @@ impl Drain {
         let open = self.0.open.lock().unwrap_or_else(PoisonError::into_inner);
         for entry in open.entries.iter().flatten() {
             let requests = &entry.state.requests;
-            let next = match requests.load(Ordering::Relaxed) {
-                RECENT => SEEN,
-                SEEN => IDLE,
+            let (now, next) = match requests.load(Ordering::Relaxed) {
+                RECENT => (RECENT, SEEN),
+                SEEN => (SEEN, IDLE),
                 _ => continue,
             };
             // Lost to a request that came meanwhile: it stays recent.
-            let _ = requests.compare_exchange(next + 1, next, Ordering::Relaxed, Ordering::Relaxed);
+            let _ = requests.compare_exchange(now, next, Ordering::Relaxed, Ordering::Relaxed);
         }
     }
 
