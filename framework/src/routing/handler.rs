@@ -102,9 +102,15 @@ pub(crate) trait ErasedEndpoint: Send + Sync {
     }
 }
 
-impl<E: Endpoint> ErasedEndpoint for E {
+/// A generated endpoint as the router holds it. The wrapper is brisk's own
+/// type so that the compiler builds each route's erasure with brisk's code,
+/// not in the codegen unit of the handler's module, which every edit to a
+/// handler rebuilds.
+pub(crate) struct Erased<E>(pub(crate) E);
+
+impl<E: Endpoint> ErasedEndpoint for Erased<E> {
     fn call(&'static self, request: Request) -> Caught {
-        Caught::new(RecycledFuture::future(Endpoint::call(self, request)), E::INFO.name)
+        Caught::new(RecycledFuture::future(Endpoint::call(&self.0, request)), E::INFO.name)
     }
 
     fn app_dependencies(&self) -> bool {

@@ -47,7 +47,7 @@ impl Route {
     pub fn new<E: Endpoint>(endpoint: E) -> Self {
         // Handlers are registered once per app and are usually zero-sized, so
         // leaking them costs nothing and spares a reference count per request.
-        let endpoint: &'static E = Box::leak(Box::new(endpoint));
+        let endpoint: &'static handler::Erased<E> = Box::leak(Box::new(handler::Erased(endpoint)));
         Route { info: E::INFO, endpoint, group: None }
     }
 
