@@ -10,6 +10,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::app::{App, Service};
 use crate::error::Error;
@@ -37,24 +38,15 @@ impl App {
         let served = async {
             let service = app.build()?;
             let mut first = Signals::new();
-            let shutdown = async move {
+            let listening = match service.config.workers {
+                None => Listening::One(TcpListener::bind(addr).await?),
+                Some(count) => Listening::Workers(workers::bind(resolve(addr).await?, count)?),
+            };
+            let (stop, stopped) = watch::channel(false);
+            until(serving(service, listening, stopped, true), stop, async move {
                 first.next().await;
-            };
-            // Registered once the drain starts, so it sees only a second signal.
-            let second = || {
-                let mut second = Signals::new();
-                async move { second.next().await }
-            };
-            match service.config.workers {
-                None => {
-                    let listener = tokio::net::TcpListener::bind(addr).await?;
-                    serve(service, listener, shutdown, second).await
-                }
-                Some(count) => {
-                    let listeners = workers::bind(addr, count).await?;
-                    workers::serve(service, listeners, shutdown, second).await
-                }
-            }
+            })
+            .await
         };
         let result = served.await;
         if let Some(running) = running {
@@ -81,14 +73,20 @@ impl App {
     ) -> Result<(), Error> {
         let (app, running) = self.start().await?;
         let result = match app.build() {
-            Ok(service) => match service.config.workers {
-                None => serve(service, listener, shutdown, std::future::pending).await,
-                // The workers take turns accepting from the one listener.
-                Some(count) => match workers::share(listener, count) {
-                    Ok(listeners) => workers::serve(service, listeners, shutdown, std::future::pending).await,
+            Ok(service) => {
+                let listening = match service.config.workers {
+                    None => Ok(Listening::One(listener)),
+                    // The workers take turns accepting from the one listener.
+                    Some(count) => workers::share(listener, count).map(Listening::Workers),
+                };
+                match listening {
+                    Ok(listening) => {
+                        let (stop, stopped) = watch::channel(false);
+                        until(serving(service, listening, stopped, false), stop, shutdown).await
+                    }
                     Err(err) => Err(err.into()),
-                },
-            },
+                }
+            }
             Err(err) => Err(err),
         };
         if let Some(running) = running {
@@ -98,14 +96,87 @@ impl App {
     }
 }
 
+/// Where the app listens: one socket on the caller's runtime, or one per
+/// worker thread.
+enum Listening {
+    One(TcpListener),
+    Workers(Vec<std::net::TcpListener>),
+}
+
+/// Serves until `stopped` turns true, then drains. With `second_signal`, a
+/// SIGINT or SIGTERM during the drain exits the process at once.
+///
+/// Not generic, so in unoptimized builds (the edit-compile loop) the whole
+/// of serving (the accept loop, the connections, hyper's HTTP/1 and HTTP/2
+/// state machines) is compiled once, with brisk, behind one box, instead of
+/// again in every app that calls the generic [`App::serve`] or
+/// [`App::serve_with`]. Optimized builds skip the box: there the app's crate
+/// compiles the future itself, so the optimizer sees it whole, as it always
+/// has.
+fn serving(
+    service: Service,
+    listening: Listening,
+    stopped: watch::Receiver<bool>,
+    second_signal: bool,
+) -> impl Future<Output = Result<(), Error>> + Send {
+    let serving = async move {
+        match listening {
+            Listening::One(listener) => serve(service, listener, stopped, second_signal).await,
+            Listening::Workers(listeners) => workers::serve(service, listeners, stopped, second_signal).await,
+        }
+    };
+    #[cfg(debug_assertions)]
+    let serving: std::pin::Pin<Box<dyn Future<Output = Result<(), Error>> + Send>> = Box::pin(serving);
+    serving
+}
+
+/// Runs `serving` to its end; once `shutdown` completes, tells it to drain.
+async fn until(
+    serving: impl Future<Output = Result<(), Error>>,
+    stop: watch::Sender<bool>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    tokio::pin!(serving, shutdown);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            result = &mut serving => return result,
+            () = &mut shutdown, if !stopping => {
+                stopping = true;
+                let _ = stop.send(true);
+            }
+        }
+    }
+}
+
+/// The first address `addr` resolves to.
+async fn resolve(addr: impl tokio::net::ToSocketAddrs) -> std::io::Result<std::net::SocketAddr> {
+    tokio::net::lookup_host(addr)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address to listen on"))
+}
+
+/// Completes once `stopped` turns true (or its sender is gone).
+async fn stopping(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+/// The future a drain races: with `second_signal`, the number of the next
+/// SIGINT or SIGTERM, listened for from the first poll (when the drain
+/// starts, so it sees only a second signal); without, never.
+async fn second_signal(second_signal: bool) -> i32 {
+    if second_signal { Signals::new().next().await } else { std::future::pending().await }
+}
+
 /// Accepts connections on `listener` until `shutdown` completes, then
 /// drains; if the future `force` makes when the drain starts completes
 /// first, with a signal's number, the process exits at once.
-pub(crate) async fn serve<F: Future<Output = i32>>(
+pub(crate) async fn serve(
     service: Service,
     listener: TcpListener,
-    shutdown: impl Future<Output = ()>,
-    force: impl FnOnce() -> F,
+    stopped: watch::Receiver<bool>,
+    second_signal: bool,
 ) -> Result<(), Error> {
     let descriptors = capacity::raise_descriptor_limit();
     let connections =
@@ -113,19 +184,20 @@ pub(crate) async fn serve<F: Future<Output = i32>>(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(target: "brisk::server", %addr, "listening");
     }
-    accept(service, listener, connections, shutdown, force).await
+    accept(service, listener, connections, stopped, second_signal).await
 }
 
 /// Accepts connections on `listener`, at most `connections` open at once,
-/// until `shutdown` completes; then drains as [`serve`] says. One worker's
+/// until `stopped` turns true; then drains as [`serve`] says. One worker's
 /// whole serving, in thread-per-core mode.
-async fn accept<F: Future<Output = i32>>(
+async fn accept(
     service: Service,
     listener: TcpListener,
     connections: usize,
-    shutdown: impl Future<Output = ()>,
-    force: impl FnOnce() -> F,
+    stopped: watch::Receiver<bool>,
+    second_signal: bool,
 ) -> Result<(), Error> {
+    let shutdown = stopping(stopped);
     let config = service.config.clone();
     let protocols = Arc::new(Protocols::new(&config));
     let capacity = capacity::Capacity::new(connections);
@@ -204,7 +276,7 @@ async fn accept<F: Future<Output = i32>>(
                 tracing::warn!(target: "brisk::server", grace = ?config.shutdown_grace, "grace period over; dropping the remaining connections and background work");
             }
         }
-        signal = force() => exit_now(signal),
+        signal = self::second_signal(second_signal) => exit_now(signal),
     }
     Ok(())
 }

@@ -3,11 +3,10 @@
 //! listening socket and serves what it accepts to the end, so no request's
 //! work ever moves between threads.
 
-use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 
-use tokio::net::{TcpListener, TcpSocket, ToSocketAddrs};
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{mpsc, watch};
 
 use super::{accept, capacity};
@@ -20,10 +19,8 @@ const BACKLOG: u32 = 1024;
 /// One listening socket per worker on `addr`. On Unix each is its own
 /// socket with `SO_REUSEPORT`, so the kernel spreads new connections over
 /// the workers' accept queues; elsewhere the workers share one socket.
-pub(super) async fn bind(addr: impl ToSocketAddrs, workers: usize) -> io::Result<Vec<std::net::TcpListener>> {
-    let mut addrs = tokio::net::lookup_host(addr).await?;
-    let mut bound: SocketAddr =
-        addrs.next().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address to listen on"))?;
+pub(super) fn bind(addr: SocketAddr, workers: usize) -> io::Result<Vec<std::net::TcpListener>> {
+    let mut bound = addr;
     #[cfg(unix)]
     {
         let mut listeners = Vec::with_capacity(workers);
@@ -59,15 +56,16 @@ pub(super) fn share(listener: TcpListener, workers: usize) -> io::Result<Vec<std
     Ok(listeners)
 }
 
-/// Serves `service` with one worker thread per listener until `shutdown`
-/// completes, then has every worker drain; `force` is as for
+/// Serves `service` with one worker thread per listener until `stopped`
+/// turns true, then has every worker drain; `second_signal` is as for
 /// [`super::serve`], and is watched here, on the caller's runtime.
-pub(super) async fn serve<F: Future<Output = i32>>(
+pub(super) async fn serve(
     service: Service,
     listeners: Vec<std::net::TcpListener>,
-    shutdown: impl Future<Output = ()>,
-    force: impl FnOnce() -> F,
+    stopped: watch::Receiver<bool>,
+    second_signal: bool,
 ) -> Result<(), Error> {
+    let shutdown = super::stopping(stopped);
     let workers = listeners.len();
     let descriptors = capacity::raise_descriptor_limit();
     let connections =
@@ -79,16 +77,13 @@ pub(super) async fn serve<F: Future<Output = i32>>(
     let (stop, stopped) = watch::channel(false);
     let (finished, mut results) = mpsc::unbounded_channel::<Result<(), Error>>();
     for (index, listener) in listeners.into_iter().enumerate() {
-        let (service, mut stopped, finished) = (service.clone(), stopped.clone(), finished.clone());
+        let (service, stopped, finished) = (service.clone(), stopped.clone(), finished.clone());
         let worker = move || {
             let result = (|| {
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                 let served = runtime.block_on(async move {
                     let listener = TcpListener::from_std(listener)?;
-                    let shutdown = async move {
-                        let _ = stopped.wait_for(|stop| *stop).await;
-                    };
-                    accept(service, listener, per_worker, shutdown, std::future::pending).await
+                    accept(service, listener, per_worker, stopped, false).await
                 });
                 // What outlived the grace period is dropped, not waited for
                 // (a blocking handler still running, say).
@@ -129,7 +124,7 @@ pub(super) async fn serve<F: Future<Output = i32>>(
     };
     tokio::select! {
         () = drained => {}
-        signal = force() => super::exit_now(signal),
+        signal = super::second_signal(second_signal) => super::exit_now(signal),
     }
     outcome
 }
