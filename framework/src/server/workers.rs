@@ -74,10 +74,11 @@ pub(super) async fn serve(
     if let Some(Ok(addr)) = listeners.first().map(std::net::TcpListener::local_addr) {
         tracing::info!(target: "brisk::server", %addr, workers, "listening");
     }
-    let (stop, stopped) = watch::channel(false);
+    // The workers' own stop: the signal, or one worker failing.
+    let (stop, workers_stopped) = watch::channel(false);
     let (finished, mut results) = mpsc::unbounded_channel::<Result<(), Error>>();
     for (index, listener) in listeners.into_iter().enumerate() {
-        let (service, stopped, finished) = (service.clone(), stopped.clone(), finished.clone());
+        let (service, stopped, finished) = (service.clone(), workers_stopped.clone(), finished.clone());
         let worker = move || {
             let result = (|| {
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
