@@ -11,9 +11,13 @@ dependency that reads a bearer token, a JSON response) and a POST (the
 dependency and a JSON body validated with `validator`), 2N handlers in all.
 brisk writes it the way its README teaches; axum the way its documentation
 does, with the bound checked and the body validated by hand, and the
-dependency as a `FromRequestParts` extractor.
+dependency as a `FromRequestParts` extractor. The axum app is built three
+ways, as its own crate each: with the fewest features it compiles with
+(`axum`), with the defaults its documentation's `axum = "0.8"` gives
+(`axum-defaults`), and with the defaults plus what brisk serves out of the
+box (`axum-matched`: HTTP/2, WebSockets, multipart).
 
-It builds both once (debug, the edit-compile loop), then times, over R
+It builds them all once (debug, the edit-compile loop), then times, over R
 paired rounds in alternating order: the incremental rebuild after changing
 one string literal in one handler, and the app crate built from scratch
 after `cargo clean -p` (its dependencies' outputs are kept). Prints medians
@@ -169,6 +173,15 @@ async fn main() -> std::io::Result<()> {{
 """
 
 
+# The axum app's manifests: the same code, three feature sets.
+AXUM_FEATURES = {
+    "axum": 'axum = { version = "0.8", default-features = false, features = ["http1", "json", "query", "tokio"] }',
+    "axum-defaults": 'axum = "0.8"',
+    "axum-matched": 'axum = { version = "0.8", features = ["http2", "ws", "multipart"] }',
+}
+KINDS = ["brisk", *AXUM_FEATURES]
+
+
 def source(kind, routes, marker):
     """The app's main.rs; `marker` is the literal the one-line change edits."""
     if kind == "brisk":
@@ -191,9 +204,7 @@ def generate(kind, routes):
     crate = os.path.join(WORK, kind)
     os.makedirs(os.path.join(crate, "src"), exist_ok=True)
     framework = (
-        f'brisk = {{ path = "{os.path.join(ROOT, "framework")}" }}'
-        if kind == "brisk"
-        else 'axum = { version = "0.8", default-features = false, features = ["http1", "json", "query", "tokio"] }'
+        f'brisk = {{ path = "{os.path.join(ROOT, "framework")}" }}' if kind == "brisk" else AXUM_FEATURES[kind]
     )
     with open(os.path.join(crate, "Cargo.toml"), "w") as out:
         out.write(MANIFEST.format(name=f"rebuild-{kind}", framework=framework))
@@ -235,7 +246,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep target/rebuild afterwards")
     args = parser.parse_args()
 
-    kinds = ["brisk", "axum"]
+    kinds = KINDS
     for kind in kinds:
         generate(kind, args.routes)
         # Dependencies, then the app once, so every timed build is the app's.
@@ -253,11 +264,13 @@ def main():
             clean[kind].append(cargo(kind, "build"))
 
     print(f"{2 * args.routes} handlers on {args.routes} paths, debug build, {args.rounds} paired rounds")
-    print("| build | brisk | axum | brisk/axum |")
-    print("|---|---:|---:|---:|")
+    print("| build | " + " | ".join(kinds) + " | " + " | ".join(f"brisk/{kind}" for kind in kinds[1:]) + " |")
+    print("|---|" + "---:|" * (2 * len(kinds) - 1))
     for label, times in [("one-line change (incremental)", incremental), ("app crate from scratch", clean)]:
-        ratio = statistics.median(times["brisk"]) / statistics.median(times["axum"])
-        print(f"| {label} | {summary(times['brisk'])} | {summary(times['axum'])} | {ratio:.2f}× |")
+        brisk = statistics.median(times["brisk"])
+        cells = [summary(times[kind]) for kind in kinds]
+        ratios = [f"{brisk / statistics.median(times[kind]):.2f}×" for kind in kinds[1:]]
+        print(f"| {label} | " + " | ".join(cells + ratios) + " |")
     if not args.keep:
         shutil.rmtree(WORK, ignore_errors=True)
 
