@@ -2,7 +2,7 @@
 """Compile time: the same 50-route app in brisk and in axum, rebuilt after a
 one-line change.
 
-    python3 benches/rebuild.py [--routes N] [--rounds R] [--keep]
+    python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--keep]
 
 Generates two crates under target/rebuild/ (each its own workspace, sharing
 one target directory so their common dependencies build once): N paths,
@@ -244,9 +244,14 @@ def main():
     parser.add_argument("--routes", type=int, default=50, help="paths, each with a GET and a POST (default 50)")
     parser.add_argument("--rounds", type=int, default=5, help="paired rounds (default 5)")
     parser.add_argument("--keep", action="store_true", help="keep target/rebuild afterwards")
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help=f"comma-separated, brisk first (default {','.join(KINDS)})"
+    )
     args = parser.parse_args()
 
-    kinds = KINDS
+    kinds = args.kinds.split(",")
+    if kinds[0] != "brisk" or any(kind not in KINDS for kind in kinds):
+        parser.error(f"--kinds: brisk first, then any of {', '.join(KINDS[1:])}")
     for kind in kinds:
         generate(kind, args.routes)
         # Dependencies, then the app once, so every timed build is the app's.
