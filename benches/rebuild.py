@@ -2,7 +2,7 @@
 """Compile time: the same 50-route app in brisk and in axum, rebuilt after a
 one-line change.
 
-    python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--keep]
+    python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--units] [--keep]
 
 Generates two crates under target/rebuild/ (each its own workspace, sharing
 one target directory so their common dependencies build once): N paths,
@@ -22,6 +22,13 @@ paired rounds in alternating order: the incremental rebuild after changing
 one string literal in one handler, and the app crate built from scratch
 after `cargo clean -p` (its dependencies' outputs are kept). Prints medians
 and ranges. Nothing else should run on the machine while it measures.
+
+`--units` then lists, for each app, the codegen units the one-line change
+made the compiler build again, with their object sizes: it rebuilds once
+with `-Z human-readable-cgu-names` (through RUSTC_BOOTSTRAP, so stable
+toolchains take it) and compares the incremental session's object files
+before and after the edit. An object file the edit left alone keeps its
+inode, since the session links it from the one before.
 """
 
 import argparse
@@ -235,6 +242,48 @@ def cargo(kind, *args):
     return elapsed
 
 
+def units(kind, routes):
+    """The codegen units the one-line change rebuilds: [(name, bytes)]."""
+    crate = os.path.join(WORK, kind)
+    env = dict(os.environ, CARGO_TARGET_DIR=TARGET, RUSTC_BOOTSTRAP="1")
+    command = ["cargo", "rustc", "--quiet", "--", "-Zhuman-readable-cgu-names"]
+
+    def build():
+        subprocess.run(command, cwd=crate, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+
+    def objects():
+        prefix = "rebuild_" + kind.replace("-", "_") + "-"
+        incremental = os.path.join(TARGET, "debug", "incremental")
+        sessions = [
+            os.path.join(incremental, crate_dir, session)
+            for crate_dir in os.listdir(incremental)
+            if crate_dir.startswith(prefix)
+            for session in os.listdir(os.path.join(incremental, crate_dir))
+            if session.startswith("s-") and not session.endswith(".lock")
+        ]
+        newest = max(sessions, key=os.path.getmtime)
+        found = {}
+        for name in os.listdir(newest):
+            if name.endswith(".o"):
+                info = os.stat(os.path.join(newest, name))
+                found[name] = (info.st_ino, info.st_size)
+        return found
+
+    # Twice: the first build after a change of flags ignores the cache.
+    write_main(kind, routes, "u0")
+    build()
+    write_main(kind, routes, "u1")
+    build()
+    before = objects()
+    write_main(kind, routes, "u2")
+    build()
+    after = objects()
+    return sorted(
+        ((name, size) for name, (inode, size) in after.items() if before.get(name, (None,))[0] != inode),
+        key=lambda unit: -unit[1],
+    ), len(after)
+
+
 def summary(values):
     return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
@@ -244,6 +293,7 @@ def main():
     parser.add_argument("--routes", type=int, default=50, help="paths, each with a GET and a POST (default 50)")
     parser.add_argument("--rounds", type=int, default=5, help="paired rounds (default 5)")
     parser.add_argument("--keep", action="store_true", help="keep target/rebuild afterwards")
+    parser.add_argument("--units", action="store_true", help="then list the codegen units the change rebuilds")
     parser.add_argument(
         "--kinds", default=",".join(KINDS), help=f"comma-separated, brisk first (default {','.join(KINDS)})"
     )
@@ -276,6 +326,13 @@ def main():
         cells = [summary(times[kind]) for kind in kinds]
         ratios = [f"{brisk / statistics.median(times[kind]):.2f}×" for kind in kinds[1:]]
         print(f"| {label} | " + " | ".join(cells + ratios) + " |")
+    if args.units:
+        for kind in kinds:
+            rebuilt, total = units(kind, args.routes)
+            size = sum(bytes_ for _, bytes_ in rebuilt)
+            print(f"{kind}: the change rebuilds {len(rebuilt)} of {total} codegen units, {size / 1e6:.2f} MB of objects")
+            for name, bytes_ in rebuilt:
+                print(f"  {bytes_ / 1e6:8.2f} MB  {name}")
     if not args.keep:
         shutil.rmtree(WORK, ignore_errors=True)
 
