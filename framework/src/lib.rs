@@ -119,19 +119,27 @@ pub mod prelude {
 pub mod __private {
     pub use crate::dependencies::{
         Dependency, DependencyInfo, DependencyNode, DependencyRef, Fallible, Scope, Teardowns, Yield,
-        assert_acyclic, depend, fallible, outlives, yielding,
+        assert_acyclic, depend, depend_only, fallible, outlives, yielding,
     };
     pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{
         BodyField, BodyKind, BodyReader, BodySchema, CheckNothing, CheckValid, Errors, FieldForm, FormField,
-        FormModel, FormTarget, FromRequest, ModelForm, Param, ParamInfo, ParamLocation, Validated, WholeForm,
-        json_body, read_form, upload,
+        FormModel, FormTarget, FromRequest, ModelForm, Param, ParamInfo, ParamLocation, Rejection, Validated,
+        WholeForm, extract, json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};
     pub use crate::response::{
         DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, bodiless,
         model as response_model,
+    };
+    pub use crate::routing::chain::{
+        Chain, Finish, MAX_STEPS, Respond, Responded, Step, bodiless_after, drive_bare, drive0,
+        drive0_scoped, drive1, drive1_scoped, drive2, drive2_scoped, drive3, drive3_scoped, drive4,
+        drive4_scoped, drive5, drive5_scoped, drive6, drive6_scoped, drive7, drive7_scoped, drive8,
+        drive8_scoped, drive9, drive9_scoped, drive10, drive10_scoped, drive11, drive11_scoped, drive12,
+        drive12_scoped, drive13, drive13_scoped, drive14, drive14_scoped, drive15, drive15_scoped, drive16,
+        drive16_scoped, responded, responded_blocking,
     };
     pub use crate::routing::{Endpoint, RouteInfo, assert_send, run_blocking};
     pub use crate::schema::{

@@ -326,43 +326,131 @@ impl ::brisk::__private::Endpoint for create_order {
         include_in_schema: true,
         status_code: ::core::option::Option::Some(201u16),
     };
-    async fn call(
+    fn call(
         &self,
-        mut request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        let handler = create_order;
-        let mut errors = ::brisk::__private::Errors::new();
-        ::brisk::__private::depend::<audit_log, _>(&mut request, &mut errors, true)
-            .await;
-        let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
-            .extract(&request, &mut errors);
-        let user = ::brisk::__private::depend::<
-            get_current_user,
-            User,
-        >(&mut request, &mut errors, true)
-            .await;
-        let db = ::brisk::__private::depend::<
-            get_db,
-            Session,
-        >(&mut request, &mut errors, false)
-            .await;
-        let teardowns = ::brisk::__private::Teardowns::take(&mut request);
+        request: ::brisk::__private::Request,
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive3_scoped::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for create_order {
+    type State = (
+        ::core::option::Option<i64>,
+        ::core::option::Option<User>,
+        ::core::option::Option<Session>,
+    );
+    type Args = (i64, User, Session);
+    type Output = Result<Json<Order>, HttpError>;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = (
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+        );
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
         let (
             ::core::option::Option::Some(user_id),
             ::core::option::Option::Some(user),
             ::core::option::Option::Some(db),
-        ) = (user_id, user, db) else {
-            return teardowns.fail(errors.into_response()).await;
+        ) = state else {
+            return ::core::option::Option::None;
         };
         if !errors.is_empty() {
-            return teardowns.fail(errors.into_response()).await;
+            return ::core::option::Option::None;
         }
-        let output = handler(user_id, user, db).await;
+        ::core::option::Option::Some((user_id, user, db))
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+        let handler = create_order;
+        let file_request = ();
+        let (user_id, user, db) = args;
+        (handler(user_id, user, db), file_request)
+    }
+}
+impl ::brisk::__private::Step<0> for create_order {
+    type Out = ();
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::depend_only::<audit_log>(request, errors)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
+            .extract(request, errors);
+        state.0 = user_id;
+    }
+}
+impl ::brisk::__private::Step<1> for create_order {
+    type Out = ::core::option::Option<User>;
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::depend::<get_current_user, User>(request, errors, true)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        state.1 = out;
+    }
+}
+impl ::brisk::__private::Step<2> for create_order {
+    type Out = ::core::option::Option<Session>;
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::depend::<get_db, Session>(request, errors, false)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        state.2 = out;
+    }
+}
+impl ::brisk::__private::Finish for create_order {
+    #[allow(unused_variables)]
+    fn finish(
+        teardowns: ::brisk::__private::Teardowns,
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> impl ::core::future::Future<Output = ::brisk::__private::Response> {
         teardowns
             .finish(
                 output,
                 ::core::option::Option::Some(::brisk::__private::status_code(201)),
             )
-            .await
     }
 }

@@ -105,33 +105,97 @@ impl ::brisk::__private::Endpoint for login {
         include_in_schema: true,
         status_code: ::core::option::Option::None,
     };
-    async fn call(
+    fn call(
         &self,
-        mut request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        let handler = login;
-        let mut errors = ::brisk::__private::Errors::new();
-        ::brisk::__private::read_form(&mut request, &mut errors).await;
-        let username = ::brisk::__private::Param::<String>::form("username")
-            .extract(&request, &mut errors);
-        ::brisk::__private::read_form(&mut request, &mut errors).await;
-        let password = ::brisk::__private::Param::<String>::form("password")
-            .min_length(8)
-            .extract(&request, &mut errors);
-        ::brisk::__private::read_form(&mut request, &mut errors).await;
-        let remember = ::brisk::__private::Param::<Option<bool>>::form("remember")
-            .extract(&request, &mut errors);
+        request: ::brisk::__private::Request,
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive1::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for login {
+    type State = (
+        ::core::option::Option<String>,
+        ::core::option::Option<String>,
+        ::core::option::Option<Option<bool>>,
+    );
+    type Args = (String, String, Option<bool>);
+    type Output = String;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = (
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+        );
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
         let (
             ::core::option::Option::Some(username),
             ::core::option::Option::Some(password),
             ::core::option::Option::Some(remember),
-        ) = (username, password, remember) else {
-            return errors.into_response();
+        ) = state else {
+            return ::core::option::Option::None;
         };
         if !errors.is_empty() {
-            return errors.into_response();
+            return ::core::option::Option::None;
         }
-        let output = handler(username, password, remember).await;
+        ::core::option::Option::Some((username, password, remember))
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+        let handler = login;
+        let file_request = ();
+        let (username, password, remember) = args;
+        (handler(username, password, remember), file_request)
+    }
+}
+impl ::brisk::__private::Step<0> for login {
+    type Out = ();
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::read_form(request, errors)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        let username = ::brisk::__private::Param::<String>::form("username")
+            .extract(request, errors);
+        state.0 = username;
+        let password = ::brisk::__private::Param::<String>::form("password")
+            .min_length(8)
+            .extract(request, errors);
+        state.1 = password;
+        let remember = ::brisk::__private::Param::<Option<bool>>::form("remember")
+            .extract(request, errors);
+        state.2 = remember;
+    }
+}
+impl ::brisk::__private::Respond for login {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
         ::brisk::__private::IntoResponse::into_response(output)
     }
 }
@@ -272,43 +336,107 @@ impl ::brisk::__private::Endpoint for upload {
         include_in_schema: true,
         status_code: ::core::option::Option::None,
     };
-    async fn call(
+    fn call(
         &self,
-        mut request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        let handler = upload;
-        let mut errors = ::brisk::__private::Errors::new();
-        ::brisk::__private::read_form(&mut request, &mut errors).await;
-        let description = ::brisk::__private::Param::<String>::form("description")
-            .extract(&request, &mut errors);
-        ::brisk::__private::read_form(&mut request, &mut errors).await;
-        let contact: ::core::option::Option<Contact> = {
-            #[allow(unused_imports)]
-            use ::brisk::__private::{FormField as _, FormModel as _};
-            (&&::brisk::__private::FormTarget::<Contact>::new("contact"))
-                .extract_form(&request, &mut errors)
-                .filter(|value| ::brisk::__private::validate_body!(value, & mut errors))
-        };
-        ::brisk::__private::read_form(&mut request, &mut errors).await;
-        let file = ::brisk::__private::upload::<
-            UploadFile,
-        >("file", &request, &mut errors);
-        ::brisk::__private::read_form(&mut request, &mut errors).await;
-        let extras = ::brisk::__private::upload::<
-            Vec<UploadFile>,
-        >("extra", &request, &mut errors);
+        request: ::brisk::__private::Request,
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive1::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for upload {
+    type State = (
+        ::core::option::Option<String>,
+        ::core::option::Option<Contact>,
+        ::core::option::Option<UploadFile>,
+        ::core::option::Option<Vec<UploadFile>>,
+    );
+    type Args = (String, Contact, UploadFile, Vec<UploadFile>);
+    type Output = String;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = (
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+        );
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
         let (
             ::core::option::Option::Some(description),
             ::core::option::Option::Some(contact),
             ::core::option::Option::Some(file),
             ::core::option::Option::Some(extras),
-        ) = (description, contact, file, extras) else {
-            return errors.into_response();
+        ) = state else {
+            return ::core::option::Option::None;
         };
         if !errors.is_empty() {
-            return errors.into_response();
+            return ::core::option::Option::None;
         }
-        let output = handler(description, contact, file, extras).await;
+        ::core::option::Option::Some((description, contact, file, extras))
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+        let handler = upload;
+        let file_request = ();
+        let (description, contact, file, extras) = args;
+        (handler(description, contact, file, extras), file_request)
+    }
+}
+impl ::brisk::__private::Step<0> for upload {
+    type Out = ();
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::read_form(request, errors)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        let description = ::brisk::__private::Param::<String>::form("description")
+            .extract(request, errors);
+        state.0 = description;
+        let contact: ::core::option::Option<Contact> = {
+            #[allow(unused_imports)]
+            use ::brisk::__private::{FormField as _, FormModel as _};
+            (&&::brisk::__private::FormTarget::<Contact>::new("contact"))
+                .extract_form(request, errors)
+                .filter(|value| ::brisk::__private::validate_body!(value, errors))
+        };
+        state.1 = contact;
+        let file = ::brisk::__private::upload::<UploadFile>("file", request, errors);
+        state.2 = file;
+        let extras = ::brisk::__private::upload::<
+            Vec<UploadFile>,
+        >("extra", request, errors);
+        state.3 = extras;
+    }
+}
+impl ::brisk::__private::Respond for upload {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
         ::brisk::__private::IntoResponse::into_response(output)
     }
 }
@@ -357,16 +485,56 @@ impl ::brisk::__private::Endpoint for report {
         include_in_schema: true,
         status_code: ::core::option::Option::None,
     };
-    async fn call(
+    fn call(
         &self,
         request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive_bare::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for report {
+    type State = ();
+    type Args = ();
+    type Output = Result<brisk::response::FileResponse, HttpError>;
+    type Carry = ::brisk::__private::FileRequest;
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = ();
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
+        let () = state;
+        ::core::option::Option::Some(())
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
         let handler = report;
         let file_request = ::brisk::__private::FileRequest::capture(
             request.method(),
             request.headers(),
         );
-        let output = handler().await;
+        let () = args;
+        (handler(), file_request)
+    }
+}
+impl ::brisk::__private::Respond for report {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
         let output = ::brisk::__private::ResolveFile::resolve(output, &file_request);
         ::brisk::__private::IntoResponse::into_response(output)
     }

@@ -39,12 +39,53 @@ impl ::brisk::__private::Endpoint for plaintext {
         include_in_schema: true,
         status_code: ::core::option::Option::None,
     };
-    async fn call(
+    fn call(
         &self,
-        _: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
+        request: ::brisk::__private::Request,
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive_bare::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for plaintext {
+    type State = ();
+    type Args = ();
+    type Output = &'static str;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = ();
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
+        let () = state;
+        ::core::option::Option::Some(())
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
         let handler = plaintext;
-        let output = handler().await;
+        let file_request = ();
+        let () = args;
+        (handler(), file_request)
+    }
+}
+impl ::brisk::__private::Respond for plaintext {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
         ::brisk::__private::IntoResponse::into_response(output)
     }
 }
@@ -156,29 +197,79 @@ impl ::brisk::__private::Endpoint for read_item {
         include_in_schema: true,
         status_code: ::core::option::Option::None,
     };
-    async fn call(
+    fn call(
         &self,
         request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        let handler = read_item;
-        let mut errors = ::brisk::__private::Errors::new();
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive0::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for read_item {
+    type State = (
+        ::core::option::Option<i64>,
+        ::core::option::Option<Option<String>>,
+        ::core::option::Option<u32>,
+    );
+    type Args = (i64, Option<String>, u32);
+    type Output = Json<Item>;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = (
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+        );
         let item_id = ::brisk::__private::Param::<i64>::path("item_id", 0)
-            .extract(&request, &mut errors);
+            .extract(request, errors);
+        state.0 = item_id;
         let q = ::brisk::__private::Param::<Option<String>>::query("q")
-            .extract(&request, &mut errors);
+            .extract(request, errors);
+        state.1 = q;
         let limit = ::brisk::__private::Param::<u32>::query("limit")
             .default(|| 10)
             .ge(1)
             .le(100)
-            .extract(&request, &mut errors);
+            .extract(request, errors);
+        state.2 = limit;
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
         let (
             ::core::option::Option::Some(item_id),
             ::core::option::Option::Some(q),
             ::core::option::Option::Some(limit),
-        ) = (item_id, q, limit) else {
-            return errors.into_response();
+        ) = state else {
+            return ::core::option::Option::None;
         };
-        let output = handler(item_id, q, limit).await;
+        ::core::option::Option::Some((item_id, q, limit))
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+        let handler = read_item;
+        let file_request = ();
+        let (item_id, q, limit) = args;
+        (handler(item_id, q, limit), file_request)
+    }
+}
+impl ::brisk::__private::Respond for read_item {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
         ::brisk::__private::IntoResponse::into_response(output)
     }
 }
@@ -249,22 +340,73 @@ impl ::brisk::__private::Endpoint for create_item {
         include_in_schema: true,
         status_code: ::core::option::Option::Some(201u16),
     };
-    async fn call(
+    fn call(
         &self,
-        mut request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        let handler = create_item;
-        let mut errors = ::brisk::__private::Errors::new();
-        let item = ::brisk::__private::json_body::<
-            ItemCreate,
-            false,
-        >(&mut request, &mut errors)
-            .await
-            .filter(|body| ::brisk::__private::validate_body!(body, & mut errors));
-        let (::core::option::Option::Some(item),) = (item,) else {
-            return errors.into_response();
+        request: ::brisk::__private::Request,
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive1::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for create_item {
+    type State = (::core::option::Option<ItemCreate>,);
+    type Args = (ItemCreate,);
+    type Output = Result<Json<Item>, HttpError>;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = (::core::option::Option::None,);
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
+        let (::core::option::Option::Some(item),) = state else {
+            return ::core::option::Option::None;
         };
-        let output = handler(item, request).await;
+        ::core::option::Option::Some((item,))
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+        let handler = create_item;
+        let file_request = ();
+        let (item,) = args;
+        (handler(item, request), file_request)
+    }
+}
+impl ::brisk::__private::Step<0> for create_item {
+    type Out = ::core::option::Option<ItemCreate>;
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::json_body::<ItemCreate, false>(request, errors)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        state.0 = out.filter(|body| ::brisk::__private::validate_body!(body, errors));
+    }
+}
+impl ::brisk::__private::Respond for create_item {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
         ::brisk::__private::IntoResponse::into_response_with_status(
             output,
             ::brisk::__private::status_code(201),
@@ -401,52 +543,120 @@ impl ::brisk::__private::Endpoint for search {
         include_in_schema: true,
         status_code: ::core::option::Option::None,
     };
-    async fn call(
+    fn call(
         &self,
-        mut request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        static TAGS_PATTERN: ::brisk::__private::LazyLock<::brisk::__private::Regex> = ::brisk::__private::LazyLock::new(||
-        ::brisk::__private::regex("^[a-z]+$"));
-        let handler = search;
-        let mut errors = ::brisk::__private::Errors::new();
+        request: ::brisk::__private::Request,
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive1::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for search {
+    type State = (
+        ::core::option::Option<Option<String>>,
+        ::core::option::Option<String>,
+        ::core::option::Option<Vec<String>>,
+        ::core::option::Option<f64>,
+        ::core::option::Option<State<Db>>,
+    );
+    type Args = (Option<String>, String, Vec<String>, f64, State<Db>);
+    type Output = ::core::result::Result<Json<Vec<Hit>>, ::brisk::__private::Response>;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = (
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+        );
         let user_agent = ::brisk::__private::Param::<
             Option<String>,
         >::header_named(
                 "user-agent",
                 const { ::brisk::http::HeaderName::from_static("user-agent") },
             )
-            .extract(&request, &mut errors);
+            .extract(request, errors);
+        state.0 = user_agent;
         let session = ::brisk::__private::Param::<String>::cookie("session-id")
-            .extract(&request, &mut errors);
+            .extract(request, errors);
+        state.1 = session;
+        static TAGS_PATTERN: ::brisk::__private::LazyLock<::brisk::__private::Regex> = ::brisk::__private::LazyLock::new(||
+        ::brisk::__private::regex("^[a-z]+$"));
         let tags = ::brisk::__private::Param::<Vec<String>>::query("tags")
             .min_length(3)
             .pattern(&TAGS_PATTERN, "^[a-z]+$")
-            .extract(&request, &mut errors);
+            .extract(request, errors);
+        state.2 = tags;
         let ratio = ::brisk::__private::Param::<f64>::query("ratio")
             .gt(0.0)
-            .extract(&request, &mut errors);
-        let db = errors
-            .absorb(
-                <State<
-                    Db,
-                > as ::brisk::__private::FromRequest>::from_request(&mut request)
-                    .await,
-            );
+            .extract(request, errors);
+        state.3 = ratio;
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
         let (
             ::core::option::Option::Some(user_agent),
             ::core::option::Option::Some(session),
             ::core::option::Option::Some(tags),
             ::core::option::Option::Some(ratio),
             ::core::option::Option::Some(db),
-        ) = (user_agent, session, tags, ratio, db) else {
-            return errors.into_response();
+        ) = state else {
+            return ::core::option::Option::None;
         };
-        let output = match ::brisk::__private::run_blocking(
+        ::core::option::Option::Some((user_agent, session, tags, ratio, db))
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+        let handler = search;
+        let file_request = ();
+        let (user_agent, session, tags, ratio, db) = args;
+        (
+            ::brisk::__private::run_blocking(
                 "search",
                 move || handler(user_agent, session, tags, ratio, db),
-            )
-            .await
-        {
+            ),
+            file_request,
+        )
+    }
+}
+impl ::brisk::__private::Step<0> for search {
+    type Out = ::core::result::Result<State<Db>, ::brisk::__private::Rejection>;
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::extract(request)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        state.4 = errors.absorb(out);
+    }
+}
+impl ::brisk::__private::Respond for search {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
+        let output = match output {
             ::core::result::Result::Ok(output) => output,
             ::core::result::Result::Err(response) => return response,
         };

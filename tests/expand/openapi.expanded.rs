@@ -116,34 +116,97 @@ impl ::brisk::__private::Endpoint for read_user {
         include_in_schema: true,
         status_code: ::core::option::Option::None,
     };
-    async fn call(
+    fn call(
         &self,
-        mut request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        let handler = read_user;
-        let mut errors = ::brisk::__private::Errors::new();
+        request: ::brisk::__private::Request,
+    ) -> impl ::core::future::Future<
+        Output = ::brisk::__private::Response,
+    > + ::core::marker::Send {
+        ::brisk::__private::drive1::<Self>(request)
+    }
+}
+impl ::brisk::__private::Chain for read_user {
+    type State = (
+        ::core::option::Option<i64>,
+        ::core::option::Option<u32>,
+        ::core::option::Option<brisk::security::HttpBearer>,
+    );
+    type Args = (i64, u32, brisk::security::HttpBearer);
+    type Output = Result<UserRecord, HttpError>;
+    type Carry = ();
+    #[allow(unused_variables, unused_mut)]
+    fn begin(
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> Self::State {
+        let mut state: Self::State = (
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+        );
         let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
             .ge(1)
-            .extract(&request, &mut errors);
+            .extract(request, errors);
+        state.0 = user_id;
         let limit = ::brisk::__private::Param::<u32>::query("limit")
             .default(|| 10)
             .le(100)
-            .extract(&request, &mut errors);
-        let credentials = errors
-            .absorb(
-                <brisk::security::HttpBearer as ::brisk::__private::FromRequest>::from_request(
-                        &mut request,
-                    )
-                    .await,
-            );
+            .extract(request, errors);
+        state.1 = limit;
+        state
+    }
+    #[allow(unused_variables)]
+    fn args(
+        state: Self::State,
+        errors: &mut ::brisk::__private::Errors,
+    ) -> ::core::option::Option<Self::Args> {
         let (
             ::core::option::Option::Some(user_id),
             ::core::option::Option::Some(limit),
             ::core::option::Option::Some(credentials),
-        ) = (user_id, limit, credentials) else {
-            return errors.into_response();
+        ) = state else {
+            return ::core::option::Option::None;
         };
-        let output = handler(user_id, limit, credentials).await;
+        ::core::option::Option::Some((user_id, limit, credentials))
+    }
+    #[allow(unused_variables)]
+    fn handle(
+        args: Self::Args,
+        request: ::brisk::__private::Request,
+    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+        let handler = read_user;
+        let file_request = ();
+        let (user_id, limit, credentials) = args;
+        (handler(user_id, limit, credentials), file_request)
+    }
+}
+impl ::brisk::__private::Step<0> for read_user {
+    type Out = ::core::result::Result<
+        brisk::security::HttpBearer,
+        ::brisk::__private::Rejection,
+    >;
+    fn start<'a>(
+        request: &'a mut ::brisk::__private::Request,
+        errors: &'a mut ::brisk::__private::Errors,
+    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+        ::brisk::__private::extract(request)
+    }
+    #[allow(unused_variables)]
+    fn keep(
+        state: &mut Self::State,
+        out: Self::Out,
+        request: &mut ::brisk::__private::Request,
+        errors: &mut ::brisk::__private::Errors,
+    ) {
+        state.2 = errors.absorb(out);
+    }
+}
+impl ::brisk::__private::Respond for read_user {
+    #[allow(unused_variables)]
+    fn respond(
+        output: Self::Output,
+        file_request: Self::Carry,
+    ) -> ::brisk::__private::Response {
         let output = ::core::result::Result::map(
             output,
             |value| ::brisk::__private::Json(

@@ -335,3 +335,51 @@ async fn a_panicking_app_level_dependency_is_a_500_and_the_app_keeps_serving() {
     assert_eq!(fine.status(), 200);
     assert_eq!(fine.text(), "steady");
 }
+
+#[depends]
+async fn letter(#[query] letters: String) -> String {
+    letters
+}
+
+/// Sixteen awaited parameters, the most a route may have, with plain ones
+/// between them: each is read in the order written.
+#[get("/crowded/{id}")]
+#[allow(clippy::too_many_arguments)]
+async fn crowded(
+    #[depends(letter)] a: String,
+    id: u32,
+    #[depends(letter, use_cache = false)] b: String,
+    #[depends(letter)] c: String,
+    #[header] x_tag: String,
+    #[depends(letter)] d: String,
+    #[depends(letter)] e: String,
+    #[depends(letter)] f: String,
+    #[depends(letter)] g: String,
+    #[depends(letter)] h: String,
+    #[depends(letter)] i: String,
+    #[depends(letter)] j: String,
+    #[depends(letter)] k: String,
+    #[depends(letter)] l: String,
+    #[depends(letter)] m: String,
+    #[depends(letter)] n: String,
+    #[depends(letter)] o: String,
+    #[query(ge = 1)] count: u32,
+    #[depends(letter)] p: String,
+) -> String {
+    let joined = [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p].concat();
+    format!("{id} {x_tag} {count} {joined}")
+}
+
+#[tokio::test]
+async fn a_route_awaits_sixteen_dependencies_with_plain_parameters_between_them() {
+    let client = TestClient::new(App::new().routes(routes![crowded]));
+    let ok = client.get("/crowded/7?letters=x&count=2").header("x-tag", "t").send().await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.text(), format!("7 t 2 {}", "x".repeat(16)));
+    // Every failing parameter is reported, in the order written.
+    let bad = client.get("/crowded/seven?letters=x&count=0").send().await;
+    assert_eq!(bad.status(), 422);
+    let locs: Vec<Value> =
+        bad.json::<Value>()["detail"].as_array().unwrap().iter().map(|e| e["loc"].clone()).collect();
+    assert_eq!(locs, vec![json!(["path", "id"]), json!(["header", "x-tag"]), json!(["query", "count"])]);
+}

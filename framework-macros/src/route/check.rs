@@ -1,5 +1,6 @@
 //! Every misuse the route macros can see, reported together.
 
+use quote::ToTokens;
 use syn::{Expr, ExprLit, Ident, ItemFn, LitStr};
 
 use super::Diagnostics;
@@ -44,6 +45,31 @@ pub(crate) fn check(
     }
     if let Some(unsafety) = &sig.unsafety {
         diagnostics.error(unsafety, "handlers cannot be `unsafe fn`: use an `unsafe` block inside the body");
+    }
+
+    // A route moves each value out of the request into the handler, so
+    // nothing can be lent to it (a dependency's parameters are the same).
+    if matches!(kind, Kind::Route(_)) {
+        for param in &handler.params {
+            let syn::Type::Reference(reference) = &param.ty else { continue };
+            // A borrowed request or socket has its own message below.
+            if last_segment(&reference.elem).is_some_and(|s| s.ident == "Request" || s.ident == "WebSocket") {
+                continue;
+            }
+            let owned = match &*reference.elem {
+                syn::Type::Path(path) if path.path.is_ident("str") => "String".to_owned(),
+                syn::Type::Slice(slice) => format!("Vec<{}>", type_text(&slice.elem)),
+                elem => type_text(elem),
+            };
+            let ty = type_text(&param.ty);
+            diagnostics.error_spanned(
+                &param.ty,
+                format!(
+                    "`{ty}` borrows, but a handler's parameters are values of its own, moved out of the \
+                     request: take `{owned}`"
+                ),
+            );
+        }
     }
 
     // Each of these macros defines a type named after the function: a
@@ -488,4 +514,24 @@ fn number(expr: &Expr) -> Option<f64> {
         Expr::Paren(paren) => number(&paren.expr),
         _ => None,
     }
+}
+
+/// A type as the user would write it: `State<Pool>`, not the token
+/// stream's `State < Pool >`.
+fn type_text(ty: &syn::Type) -> String {
+    let text = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let glued = matches!(c, '<' | '&' | ':') || matches!(next, Some('<' | '>' | ',' | ':'));
+        out.push(c);
+        if glued && next == Some(' ') {
+            chars.next();
+        }
+        if c == ' ' && matches!(next, Some('<' | '>' | ',' | ':')) {
+            out.pop();
+        }
+    }
+    out
 }

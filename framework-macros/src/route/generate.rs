@@ -14,6 +14,9 @@ use super::params::{
 };
 use crate::template::Variable;
 
+/// The most parameters a route may await: `brisk::__private::MAX_STEPS`.
+const MAX_STEPS: usize = 16;
+
 pub(crate) fn generate(
     method: &str,
     args: &RouteArgs,
@@ -26,141 +29,12 @@ pub(crate) fn generate(
     let method = Ident::new(method, Span::call_site());
     let path = &args.path;
     let name_text = name.to_string();
-    let locals = Locals::new(false);
-    let (request, errors) = (&locals.request, &locals.errors);
-    // Bound before the parameters' locals, which may share the handler's name.
-    let handler_fn = Ident::new("handler", Span::mixed_site());
-
-    let side_effects = side_effects(&args.dependencies, &locals);
-    let extractions = in_extraction_order(handler).map(|param| extraction(param, variables, &locals));
-    let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
-    let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
-    // With dependencies, yield dependencies may have set up teardowns: they
-    // are taken off the request before the handler (which may own it) runs,
-    // and every exit goes through them.
-    // Background tasks travel with the teardowns: they run after the
-    // response, before request-scoped teardowns. So do the headers a
-    // `ResponseHeaders` parameter collects: every exit adds them.
-    let has_dependencies = needs_teardowns(args, handler);
-    let teardowns = Ident::new("teardowns", Span::mixed_site());
-    let take_teardowns = if has_dependencies {
-        quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }
-    } else {
-        quote! {}
-    };
-    let early = |response: TokenStream| {
-        if has_dependencies {
-            quote! { return #teardowns.fail(#response).await }
-        } else {
-            quote! { return #response }
+    let (driver, chain) = match chain(args, variables, handler, function) {
+        Ok(chain) => chain,
+        Err(error) => {
+            let error = error.to_compile_error();
+            return quote! { #function #error };
         }
-    };
-    let reject = early(quote! { #errors.into_response() });
-    // A form that could not be read (413, 415) leaves optional and
-    // repeated fields at their defaults: only `errors` shows it.
-    let reads_form = handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File));
-    let guard = guard(&bindings, &reject, errors, !args.dependencies.is_empty() || reads_form);
-    let arguments = handler.params.iter().map(|param| match param.source {
-        Source::Request => quote! { #request },
-        _ => {
-            let binding = local(param);
-            quote! { #binding }
-        }
-    });
-    let call = if handler.is_async {
-        quote! { #handler_fn(#(#arguments),*).await }
-    } else {
-        let panicked = early(quote! { response });
-        quote! {
-            match ::brisk::__private::run_blocking(#name_text, move || #handler_fn(#(#arguments),*)).await {
-                ::core::result::Result::Ok(output) => output,
-                ::core::result::Result::Err(response) => #panicked,
-            }
-        }
-    };
-    let output_span = match &function.sig.output {
-        ReturnType::Type(_, ty) => ty.span(),
-        ReturnType::Default => function.sig.ident.span(),
-    };
-    let status = args.status_code.map(|code| {
-        let code = proc_macro2::Literal::u16_unsuffixed(code);
-        quote! { ::brisk::__private::status_code(#code) }
-    });
-    let respond = match (&status, has_dependencies) {
-        (Some(status), false) => quote_spanned! {output_span=>
-            ::brisk::__private::IntoResponse::into_response_with_status(output, #status)
-        },
-        (None, false) => {
-            quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) }
-        }
-        (Some(status), true) => quote_spanned! {output_span=>
-            #teardowns.finish(output, ::core::option::Option::Some(#status)).await
-        },
-        (None, true) => quote_spanned! {output_span=>
-            #teardowns.finish(output, ::core::option::Option::None).await
-        },
-    };
-    // A 204 or 304 route sends no body, whatever the handler returned.
-    let respond = if matches!(args.status_code, Some(204 | 304)) {
-        quote! { ::brisk::__private::bodiless(#respond) }
-    } else {
-        respond
-    };
-    let errors_decl = if checked.is_empty() && args.dependencies.is_empty() {
-        quote! {}
-    } else {
-        quote! { let mut #errors = ::brisk::__private::Errors::new(); }
-    };
-    let request_pattern = if !args.dependencies.is_empty()
-        || handler.params.iter().any(|p| {
-            matches!(
-                p.source,
-                Source::Body | Source::Form | Source::File | Source::Extractor | Source::Depends
-            )
-        }) {
-        quote! { mut #request }
-    } else if handler.params.is_empty() && args.dependencies.is_empty() {
-        quote! { _ }
-    } else {
-        quote! { #request }
-    };
-    // A `FileResponse` answers the request's conditional headers: they
-    // are copied before the handler (which may own the request) runs.
-    let (capture, resolve) = if returns_file(function) {
-        let file_request = Ident::new("file_request", Span::mixed_site());
-        (
-            quote! {
-                let #file_request = ::brisk::__private::FileRequest::capture(#request.method(), #request.headers());
-            },
-            quote_spanned! {output_span=>
-                let output = ::brisk::__private::ResolveFile::resolve(output, &#file_request);
-            },
-        )
-    } else {
-        (quote! {}, quote! {})
-    };
-    let request_pattern = match (returns_file(function), request_pattern.to_string().as_str()) {
-        (true, "_") => quote! { #request },
-        _ => request_pattern,
-    };
-    // `response_model = T`: the success value converts into `T` (reported
-    // on the return type when it cannot) and is serialized as `T`.
-    let convert = match (&args.response_model, model_shape(function)) {
-        (Some(model), Ok(shape)) => {
-            let json = quote_spanned! {output_span=> ::brisk::__private::Json };
-            let into = quote_spanned! {output_span=> ::core::convert::Into::<#model>::into };
-            match shape {
-                ModelShape::Value => quote_spanned! {output_span=> let output = #json(#into(output)); },
-                ModelShape::Json => quote_spanned! {output_span=> let output = #json(#into(output.0)); },
-                ModelShape::Result => quote_spanned! {output_span=>
-                    let output = ::core::result::Result::map(output, |value| #json(#into(value)));
-                },
-                ModelShape::ResultJson => quote_spanned! {output_span=>
-                    let output = ::core::result::Result::map(output, |value| #json(#into(value.0)));
-                },
-            }
-        }
-        _ => quote! {},
     };
     let response = response_description(args, function);
     let responses = args.responses.iter().map(|(status, ty)| {
@@ -174,7 +48,6 @@ pub(crate) fn generate(
     let request_body = body_fields(handler);
     let security = security_infos(handler);
     let states = state_needs(handler);
-    let statics = pattern_statics(handler);
     let infos = dependency_infos(&args.dependencies, handler);
     let tags = &args.tags;
     let body = body_reader(handler);
@@ -229,21 +102,422 @@ pub(crate) fn generate(
                 status_code: #status_code,
             };
 
-            async fn call(&self, #request_pattern: ::brisk::__private::Request) -> ::brisk::__private::Response {
-                #statics
-                let #handler_fn = #name;
-                #capture
-                #errors_decl
-                #side_effects
-                #(#extractions)*
-                #take_teardowns
-                #guard
-                let output = #call;
-                #convert
-                #resolve
-                #respond
+            fn call(
+                &self,
+                request: ::brisk::__private::Request,
+            ) -> impl ::core::future::Future<Output = ::brisk::__private::Response> + ::core::marker::Send {
+                ::brisk::__private::#driver::<Self>(request)
             }
         }
+
+        #chain
+    }
+}
+
+/// One awaited parameter of the chain: the type its future yields, the
+/// future, and the statements that keep its value (the plain parameters
+/// after it follow them).
+struct Awaited {
+    out: TokenStream,
+    start: TokenStream,
+    keep: Vec<TokenStream>,
+}
+
+/// The route's typed steps (`Chain`, `Step<K>`, `Respond` or `Finish`) and
+/// the driver that awaits them: plain functions, so that the futures are
+/// brisk's (see `brisk::routing::chain`).
+fn chain(
+    args: &RouteArgs,
+    variables: &[Variable],
+    handler: &Handler,
+    function: &ItemFn,
+) -> Result<(Ident, TokenStream), syn::Error> {
+    let name = &function.sig.ident;
+    let name_text = name.to_string();
+    let locals = Locals { reads_form: false, ..Locals::new(true) };
+    let (request, errors) = (&locals.request, &locals.errors);
+    let state = Ident::new("state", Span::mixed_site());
+    let out = Ident::new("out", Span::mixed_site());
+    let teardowns = Ident::new("teardowns", Span::mixed_site());
+    let file_request = Ident::new("file_request", Span::mixed_site());
+    // Bound before the parameters' locals, which may share the handler's name.
+    let handler_fn = Ident::new("handler", Span::mixed_site());
+
+    let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
+    let slot = |param: &Param| {
+        let index = checked.iter().position(|p| std::ptr::eq(*p, param)).unwrap_or_default();
+        syn::Index::from(index)
+    };
+
+    // The plain parameters before the first await, then each awaited one.
+    let mut begin: Vec<TokenStream> = Vec::new();
+    let mut awaited: Vec<Awaited> = Vec::new();
+    for path in &args.dependencies {
+        awaited.push(Awaited {
+            out: quote! { () },
+            start: quote_spanned! {path.span()=> ::brisk::__private::depend_only::<#path>(#request, #errors) },
+            keep: Vec::new(),
+        });
+    }
+    let mut form_read = false;
+    for param in in_extraction_order(handler) {
+        let ty = &param.ty;
+        let owned_ty = owned(ty);
+        let index = slot(param);
+        let binding = local(param);
+        let step = match param.source {
+            Source::Request | Source::Socket => continue,
+            Source::Body => Some(Awaited {
+                out: quote_spanned! {ty.span()=> ::core::option::Option<#owned_ty> },
+                start: quote_spanned! {ty.span()=>
+                    ::brisk::__private::json_body::<#ty, false>(#request, #errors)
+                },
+                keep: vec![quote_spanned! {ty.span()=>
+                    #state.#index = #out.filter(|body| ::brisk::__private::validate_body!(body, #errors));
+                }],
+            }),
+            Source::Extractor => Some(Awaited {
+                out: quote_spanned! {ty.span()=>
+                    ::core::result::Result<#owned_ty, ::brisk::__private::Rejection>
+                },
+                // The type comes from `Out`: with no turbofish, this error and the
+                // one on the signature's future share a span, and are reported once.
+                start: quote_spanned! {ty.span()=> ::brisk::__private::extract(#request) },
+                keep: vec![quote_spanned! {ty.span()=> #state.#index = #errors.absorb(#out); }],
+            }),
+            Source::Depends => {
+                let Some(path) = &param.options.dependency else { continue };
+                let use_cache = !param.options.no_cache;
+                // Spanned on the dependency's name, where a mismatched output is reported.
+                Some(Awaited {
+                    out: quote_spanned! {ty.span()=> ::core::option::Option<#owned_ty> },
+                    start: quote_spanned! {path.span()=>
+                        ::brisk::__private::depend::<#path, #ty>(#request, #errors, #use_cache)
+                    },
+                    keep: vec![quote! { #state.#index = #out; }],
+                })
+            }
+            // Form fields and files come from the body, read once, before the first of them.
+            Source::Form | Source::File if !form_read => {
+                form_read = true;
+                Some(Awaited {
+                    out: quote! { () },
+                    start: quote_spanned! {ty.span()=> ::brisk::__private::read_form(#request, #errors) },
+                    keep: Vec::new(),
+                })
+            }
+            _ => None,
+        };
+        // What reads the value (plain parameters, and a form's fields once
+        // the form is read) goes after the last await so far.
+        let plain = match param.source {
+            Source::Body | Source::Extractor | Source::Depends => None,
+            _ => {
+                let statics = pattern_static_item(param);
+                let extraction = extraction(param, variables, &locals);
+                Some(quote! {
+                    #statics
+                    #extraction
+                    #state.#index = #binding;
+                })
+            }
+        };
+        if let Some(step) = step {
+            awaited.push(step);
+        }
+        if let Some(plain) = plain {
+            match awaited.last_mut() {
+                Some(last) => last.keep.push(plain),
+                None => begin.push(plain),
+            }
+        }
+    }
+    if awaited.len() > MAX_STEPS {
+        let span = handler
+            .params
+            .iter()
+            .filter(|p| matches!(p.source, Source::Body | Source::Extractor | Source::Depends))
+            .nth(MAX_STEPS.saturating_sub(args.dependencies.len()))
+            .map_or_else(|| name.span(), |p| p.ty.span());
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "a route awaits at most {MAX_STEPS} dependencies, bodies and `FromRequest` parameters, and \
+                 this one awaits {}: gather some into a `#[depends]` function of their own",
+                awaited.len()
+            ),
+        ));
+    }
+
+    let types: Vec<syn::Type> = checked.iter().map(|p| owned(&p.ty)).collect();
+    let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
+    let nones = checked.iter().map(|_| quote! { ::core::option::Option::None });
+    // A form that could not be read (413, 415) leaves optional and
+    // repeated fields at their defaults: only `errors` shows it. So does a
+    // side-effect dependency, which binds nothing.
+    let reads_form = handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File));
+    let check_errors = (!args.dependencies.is_empty() || reads_form).then(|| {
+        quote! {
+            if !#errors.is_empty() {
+                return ::core::option::Option::None;
+            }
+        }
+    });
+    let unpack = if checked.is_empty() {
+        quote! { let () = #state; }
+    } else {
+        quote! {
+            let (#(::core::option::Option::Some(#bindings),)*) = #state else {
+                return ::core::option::Option::None;
+            };
+        }
+    };
+    let arguments = handler.params.iter().map(|param| match param.source {
+        Source::Request => quote! { #request },
+        _ => {
+            let binding = local(param);
+            quote! { #binding }
+        }
+    });
+    let output_span = match &function.sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => function.sig.ident.span(),
+    };
+    // A return type that cannot be written (`impl IntoResponse`) is
+    // converted as soon as the handler returns.
+    let opaque = match &function.sig.output {
+        ReturnType::Type(_, ty) => names_impl(quote! { #ty }),
+        ReturnType::Default => false,
+    };
+    let returned = match &function.sig.output {
+        _ if opaque => quote! { ::brisk::__private::Responded },
+        ReturnType::Type(_, ty) => quote! { #ty },
+        ReturnType::Default => quote! { () },
+    };
+    let (call, output) = match (handler.is_async, opaque) {
+        (true, false) => (quote! { #handler_fn(#(#arguments),*) }, returned),
+        (true, true) => (quote! { ::brisk::__private::responded(#handler_fn(#(#arguments),*)) }, returned),
+        (false, opaque) => {
+            let call = quote! {
+                ::brisk::__private::run_blocking(#name_text, move || #handler_fn(#(#arguments),*))
+            };
+            let call = if opaque {
+                quote! { ::brisk::__private::responded_blocking(#call) }
+            } else {
+                call
+            };
+            (call, quote! { ::core::result::Result<#returned, ::brisk::__private::Response> })
+        }
+    };
+    // A `FileResponse` answers the request's conditional headers: they
+    // are copied before the handler (which may own the request) runs.
+    let (carry, capture, resolve) = if returns_file(function) {
+        (
+            quote! { ::brisk::__private::FileRequest },
+            quote! {
+                let #file_request = ::brisk::__private::FileRequest::capture(#request.method(), #request.headers());
+            },
+            quote_spanned! {output_span=>
+                let output = ::brisk::__private::ResolveFile::resolve(output, &#file_request);
+            },
+        )
+    } else {
+        (quote! { () }, quote! { let #file_request = (); }, quote! {})
+    };
+    let convert = convert(args, function, output_span);
+    let status = args.status_code.map(|code| {
+        let code = proc_macro2::Literal::u16_unsuffixed(code);
+        quote! { ::brisk::__private::status_code(#code) }
+    });
+    // A 204 or 304 route sends no body, whatever the handler returned.
+    let bodiless = matches!(args.status_code, Some(204 | 304));
+
+    let has_teardowns = needs_teardowns(args, handler);
+    let exit = if has_teardowns {
+        let status = match &status {
+            Some(status) => quote! { ::core::option::Option::Some(#status) },
+            None => quote! { ::core::option::Option::None },
+        };
+        let mut finish = if handler.is_async {
+            quote_spanned! {output_span=>
+                #convert
+                #resolve
+                #teardowns.finish(output, #status)
+            }
+        } else {
+            quote_spanned! {output_span=>
+                let output = ::core::result::Result::map(output, |output| {
+                    #convert
+                    #resolve
+                    output
+                });
+                #teardowns.conclude(output, #status)
+            }
+        };
+        if bodiless {
+            finish = quote! { ::brisk::__private::bodiless_after({ #finish }) };
+        }
+        quote! {
+            impl ::brisk::__private::Finish for #name {
+                #[allow(unused_variables)]
+                fn finish(
+                    #teardowns: ::brisk::__private::Teardowns,
+                    output: Self::Output,
+                    #file_request: Self::Carry,
+                ) -> impl ::core::future::Future<Output = ::brisk::__private::Response> {
+                    #finish
+                }
+            }
+        }
+    } else {
+        let unwrap = (!handler.is_async).then(|| {
+            quote! {
+                let output = match output {
+                    ::core::result::Result::Ok(output) => output,
+                    ::core::result::Result::Err(response) => return response,
+                };
+            }
+        });
+        let mut respond = match &status {
+            Some(status) => quote_spanned! {output_span=>
+                ::brisk::__private::IntoResponse::into_response_with_status(output, #status)
+            },
+            None => quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) },
+        };
+        if bodiless {
+            respond = quote! { ::brisk::__private::bodiless(#respond) };
+        }
+        quote! {
+            impl ::brisk::__private::Respond for #name {
+                #[allow(unused_variables)]
+                fn respond(output: Self::Output, #file_request: Self::Carry) -> ::brisk::__private::Response {
+                    #unwrap
+                    #convert
+                    #resolve
+                    #respond
+                }
+            }
+        }
+    };
+
+    let steps = awaited.iter().enumerate().map(|(k, step)| {
+        let Awaited { out: out_ty, start, keep } = step;
+        let k = proc_macro2::Literal::usize_unsuffixed(k);
+        let span = start.clone().into_iter().next().map_or_else(Span::call_site, |token| token.span());
+        let start_fn = quote_spanned! {span=>
+            fn start<'a>(
+                #request: &'a mut ::brisk::__private::Request,
+                #errors: &'a mut ::brisk::__private::Errors,
+            ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+                #start
+            }
+        };
+        quote! {
+            impl ::brisk::__private::Step<#k> for #name {
+                type Out = #out_ty;
+
+                #start_fn
+
+                #[allow(unused_variables)]
+                fn keep(
+                    #state: &mut Self::State,
+                    #out: Self::Out,
+                    #request: &mut ::brisk::__private::Request,
+                    #errors: &mut ::brisk::__private::Errors,
+                ) {
+                    #(#keep)*
+                }
+            }
+        }
+    });
+    let driver = if checked.is_empty() && awaited.is_empty() && !has_teardowns {
+        format_ident!("drive_bare")
+    } else {
+        format_ident!("drive{}{}", awaited.len(), if has_teardowns { "_scoped" } else { "" })
+    };
+    let impls = quote! {
+        impl ::brisk::__private::Chain for #name {
+            type State = (#(::core::option::Option<#types>,)*);
+            type Args = (#(#types,)*);
+            type Output = #output;
+            type Carry = #carry;
+
+            #[allow(unused_variables, unused_mut)]
+            fn begin(
+                #request: &mut ::brisk::__private::Request,
+                #errors: &mut ::brisk::__private::Errors,
+            ) -> Self::State {
+                let mut #state: Self::State = (#(#nones,)*);
+                #(#begin)*
+                #state
+            }
+
+            #[allow(unused_variables)]
+            fn args(
+                #state: Self::State,
+                #errors: &mut ::brisk::__private::Errors,
+            ) -> ::core::option::Option<Self::Args> {
+                #unpack
+                #check_errors
+                ::core::option::Option::Some((#(#bindings,)*))
+            }
+
+            #[allow(unused_variables)]
+            fn handle(
+                args: Self::Args,
+                #request: ::brisk::__private::Request,
+            ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+                let #handler_fn = #name;
+                #capture
+                let (#(#bindings,)*) = args;
+                (#call, #file_request)
+            }
+        }
+
+        #(#steps)*
+
+        #exit
+    };
+    Ok((driver, impls))
+}
+
+/// The type as the chain's associated types write it: a borrowed type
+/// (`&str`, which is reported as no parameter type) with its elided
+/// lifetime spelled `'static`, since an associated type cannot elide one.
+fn owned(ty: &syn::Type) -> syn::Type {
+    struct Elided;
+    impl syn::visit_mut::VisitMut for Elided {
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            if reference.lifetime.is_none() {
+                reference.lifetime = Some(syn::Lifetime::new("'static", reference.and_token.span));
+            }
+            syn::visit_mut::visit_type_reference_mut(self, reference);
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Elided, &mut ty);
+    ty
+}
+
+/// `response_model = T`: the success value converts into `T` (reported
+/// on the return type when it cannot) and is serialized as `T`.
+fn convert(args: &RouteArgs, function: &ItemFn, output_span: Span) -> TokenStream {
+    match (&args.response_model, model_shape(function)) {
+        (Some(model), Ok(shape)) => {
+            let json = quote_spanned! {output_span=> ::brisk::__private::Json };
+            let into = quote_spanned! {output_span=> ::core::convert::Into::<#model>::into };
+            match shape {
+                ModelShape::Value => quote_spanned! {output_span=> let output = #json(#into(output)); },
+                ModelShape::Json => quote_spanned! {output_span=> let output = #json(#into(output.0)); },
+                ModelShape::Result => quote_spanned! {output_span=>
+                    let output = ::core::result::Result::map(output, |value| #json(#into(value)));
+                },
+                ModelShape::ResultJson => quote_spanned! {output_span=>
+                    let output = ::core::result::Result::map(output, |value| #json(#into(value.0)));
+                },
+            }
+        }
+        _ => quote! {},
     }
 }
 
@@ -374,6 +648,9 @@ pub(crate) struct Locals {
     pub request: Ident,
     pub errors: Ident,
     pub borrowed: bool,
+    /// Whether a form field or file reads the form first (a route's chain
+    /// reads it in a step of its own).
+    pub reads_form: bool,
 }
 
 impl Locals {
@@ -383,6 +660,7 @@ impl Locals {
             request: Ident::new("request", Span::mixed_site()),
             errors: Ident::new("errors", Span::mixed_site()),
             borrowed,
+            reads_form: true,
         }
     }
 
@@ -493,8 +771,11 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
             let mut wire = proc_macro2::Literal::string(&wire_name(param));
             wire.set_span(span);
             // Files come from the body, read (once) before the first form part.
+            let read = locals.reads_form.then(|| {
+                quote_spanned! {span=> ::brisk::__private::read_form(#request_mut, #errors_mut).await; }
+            });
             quote_spanned! {span=>
-                ::brisk::__private::read_form(#request_mut, #errors_mut).await;
+                #read
                 let #binding = ::brisk::__private::upload::<#ty>(#wire, #request_ref, #errors_mut);
             }
         }
@@ -535,7 +816,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
             };
             // Form fields come from the body, read (once) before the first of them.
             let read = match param.source {
-                Source::Form => quote_spanned! {span=>
+                Source::Form if locals.reads_form => quote_spanned! {span=>
                     ::brisk::__private::read_form(#request_mut, #errors_mut).await;
                 },
                 _ => quote! {},
@@ -648,6 +929,17 @@ fn pattern_static(param: &Param) -> Ident {
     let name = param.binding.to_string();
     let underscores = name.len() - name.trim_start_matches('_').len();
     format_ident!("{}{}_PATTERN", "U".repeat(underscores), name.trim_start_matches('_').to_uppercase())
+}
+
+/// The static holding one parameter's compiled `pattern`, if it has one:
+/// compiled once, on first use, for the lifetime of the process.
+fn pattern_static_item(param: &Param) -> TokenStream {
+    let Some(pattern) = &param.options.pattern else { return quote! {} };
+    let name = pattern_static(param);
+    quote! {
+        static #name: ::brisk::__private::LazyLock<::brisk::__private::Regex> =
+            ::brisk::__private::LazyLock::new(|| ::brisk::__private::regex(#pattern));
+    }
 }
 
 /// Compiled once, on first use, for the lifetime of the process.

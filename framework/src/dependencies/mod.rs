@@ -95,6 +95,12 @@ pub async fn depend<D: Dependency<Output = T>, T>(
     resolve::<D>(request, errors, use_cache).await
 }
 
+/// Resolves a route's `dependencies = [...]` entry for its side effects.
+#[doc(hidden)]
+pub async fn depend_only<D: Dependency>(request: &mut Request, errors: &mut Errors) {
+    resolve::<D>(request, errors, true).await;
+}
+
 pub(crate) async fn resolve<D: Dependency>(
     request: &mut Request,
     errors: &mut Errors,

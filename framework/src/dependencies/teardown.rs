@@ -326,6 +326,19 @@ impl Teardowns {
         self.complete(response, outcome)
     }
 
+    /// A plain (`fn`) handler's end: [`finish`](Self::finish) with what it
+    /// returned, or [`fail`](Self::fail) with the 500 of its panic.
+    pub fn conclude<R: IntoResponse>(
+        self,
+        output: Result<R, Response>,
+        status: Option<StatusCode>,
+    ) -> impl Future<Output = Response> + Send {
+        match output {
+            Ok(output) => Either::Left(self.finish(output, status)),
+            Err(response) => Either::Right(self.fail(response)),
+        }
+    }
+
     /// Builds the handler's response and runs (or schedules) the teardowns
     /// with its outcome.
     pub fn finish<R: IntoResponse>(

@@ -1,4 +1,3 @@
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::Errors;
@@ -14,7 +13,7 @@ use crate::request::Request;
 ///
 /// `KEEP` is for a dependency's `#[body]`: the body stays readable
 /// afterwards, for the handler's own (the same body, read as its type).
-pub async fn json_body<T: DeserializeOwned, const KEEP: bool>(
+pub async fn json_body<T: for<'de> serde::Deserialize<'de>, const KEEP: bool>(
     request: &mut Request,
     errors: &mut Errors,
 ) -> Option<T> {

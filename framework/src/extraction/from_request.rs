@@ -77,6 +77,14 @@ pub trait FromRequest: Sized + Send {
     fn from_request(request: &mut Request) -> impl Future<Output = Result<Self, Rejection>> + Send;
 }
 
+/// Extracts `T`: what a route's generated code calls for a parameter
+/// read through [`FromRequest`]. The bound sits on this function, so a
+/// type that is not an extractor is reported once, on the parameter.
+#[doc(hidden)]
+pub fn extract<T: FromRequest>(request: &mut Request) -> impl Future<Output = Result<T, Rejection>> + Send {
+    T::from_request(request)
+}
+
 impl<T: Send + Sync + 'static> FromRequest for State<T> {
     async fn from_request(request: &mut Request) -> Result<Self, Rejection> {
         request.state::<T>().ok_or_else(|| {

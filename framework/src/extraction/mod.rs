@@ -17,7 +17,7 @@ pub use body::json_body;
 pub(crate) use form::FormFields;
 #[doc(hidden)]
 pub use form::{FieldForm, FormField, FormModel, FormTarget, ModelForm, WholeForm, read_form};
-pub use from_request::{FromRequest, Rejection};
+pub use from_request::{FromRequest, Rejection, extract};
 pub use multipart::{Field, Multipart, MultipartError};
 pub use params::{Param, ParamValue};
 pub use text::{FromText, TextError};

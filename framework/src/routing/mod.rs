@@ -1,5 +1,6 @@
 //! Path + method → route; 404, 405 with `Allow`, and HEAD for GET routes.
 
+pub(crate) mod chain;
 mod dependencies;
 mod dispatch;
 mod handler;
