@@ -117,6 +117,12 @@ pub mod prelude {
 /// Items the macros' generated code refers to; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    // The route macros import this module under one short name and write
+    // these through it too: fewer tokens in every route.
+    pub use core::future::Future;
+    pub use core::option::Option;
+    pub use core::result::Result;
+
     pub use crate::dependencies::{
         Dependency, DependencyInfo, DependencyNode, DependencyRef, Fallible, Scope, Teardowns, Yield,
         assert_acyclic, depend, depend_only, fallible, outlives, yielding,
@@ -130,8 +136,7 @@ pub mod __private {
     pub use crate::middleware::assert_middleware;
     pub use crate::response::file::{FileRequest, ResolveFile};
     pub use crate::response::{
-        DeclaredResponse, DescribedResponse, ResponseOf, UndescribedResponse, bodiless,
-        model as response_model,
+        DeclaredResponse, NoResponseContent, ResponseOf, bodiless, model as response_model,
     };
     pub use crate::routing::chain::{
         Chain, Finish, MAX_STEPS, Respond, Responded, Step, bodiless_after, drive_bare, drive0,
@@ -143,8 +148,7 @@ pub mod __private {
     };
     pub use crate::routing::{Endpoint, RouteInfo, assert_send, run_blocking};
     pub use crate::schema::{
-        Described, Example, Schema, SchemaGenerator, SchemaOf, Serializable, Undescribed, Unserializable,
-        bound, constrain, schema_for,
+        AnySchema, Example, NoExample, Schema, SchemaGenerator, SchemaOf, bound, constrain, schema_for,
     };
     pub use crate::security::{Secured, SecurityOf, Unsecured};
     pub use crate::state::{NeedsNoState, NeedsState, StateOf};

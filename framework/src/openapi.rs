@@ -578,26 +578,8 @@ pub(crate) struct OpenApiJson {
 }
 
 impl Endpoint for OpenApiJson {
-    const INFO: RouteInfo = RouteInfo {
-        method: http::Method::GET,
-        path: "/openapi.json",
-        name: "openapi",
-        tags: &[],
-        dependencies: &[],
-        body: BodyReader::None,
-        params: &[],
-        request_body: &[],
-        response: |_| None,
-        security: &[],
-        states: &[],
-        responses: &[],
-        summary: None,
-        description: None,
-        deprecated: false,
-        operation_id: None,
-        include_in_schema: false,
-        status_code: None,
-    };
+    const INFO: RouteInfo =
+        RouteInfo { path: "/openapi.json", name: "openapi", include_in_schema: false, ..RouteInfo::DEFAULT };
     const APP_DEPENDENCIES: bool = false;
 
     async fn call(&self, request: Request) -> Response {

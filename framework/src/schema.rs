@@ -25,17 +25,19 @@ pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
 /// The type `T`, for picking its schema by what it implements.
 ///
-/// `(&&SchemaOf::<T>::new()).schema(generator)` finds [`Described`] when
-/// `T: JsonSchema` and falls back to [`Undescribed`] otherwise: the choice
-/// is made where `T` is concrete (in the macros' code), not in a generic
-/// function.
+/// `SchemaOf::<T>::new().schema(generator)` calls the inherent method when
+/// `T: JsonSchema`; when it is not, the method's bound fails and method
+/// lookup goes on through `Deref` to [`AnySchema`]'s, which documents any
+/// value. The choice is made where `T` is concrete (in the macros' code),
+/// not in a generic function, and needs no trait in scope, so the macros
+/// write one short expression per type.
 #[doc(hidden)]
-pub struct SchemaOf<T: ?Sized>(PhantomData<fn() -> *const T>);
+pub struct SchemaOf<T: ?Sized>(PhantomData<fn() -> *const T>, AnySchema<T>);
 
 impl<T: ?Sized> SchemaOf<T> {
     #[doc(hidden)]
     pub const fn new() -> Self {
-        SchemaOf(PhantomData)
+        SchemaOf(PhantomData, AnySchema(PhantomData))
     }
 }
 
@@ -45,53 +47,67 @@ impl<T: ?Sized> Default for SchemaOf<T> {
     }
 }
 
-/// A type with a schema of its own.
-#[doc(hidden)]
-pub trait Described {
-    fn schema(&self, generator: &mut SchemaGenerator) -> Schema;
-}
-
-impl<T: ?Sized + JsonSchema> Described for &SchemaOf<T> {
-    fn schema(&self, generator: &mut SchemaGenerator) -> Schema {
+impl<T: ?Sized + JsonSchema> SchemaOf<T> {
+    /// The type's own schema (a reference to it, for a named model).
+    pub fn schema(&self, generator: &mut SchemaGenerator) -> Schema {
         generator.subschema_for::<T>()
     }
 }
 
-/// A type without one: any value.
-#[doc(hidden)]
-pub trait Undescribed {
-    fn schema(&self, generator: &mut SchemaGenerator) -> Schema;
+impl<T: ?Sized> std::ops::Deref for SchemaOf<T> {
+    type Target = AnySchema<T>;
+
+    fn deref(&self) -> &AnySchema<T> {
+        &self.1
+    }
 }
 
-impl<T: ?Sized> Undescribed for SchemaOf<T> {
-    fn schema(&self, _generator: &mut SchemaGenerator) -> Schema {
+/// The fallback of [`SchemaOf`], for a type without a schema of its own.
+#[doc(hidden)]
+pub struct AnySchema<T: ?Sized>(PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> AnySchema<T> {
+    /// Any value: `{}`.
+    pub fn schema(&self, _generator: &mut SchemaGenerator) -> Schema {
         Schema::default()
     }
 }
 
 /// A value for the document (a parameter's `default`), when its type can
-/// say it as JSON: `(&&Example(&value)).to_json()`.
+/// say it as JSON: `Example::new(&value).to_json()`, picked as
+/// [`SchemaOf`] picks a schema.
 #[doc(hidden)]
-pub struct Example<'a, T>(pub &'a T);
+pub struct Example<'a, T>(&'a T, NoExample<T>);
 
-#[doc(hidden)]
-pub trait Serializable {
-    fn to_json(&self) -> Option<Value>;
+impl<'a, T> Example<'a, T> {
+    #[doc(hidden)]
+    pub const fn new(value: &'a T) -> Self {
+        Example(value, NoExample(PhantomData))
+    }
 }
 
-impl<T: Serialize> Serializable for &Example<'_, T> {
-    fn to_json(&self) -> Option<Value> {
+impl<T: Serialize> Example<'_, T> {
+    /// The value as JSON, `None` if it does not serialize.
+    pub fn to_json(&self) -> Option<Value> {
         serde_json::to_value(self.0).ok()
     }
 }
 
-#[doc(hidden)]
-pub trait Unserializable {
-    fn to_json(&self) -> Option<Value>;
+impl<'a, T> std::ops::Deref for Example<'a, T> {
+    type Target = NoExample<T>;
+
+    fn deref(&self) -> &NoExample<T> {
+        &self.1
+    }
 }
 
-impl<T> Unserializable for Example<'_, T> {
-    fn to_json(&self) -> Option<Value> {
+/// The fallback of [`Example`], for a value that cannot be said as JSON.
+#[doc(hidden)]
+pub struct NoExample<T>(PhantomData<fn() -> *const T>);
+
+impl<T> NoExample<T> {
+    /// No example.
+    pub fn to_json(&self) -> Option<Value> {
         None
     }
 }

@@ -142,14 +142,7 @@ impl ::brisk::__private::Dependency for get_current_user {
                 location: ::brisk::__private::ParamLocation::Header,
                 required: true,
                 schema: |generator| {
-                    #[allow(unused_imports)]
-                    use ::brisk::__private::{
-                        Described as _, Serializable as _, Undescribed as _,
-                        Unserializable as _,
-                    };
-                    let schema = (&&::brisk::__private::SchemaOf::<String>::new())
-                        .schema(generator);
-                    schema
+                    ::brisk::__private::SchemaOf::<String>::new().schema(generator)
                 },
             },
         ],
@@ -219,14 +212,7 @@ impl ::brisk::__private::Dependency for audit_log {
                 location: ::brisk::__private::ParamLocation::Path,
                 required: true,
                 schema: |generator| {
-                    #[allow(unused_imports)]
-                    use ::brisk::__private::{
-                        Described as _, Serializable as _, Undescribed as _,
-                        Unserializable as _,
-                    };
-                    let schema = (&&::brisk::__private::SchemaOf::<i64>::new())
-                        .schema(generator);
-                    schema
+                    ::brisk::__private::SchemaOf::<i64>::new().schema(generator)
                 },
             },
         ],
@@ -280,177 +266,149 @@ const _: () = {
 /// The `POST /users/{user_id}/orders` route of [`create_order()`]; register it with `routes![create_order]`.
 #[allow(non_camel_case_types)]
 struct create_order {}
-impl ::brisk::__private::Endpoint for create_order {
-    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
-        method: ::brisk::__private::Method::POST,
-        path: "/users/{user_id}/orders",
-        name: "create_order",
-        tags: &[],
-        dependencies: &[
-            &<audit_log as ::brisk::__private::Dependency>::INFO,
-            &<get_current_user as ::brisk::__private::Dependency>::INFO,
-            &<get_db as ::brisk::__private::Dependency>::INFO,
-        ],
-        body: ::brisk::__private::BodyReader::None,
-        params: &[
-            ::brisk::__private::ParamInfo {
-                name: "user_id",
-                location: ::brisk::__private::ParamLocation::Path,
-                required: true,
-                schema: |generator| {
-                    #[allow(unused_imports)]
-                    use ::brisk::__private::{
-                        Described as _, Serializable as _, Undescribed as _,
-                        Unserializable as _,
-                    };
-                    let schema = (&&::brisk::__private::SchemaOf::<i64>::new())
-                        .schema(generator);
-                    schema
+#[allow(unused_variables, unused_mut)]
+const _: () = {
+    use ::brisk::__private as __brisk;
+    impl __brisk::Endpoint for create_order {
+        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
+            method: ::brisk::__private::Method::POST,
+            path: "/users/{user_id}/orders",
+            name: "create_order",
+            dependencies: &[
+                &<audit_log as ::brisk::__private::Dependency>::INFO,
+                &<get_current_user as ::brisk::__private::Dependency>::INFO,
+                &<get_db as ::brisk::__private::Dependency>::INFO,
+            ],
+            params: &[
+                ::brisk::__private::ParamInfo {
+                    name: "user_id",
+                    location: ::brisk::__private::ParamLocation::Path,
+                    required: true,
+                    schema: |generator| {
+                        ::brisk::__private::SchemaOf::<i64>::new().schema(generator)
+                    },
                 },
+            ],
+            response: |generator| {
+                ::brisk::__private::ResponseOf::<Result<Json<Order>, HttpError>>::new()
+                    .describe(generator)
             },
-        ],
-        request_body: &[],
-        response: |generator| {
-            #[allow(unused_imports)]
-            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
-            (&&::brisk::__private::ResponseOf::<Result<Json<Order>, HttpError>>::new())
-                .describe(generator)
-        },
-        security: &[],
-        states: &[],
-        responses: &[],
-        summary: ::core::option::Option::None,
-        description: ::core::option::Option::None,
-        deprecated: false,
-        operation_id: ::core::option::Option::None,
-        include_in_schema: true,
-        status_code: ::core::option::Option::Some(201u16),
-    };
-    fn call(
-        &self,
-        request: ::brisk::__private::Request,
-    ) -> impl ::core::future::Future<
-        Output = ::brisk::__private::Response,
-    > + ::core::marker::Send {
-        ::brisk::__private::drive3_scoped::<Self>(request)
-    }
-}
-impl ::brisk::__private::Chain for create_order {
-    type State = (
-        ::core::option::Option<i64>,
-        ::core::option::Option<User>,
-        ::core::option::Option<Session>,
-    );
-    type Args = (i64, User, Session);
-    type Output = Result<Json<Order>, HttpError>;
-    type Carry = ();
-    #[allow(unused_variables, unused_mut)]
-    fn begin(
-        request: &mut ::brisk::__private::Request,
-        errors: &mut ::brisk::__private::Errors,
-    ) -> Self::State {
-        let mut state: Self::State = (
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-        );
-        state
-    }
-    #[allow(unused_variables)]
-    fn args(
-        state: Self::State,
-        errors: &mut ::brisk::__private::Errors,
-    ) -> ::core::option::Option<Self::Args> {
-        let (
-            ::core::option::Option::Some(user_id),
-            ::core::option::Option::Some(user),
-            ::core::option::Option::Some(db),
-        ) = state else {
-            return ::core::option::Option::None;
+            status_code: ::core::option::Option::Some(201u16),
+            ..::brisk::__private::RouteInfo::DEFAULT
         };
-        if !errors.is_empty() {
-            return ::core::option::Option::None;
+        fn call(
+            &self,
+            request: __brisk::Request,
+        ) -> impl __brisk::Future<Output = __brisk::Response> + ::core::marker::Send {
+            __brisk::drive3_scoped::<Self>(request)
         }
-        ::core::option::Option::Some((user_id, user, db))
     }
-    #[allow(unused_variables)]
-    fn handle(
-        args: Self::Args,
-        request: ::brisk::__private::Request,
-    ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
-        let handler = create_order;
-        let file_request = ();
-        let (user_id, user, db) = args;
-        (handler(user_id, user, db), file_request)
+    impl __brisk::Chain for create_order {
+        type State = (
+            __brisk::Option<i64>,
+            __brisk::Option<User>,
+            __brisk::Option<Session>,
+        );
+        type Args = (i64, User, Session);
+        type Output = Result<Json<Order>, HttpError>;
+        type Carry = ();
+        fn begin(
+            request: &mut __brisk::Request,
+            errors: &mut __brisk::Errors,
+        ) -> Self::State {
+            let mut state: Self::State = (
+                __brisk::Option::None,
+                __brisk::Option::None,
+                __brisk::Option::None,
+            );
+            state
+        }
+        fn args(
+            state: Self::State,
+            errors: &mut __brisk::Errors,
+        ) -> __brisk::Option<Self::Args> {
+            let (
+                __brisk::Option::Some(user_id),
+                __brisk::Option::Some(user),
+                __brisk::Option::Some(db),
+            ) = state else {
+                return __brisk::Option::None;
+            };
+            if !errors.is_empty() {
+                return __brisk::Option::None;
+            }
+            __brisk::Option::Some((user_id, user, db))
+        }
+        fn handle(
+            args: Self::Args,
+            request: __brisk::Request,
+        ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
+            let handler = create_order;
+            let file_request = ();
+            let (user_id, user, db) = args;
+            (handler(user_id, user, db), file_request)
+        }
     }
-}
-impl ::brisk::__private::Step<0> for create_order {
-    type Out = ();
-    fn start<'a>(
-        request: &'a mut ::brisk::__private::Request,
-        errors: &'a mut ::brisk::__private::Errors,
-    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
-        ::brisk::__private::depend_only::<audit_log>(request, errors)
+    impl __brisk::Step<0> for create_order {
+        type Out = ();
+        fn start<'a>(
+            request: &'a mut __brisk::Request,
+            errors: &'a mut __brisk::Errors,
+        ) -> impl __brisk::Future<Output = Self::Out> + 'a {
+            __brisk::depend_only::<audit_log>(request, errors)
+        }
+        fn keep(
+            state: &mut Self::State,
+            out: Self::Out,
+            request: &mut __brisk::Request,
+            errors: &mut __brisk::Errors,
+        ) {
+            let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
+                .extract(request, errors);
+            state.0 = user_id;
+        }
     }
-    #[allow(unused_variables)]
-    fn keep(
-        state: &mut Self::State,
-        out: Self::Out,
-        request: &mut ::brisk::__private::Request,
-        errors: &mut ::brisk::__private::Errors,
-    ) {
-        let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
-            .extract(request, errors);
-        state.0 = user_id;
+    impl __brisk::Step<1> for create_order {
+        type Out = __brisk::Option<User>;
+        fn start<'a>(
+            request: &'a mut __brisk::Request,
+            errors: &'a mut __brisk::Errors,
+        ) -> impl __brisk::Future<Output = Self::Out> + 'a {
+            __brisk::depend::<get_current_user, User>(request, errors, true)
+        }
+        fn keep(
+            state: &mut Self::State,
+            out: Self::Out,
+            request: &mut __brisk::Request,
+            errors: &mut __brisk::Errors,
+        ) {
+            state.1 = out;
+        }
     }
-}
-impl ::brisk::__private::Step<1> for create_order {
-    type Out = ::core::option::Option<User>;
-    fn start<'a>(
-        request: &'a mut ::brisk::__private::Request,
-        errors: &'a mut ::brisk::__private::Errors,
-    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
-        ::brisk::__private::depend::<get_current_user, User>(request, errors, true)
+    impl __brisk::Step<2> for create_order {
+        type Out = __brisk::Option<Session>;
+        fn start<'a>(
+            request: &'a mut __brisk::Request,
+            errors: &'a mut __brisk::Errors,
+        ) -> impl __brisk::Future<Output = Self::Out> + 'a {
+            __brisk::depend::<get_db, Session>(request, errors, false)
+        }
+        fn keep(
+            state: &mut Self::State,
+            out: Self::Out,
+            request: &mut __brisk::Request,
+            errors: &mut __brisk::Errors,
+        ) {
+            state.2 = out;
+        }
     }
-    #[allow(unused_variables)]
-    fn keep(
-        state: &mut Self::State,
-        out: Self::Out,
-        request: &mut ::brisk::__private::Request,
-        errors: &mut ::brisk::__private::Errors,
-    ) {
-        state.1 = out;
+    impl __brisk::Finish for create_order {
+        fn finish(
+            teardowns: __brisk::Teardowns,
+            output: Self::Output,
+            file_request: Self::Carry,
+        ) -> impl __brisk::Future<Output = __brisk::Response> {
+            teardowns.finish(output, __brisk::Option::Some(__brisk::status_code(201)))
+        }
     }
-}
-impl ::brisk::__private::Step<2> for create_order {
-    type Out = ::core::option::Option<Session>;
-    fn start<'a>(
-        request: &'a mut ::brisk::__private::Request,
-        errors: &'a mut ::brisk::__private::Errors,
-    ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
-        ::brisk::__private::depend::<get_db, Session>(request, errors, false)
-    }
-    #[allow(unused_variables)]
-    fn keep(
-        state: &mut Self::State,
-        out: Self::Out,
-        request: &mut ::brisk::__private::Request,
-        errors: &mut ::brisk::__private::Errors,
-    ) {
-        state.2 = out;
-    }
-}
-impl ::brisk::__private::Finish for create_order {
-    #[allow(unused_variables)]
-    fn finish(
-        teardowns: ::brisk::__private::Teardowns,
-        output: Self::Output,
-        file_request: Self::Carry,
-    ) -> impl ::core::future::Future<Output = ::brisk::__private::Response> {
-        teardowns
-            .finish(
-                output,
-                ::core::option::Option::Some(::brisk::__private::status_code(201)),
-            )
-    }
-}
+};

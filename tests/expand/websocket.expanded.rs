@@ -49,14 +49,7 @@ impl ::brisk::__private::Dependency for get_user {
                 location: ::brisk::__private::ParamLocation::Query,
                 required: true,
                 schema: |generator| {
-                    #[allow(unused_imports)]
-                    use ::brisk::__private::{
-                        Described as _, Serializable as _, Undescribed as _,
-                        Unserializable as _,
-                    };
-                    let schema = (&&::brisk::__private::SchemaOf::<String>::new())
-                        .schema(generator);
-                    schema
+                    ::brisk::__private::SchemaOf::<String>::new().schema(generator)
                 },
             },
         ],
@@ -103,39 +96,22 @@ impl ::brisk::__private::Endpoint for chat {
         method: ::brisk::__private::Method::GET,
         path: "/ws/{room}",
         name: "chat",
-        tags: &[],
         dependencies: &[&<get_user as ::brisk::__private::Dependency>::INFO],
-        body: ::brisk::__private::BodyReader::None,
         params: &[
             ::brisk::__private::ParamInfo {
                 name: "room",
                 location: ::brisk::__private::ParamLocation::Path,
                 required: true,
                 schema: |generator| {
-                    #[allow(unused_imports)]
-                    use ::brisk::__private::{
-                        Described as _, Serializable as _, Undescribed as _,
-                        Unserializable as _,
-                    };
-                    let schema = (&&::brisk::__private::SchemaOf::<String>::new())
-                        .schema(generator);
-                    schema
+                    ::brisk::__private::SchemaOf::<String>::new().schema(generator)
                 },
             },
         ],
-        request_body: &[],
-        response: |_| ::core::option::Option::None,
-        security: &[],
-        states: &[],
-        responses: &[],
-        summary: ::core::option::Option::None,
         description: ::core::option::Option::Some(
             "Echoes every text message into the room.",
         ),
-        deprecated: false,
-        operation_id: ::core::option::Option::None,
         include_in_schema: false,
-        status_code: ::core::option::Option::None,
+        ..::brisk::__private::RouteInfo::DEFAULT
     };
     async fn call(
         &self,

@@ -262,7 +262,8 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
     let nodes = handler.params.iter().filter_map(|p| p.options.dependency.as_ref()).map(|path| {
         quote_spanned! {path.span()=> <#path as ::brisk::__private::Dependency>::NODE }
     });
-    let body = crate::route::params::body_reader(handler);
+    let body = crate::route::params::body_reader(handler)
+        .unwrap_or_else(|| quote! { ::brisk::__private::BodyReader::None });
     let params = crate::route::params::param_infos(handler);
     let request_body = crate::route::params::body_fields(handler);
     let security = crate::route::params::security_infos(handler);

@@ -36,36 +36,45 @@ pub(crate) fn generate(
             return quote! { #function #error };
         }
     };
-    let response = response_description(args, function);
-    let responses = args.responses.iter().map(|(status, ty)| {
-        quote_spanned! {ty.span()=>
-            ::brisk::__private::DeclaredResponse {
-                status: #status,
-                schema: ::brisk::__private::schema_for::<#ty>,
-            }
-        }
-    });
-    let request_body = body_fields(handler);
-    let security = security_infos(handler);
-    let states = state_needs(handler);
-    let infos = dependency_infos(&args.dependencies, handler);
-    let tags = &args.tags;
-    let body = body_reader(handler);
-    let params = param_infos(handler);
-    let option_str = |text: Option<String>| match text {
-        Some(text) => quote! { ::core::option::Option::Some(#text) },
-        None => quote! { ::core::option::Option::None },
-    };
-    let summary = option_str(args.summary.as_ref().map(LitStr::value));
-    let description =
-        option_str(args.description.as_ref().map(LitStr::value).or_else(|| doc_comment(function)));
-    let operation_id = option_str(args.operation_id.as_ref().map(LitStr::value));
-    let deprecated = args.deprecated;
-    let include_in_schema = args.include_in_schema;
-    let status_code = match args.status_code {
-        Some(code) => quote! { ::core::option::Option::Some(#code) },
-        None => quote! { ::core::option::Option::None },
-    };
+    let mut info = InfoFields::new(quote! { ::brisk::__private::Method::#method }, path, &name_text);
+    info.list("tags", args.tags.iter().map(|tag| quote! { #tag }).collect());
+    info.list("dependencies", dependency_infos(&args.dependencies, handler).collect());
+    if let Some(body) = body_reader(handler) {
+        info.set("body", body);
+    }
+    info.list("params", param_infos(handler));
+    info.list("request_body", body_fields(handler));
+    if let Some(response) = response_description(args, function) {
+        info.set("response", response);
+    }
+    info.list("security", security_infos(handler));
+    info.list("states", state_needs(handler));
+    info.list(
+        "responses",
+        args.responses
+            .iter()
+            .map(|(status, ty)| {
+                quote_spanned! {ty.span()=>
+                    ::brisk::__private::DeclaredResponse {
+                        status: #status,
+                        schema: ::brisk::__private::schema_for::<#ty>,
+                    }
+                }
+            })
+            .collect(),
+    );
+    info.text("summary", args.summary.as_ref().map(LitStr::value));
+    info.text("description", args.description.as_ref().map(LitStr::value).or_else(|| doc_comment(function)));
+    if args.deprecated {
+        info.set("deprecated", quote! { true });
+    }
+    info.text("operation_id", args.operation_id.as_ref().map(LitStr::value));
+    if !args.include_in_schema {
+        info.set("include_in_schema", quote! { false });
+    }
+    if let Some(code) = &args.status_code {
+        info.set("status_code", quote! { ::core::option::Option::Some(#code) });
+    }
     let doc = format!(
         " The `{method} {}` route of [`{name}()`]; register it with `routes![{name}]`.",
         path.value()
@@ -80,37 +89,27 @@ pub(crate) fn generate(
         #[allow(non_camel_case_types)]
         #vis struct #name {}
 
-        impl ::brisk::__private::Endpoint for #name {
-            const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
-                method: ::brisk::__private::Method::#method,
-                path: #path,
-                name: #name_text,
-                tags: &[#(#tags),*],
-                dependencies: &[#(#infos),*],
-                body: #body,
-                params: &[#(#params),*],
-                request_body: &[#(#request_body),*],
-                response: #response,
-                security: &[#(#security),*],
-                states: &[#(#states),*],
-                responses: &[#(#responses),*],
-                summary: #summary,
-                description: #description,
-                deprecated: #deprecated,
-                operation_id: #operation_id,
-                include_in_schema: #include_in_schema,
-                status_code: #status_code,
-            };
+        // In one block, so that one attribute covers every function (a
+        // route's locals may go unused: a handler without parameters reads
+        // nothing), and one short import serves every path into brisk: the
+        // fewer tokens, the less for the compiler to read in every route.
+        #[allow(unused_variables, unused_mut)]
+        const _: () = {
+            use ::brisk::__private as __brisk;
 
-            fn call(
-                &self,
-                request: ::brisk::__private::Request,
-            ) -> impl ::core::future::Future<Output = ::brisk::__private::Response> + ::core::marker::Send {
-                ::brisk::__private::#driver::<Self>(request)
+            impl __brisk::Endpoint for #name {
+                const INFO: __brisk::RouteInfo = #info;
+
+                fn call(
+                    &self,
+                    request: __brisk::Request,
+                ) -> impl __brisk::Future<Output = __brisk::Response> + ::core::marker::Send {
+                    __brisk::#driver::<Self>(request)
+                }
             }
-        }
 
-        #chain
+            #chain
+        };
     }
 }
 
@@ -155,7 +154,7 @@ fn chain(
     for path in &args.dependencies {
         awaited.push(Awaited {
             out: quote! { () },
-            start: quote_spanned! {path.span()=> ::brisk::__private::depend_only::<#path>(#request, #errors) },
+            start: quote_spanned! {path.span()=> __brisk::depend_only::<#path>(#request, #errors) },
             keep: Vec::new(),
         });
     }
@@ -168,21 +167,21 @@ fn chain(
         let step = match param.source {
             Source::Request | Source::Socket => continue,
             Source::Body => Some(Awaited {
-                out: quote_spanned! {ty.span()=> ::core::option::Option<#owned_ty> },
+                out: quote_spanned! {ty.span()=> __brisk::Option<#owned_ty> },
                 start: quote_spanned! {ty.span()=>
-                    ::brisk::__private::json_body::<#ty, false>(#request, #errors)
+                    __brisk::json_body::<#ty, false>(#request, #errors)
                 },
                 keep: vec![quote_spanned! {ty.span()=>
-                    #state.#index = #out.filter(|body| ::brisk::__private::validate_body!(body, #errors));
+                    #state.#index = #out.filter(|body| __brisk::validate_body!(body, #errors));
                 }],
             }),
             Source::Extractor => Some(Awaited {
                 out: quote_spanned! {ty.span()=>
-                    ::core::result::Result<#owned_ty, ::brisk::__private::Rejection>
+                    __brisk::Result<#owned_ty, __brisk::Rejection>
                 },
                 // The type comes from `Out`: with no turbofish, this error and the
                 // one on the signature's future share a span, and are reported once.
-                start: quote_spanned! {ty.span()=> ::brisk::__private::extract(#request) },
+                start: quote_spanned! {ty.span()=> __brisk::extract(#request) },
                 keep: vec![quote_spanned! {ty.span()=> #state.#index = #errors.absorb(#out); }],
             }),
             Source::Depends => {
@@ -190,9 +189,9 @@ fn chain(
                 let use_cache = !param.options.no_cache;
                 // Spanned on the dependency's name, where a mismatched output is reported.
                 Some(Awaited {
-                    out: quote_spanned! {ty.span()=> ::core::option::Option<#owned_ty> },
+                    out: quote_spanned! {ty.span()=> __brisk::Option<#owned_ty> },
                     start: quote_spanned! {path.span()=>
-                        ::brisk::__private::depend::<#path, #ty>(#request, #errors, #use_cache)
+                        __brisk::depend::<#path, #ty>(#request, #errors, #use_cache)
                     },
                     keep: vec![quote! { #state.#index = #out; }],
                 })
@@ -202,7 +201,7 @@ fn chain(
                 form_read = true;
                 Some(Awaited {
                     out: quote! { () },
-                    start: quote_spanned! {ty.span()=> ::brisk::__private::read_form(#request, #errors) },
+                    start: quote_spanned! {ty.span()=> __brisk::read_form(#request, #errors) },
                     keep: Vec::new(),
                 })
             }
@@ -251,7 +250,7 @@ fn chain(
 
     let types: Vec<syn::Type> = checked.iter().map(|p| owned(&p.ty)).collect();
     let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
-    let nones = checked.iter().map(|_| quote! { ::core::option::Option::None });
+    let nones = checked.iter().map(|_| quote! { __brisk::Option::None });
     // A form that could not be read (413, 415) leaves optional and
     // repeated fields at their defaults: only `errors` shows it. So does a
     // side-effect dependency, which binds nothing.
@@ -259,7 +258,7 @@ fn chain(
     let check_errors = (!args.dependencies.is_empty() || reads_form).then(|| {
         quote! {
             if !#errors.is_empty() {
-                return ::core::option::Option::None;
+                return __brisk::Option::None;
             }
         }
     });
@@ -267,8 +266,8 @@ fn chain(
         quote! { let () = #state; }
     } else {
         quote! {
-            let (#(::core::option::Option::Some(#bindings),)*) = #state else {
-                return ::core::option::Option::None;
+            let (#(__brisk::Option::Some(#bindings),)*) = #state else {
+                return __brisk::Option::None;
             };
         }
     };
@@ -290,35 +289,35 @@ fn chain(
         ReturnType::Default => false,
     };
     let returned = match &function.sig.output {
-        _ if opaque => quote! { ::brisk::__private::Responded },
+        _ if opaque => quote! { __brisk::Responded },
         ReturnType::Type(_, ty) => quote! { #ty },
         ReturnType::Default => quote! { () },
     };
     let (call, output) = match (handler.is_async, opaque) {
         (true, false) => (quote! { #handler_fn(#(#arguments),*) }, returned),
-        (true, true) => (quote! { ::brisk::__private::responded(#handler_fn(#(#arguments),*)) }, returned),
+        (true, true) => (quote! { __brisk::responded(#handler_fn(#(#arguments),*)) }, returned),
         (false, opaque) => {
             let call = quote! {
-                ::brisk::__private::run_blocking(#name_text, move || #handler_fn(#(#arguments),*))
+                __brisk::run_blocking(#name_text, move || #handler_fn(#(#arguments),*))
             };
             let call = if opaque {
-                quote! { ::brisk::__private::responded_blocking(#call) }
+                quote! { __brisk::responded_blocking(#call) }
             } else {
                 call
             };
-            (call, quote! { ::core::result::Result<#returned, ::brisk::__private::Response> })
+            (call, quote! { __brisk::Result<#returned, __brisk::Response> })
         }
     };
     // A `FileResponse` answers the request's conditional headers: they
     // are copied before the handler (which may own the request) runs.
     let (carry, capture, resolve) = if returns_file(function) {
         (
-            quote! { ::brisk::__private::FileRequest },
+            quote! { __brisk::FileRequest },
             quote! {
-                let #file_request = ::brisk::__private::FileRequest::capture(#request.method(), #request.headers());
+                let #file_request = __brisk::FileRequest::capture(#request.method(), #request.headers());
             },
             quote_spanned! {output_span=>
-                let output = ::brisk::__private::ResolveFile::resolve(output, &#file_request);
+                let output = __brisk::ResolveFile::resolve(output, &#file_request);
             },
         )
     } else {
@@ -327,7 +326,7 @@ fn chain(
     let convert = convert(args, function, output_span);
     let status = args.status_code.map(|code| {
         let code = proc_macro2::Literal::u16_unsuffixed(code);
-        quote! { ::brisk::__private::status_code(#code) }
+        quote! { __brisk::status_code(#code) }
     });
     // A 204 or 304 route sends no body, whatever the handler returned.
     let bodiless = matches!(args.status_code, Some(204 | 304));
@@ -335,8 +334,8 @@ fn chain(
     let has_teardowns = needs_teardowns(args, handler);
     let exit = if has_teardowns {
         let status = match &status {
-            Some(status) => quote! { ::core::option::Option::Some(#status) },
-            None => quote! { ::core::option::Option::None },
+            Some(status) => quote! { __brisk::Option::Some(#status) },
+            None => quote! { __brisk::Option::None },
         };
         let mut finish = if handler.is_async {
             quote_spanned! {output_span=>
@@ -346,7 +345,7 @@ fn chain(
             }
         } else {
             quote_spanned! {output_span=>
-                let output = ::core::result::Result::map(output, |output| {
+                let output = __brisk::Result::map(output, |output| {
                     #convert
                     #resolve
                     output
@@ -355,16 +354,15 @@ fn chain(
             }
         };
         if bodiless {
-            finish = quote! { ::brisk::__private::bodiless_after({ #finish }) };
+            finish = quote! { __brisk::bodiless_after({ #finish }) };
         }
         quote! {
-            impl ::brisk::__private::Finish for #name {
-                #[allow(unused_variables)]
+            impl __brisk::Finish for #name {
                 fn finish(
-                    #teardowns: ::brisk::__private::Teardowns,
+                    #teardowns: __brisk::Teardowns,
                     output: Self::Output,
                     #file_request: Self::Carry,
-                ) -> impl ::core::future::Future<Output = ::brisk::__private::Response> {
+                ) -> impl __brisk::Future<Output = __brisk::Response> {
                     #finish
                 }
             }
@@ -373,24 +371,23 @@ fn chain(
         let unwrap = (!handler.is_async).then(|| {
             quote! {
                 let output = match output {
-                    ::core::result::Result::Ok(output) => output,
-                    ::core::result::Result::Err(response) => return response,
+                    __brisk::Result::Ok(output) => output,
+                    __brisk::Result::Err(response) => return response,
                 };
             }
         });
         let mut respond = match &status {
             Some(status) => quote_spanned! {output_span=>
-                ::brisk::__private::IntoResponse::into_response_with_status(output, #status)
+                __brisk::IntoResponse::into_response_with_status(output, #status)
             },
-            None => quote_spanned! {output_span=> ::brisk::__private::IntoResponse::into_response(output) },
+            None => quote_spanned! {output_span=> __brisk::IntoResponse::into_response(output) },
         };
         if bodiless {
-            respond = quote! { ::brisk::__private::bodiless(#respond) };
+            respond = quote! { __brisk::bodiless(#respond) };
         }
         quote! {
-            impl ::brisk::__private::Respond for #name {
-                #[allow(unused_variables)]
-                fn respond(output: Self::Output, #file_request: Self::Carry) -> ::brisk::__private::Response {
+            impl __brisk::Respond for #name {
+                fn respond(output: Self::Output, #file_request: Self::Carry) -> __brisk::Response {
                     #unwrap
                     #convert
                     #resolve
@@ -406,24 +403,23 @@ fn chain(
         let span = start.clone().into_iter().next().map_or_else(Span::call_site, |token| token.span());
         let start_fn = quote_spanned! {span=>
             fn start<'a>(
-                #request: &'a mut ::brisk::__private::Request,
-                #errors: &'a mut ::brisk::__private::Errors,
-            ) -> impl ::core::future::Future<Output = Self::Out> + 'a {
+                #request: &'a mut __brisk::Request,
+                #errors: &'a mut __brisk::Errors,
+            ) -> impl __brisk::Future<Output = Self::Out> + 'a {
                 #start
             }
         };
         quote! {
-            impl ::brisk::__private::Step<#k> for #name {
+            impl __brisk::Step<#k> for #name {
                 type Out = #out_ty;
 
                 #start_fn
 
-                #[allow(unused_variables)]
                 fn keep(
                     #state: &mut Self::State,
                     #out: Self::Out,
-                    #request: &mut ::brisk::__private::Request,
-                    #errors: &mut ::brisk::__private::Errors,
+                    #request: &mut __brisk::Request,
+                    #errors: &mut __brisk::Errors,
                 ) {
                     #(#keep)*
                 }
@@ -435,38 +431,36 @@ fn chain(
     } else {
         format_ident!("drive{}{}", awaited.len(), if has_teardowns { "_scoped" } else { "" })
     };
+    // Inside `generate`'s block, which imports `__brisk`.
     let impls = quote! {
-        impl ::brisk::__private::Chain for #name {
-            type State = (#(::core::option::Option<#types>,)*);
+        impl __brisk::Chain for #name {
+            type State = (#(__brisk::Option<#types>,)*);
             type Args = (#(#types,)*);
             type Output = #output;
             type Carry = #carry;
 
-            #[allow(unused_variables, unused_mut)]
             fn begin(
-                #request: &mut ::brisk::__private::Request,
-                #errors: &mut ::brisk::__private::Errors,
+                #request: &mut __brisk::Request,
+                #errors: &mut __brisk::Errors,
             ) -> Self::State {
                 let mut #state: Self::State = (#(#nones,)*);
                 #(#begin)*
                 #state
             }
 
-            #[allow(unused_variables)]
             fn args(
                 #state: Self::State,
-                #errors: &mut ::brisk::__private::Errors,
-            ) -> ::core::option::Option<Self::Args> {
+                #errors: &mut __brisk::Errors,
+            ) -> __brisk::Option<Self::Args> {
                 #unpack
                 #check_errors
-                ::core::option::Option::Some((#(#bindings,)*))
+                __brisk::Option::Some((#(#bindings,)*))
             }
 
-            #[allow(unused_variables)]
             fn handle(
                 args: Self::Args,
-                #request: ::brisk::__private::Request,
-            ) -> (impl ::core::future::Future<Output = Self::Output>, Self::Carry) {
+                #request: __brisk::Request,
+            ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
                 let #handler_fn = #name;
                 #capture
                 let (#(#bindings,)*) = args;
@@ -565,21 +559,56 @@ pub(crate) fn model_shape(function: &ItemFn) -> Result<ModelShape, syn::Error> {
 /// The route's `response`: the model's schema, or what the return type
 /// says of itself. A return type the description cannot name (`impl
 /// IntoResponse`) or none at all has no content.
-fn response_description(args: &RouteArgs, function: &ItemFn) -> TokenStream {
+/// `None` leaves `RouteInfo::DEFAULT`'s, which has no content.
+fn response_description(args: &RouteArgs, function: &ItemFn) -> Option<TokenStream> {
     if let Some(model) = &args.response_model {
-        return quote_spanned! {model.span()=> ::brisk::__private::response_model::<#model> };
+        return Some(quote_spanned! {model.span()=> ::brisk::__private::response_model::<#model> });
     }
-    let none = quote! { |_| ::core::option::Option::None };
-    let ReturnType::Type(_, ty) = &function.sig.output else { return none };
+    let ReturnType::Type(_, ty) = &function.sig.output else { return None };
     if names_impl(quote! { #ty }) {
-        return none;
+        return None;
     }
-    quote! {
-        |generator| {
-            #[allow(unused_imports)]
-            use ::brisk::__private::{DescribedResponse as _, UndescribedResponse as _};
-            (&&::brisk::__private::ResponseOf::<#ty>::new()).describe(generator)
+    Some(quote! { |generator| ::brisk::__private::ResponseOf::<#ty>::new().describe(generator) })
+}
+
+/// A route's `RouteInfo`, written as the fields that differ from
+/// `RouteInfo::DEFAULT`: the fewer tokens, the less for the compiler to
+/// read in every route of the app.
+struct InfoFields {
+    fields: Vec<TokenStream>,
+}
+
+impl InfoFields {
+    fn new(method: TokenStream, path: &LitStr, name: &str) -> Self {
+        InfoFields { fields: vec![quote! { method: #method, path: #path, name: #name }] }
+    }
+
+    fn set(&mut self, field: &str, value: TokenStream) {
+        let field = Ident::new(field, Span::call_site());
+        self.fields.push(quote! { #field: #value });
+    }
+
+    /// A `&'static [T]` field, left out when empty.
+    fn list(&mut self, field: &str, items: Vec<TokenStream>) {
+        if !items.is_empty() {
+            self.set(field, quote! { &[#(#items),*] });
         }
+    }
+
+    /// An `Option<&'static str>` field, left out when `None`.
+    fn text(&mut self, field: &str, text: Option<String>) {
+        if let Some(text) = text {
+            self.set(field, quote! { ::core::option::Option::Some(#text) });
+        }
+    }
+}
+
+impl quote::ToTokens for InfoFields {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let fields = &self.fields;
+        tokens.extend(quote! {
+            ::brisk::__private::RouteInfo { #(#fields,)* ..::brisk::__private::RouteInfo::DEFAULT }
+        });
     }
 }
 
@@ -1036,14 +1065,14 @@ pub(crate) fn generate_websocket(
         #upgrade.accept(#teardowns, #name_text, move |#socket| #handler_fn(#(#arguments),*))
     };
     let statics = pattern_statics(handler);
-    let infos = dependency_infos(&args.dependencies, handler);
-    let params = param_infos(handler);
-    let security = security_infos(handler);
-    let states = state_needs(handler);
-    let description = match args.description.as_ref().map(LitStr::value).or_else(|| doc_comment(function)) {
-        Some(text) => quote! { ::core::option::Option::Some(#text) },
-        None => quote! { ::core::option::Option::None },
-    };
+    let mut info = InfoFields::new(quote! { ::brisk::__private::Method::GET }, path, &name_text);
+    info.list("dependencies", dependency_infos(&args.dependencies, handler).collect());
+    info.list("params", param_infos(handler));
+    info.list("security", security_infos(handler));
+    info.list("states", state_needs(handler));
+    info.text("description", args.description.as_ref().map(LitStr::value).or_else(|| doc_comment(function)));
+    // As in FastAPI, WebSocket routes are not in the document.
+    info.set("include_in_schema", quote! { false });
     let doc = format!(
         " The WebSocket route `{}` of [`{name}()`]; register it with `routes![{name}]`.",
         path.value()
@@ -1059,27 +1088,7 @@ pub(crate) fn generate_websocket(
         #vis struct #name {}
 
         impl ::brisk::__private::Endpoint for #name {
-            const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
-                method: ::brisk::__private::Method::GET,
-                path: #path,
-                name: #name_text,
-                tags: &[],
-                dependencies: &[#(#infos),*],
-                body: ::brisk::__private::BodyReader::None,
-                params: &[#(#params),*],
-                request_body: &[],
-                response: |_| ::core::option::Option::None,
-                security: &[#(#security),*],
-                states: &[#(#states),*],
-                responses: &[],
-                summary: ::core::option::Option::None,
-                description: #description,
-                deprecated: false,
-                operation_id: ::core::option::Option::None,
-                // As in FastAPI, WebSocket routes are not in the document.
-                include_in_schema: false,
-                status_code: ::core::option::Option::None,
-            };
+            const INFO: ::brisk::__private::RouteInfo = #info;
 
             async fn call(&self, mut #request: ::brisk::__private::Request) -> ::brisk::__private::Response {
                 #statics

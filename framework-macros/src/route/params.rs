@@ -363,7 +363,7 @@ pub(crate) fn wrapped(ty: &Type, wrapper: &str) -> Option<Type> {
 }
 
 /// How a function's parameters read the body, as `BodyReader` tokens.
-pub(crate) fn body_reader(handler: &Handler) -> proc_macro2::TokenStream {
+pub(crate) fn body_reader(handler: &Handler) -> Option<proc_macro2::TokenStream> {
     let reader = if handler.params.iter().any(|p| p.source == Source::Body) {
         "Json"
     } else if handler.params.iter().any(|p| p.source == Source::Extractor && is_multipart(&p.ty)) {
@@ -371,10 +371,10 @@ pub(crate) fn body_reader(handler: &Handler) -> proc_macro2::TokenStream {
     } else if handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File)) {
         "Form"
     } else {
-        "None"
+        return None;
     };
     let reader = Ident::new(reader, Span::call_site());
-    quote::quote! { ::brisk::__private::BodyReader::#reader }
+    Some(quote::quote! { ::brisk::__private::BodyReader::#reader })
 }
 
 /// The function's path, query, header and cookie parameters as
@@ -543,19 +543,16 @@ fn schema_expr(param: &Param) -> proc_macro2::TokenStream {
             "default",
             quote::quote! {{
                 let value = #default;
-                (&&::brisk::__private::Example(&value)).to_json()
+                ::brisk::__private::Example::new(&value).to_json()
             }},
         );
     }
-    let mutable = if constraints.is_empty() {
-        quote::quote! {}
-    } else {
-        quote::quote! { mut }
-    };
+    let schema = quote::quote! { ::brisk::__private::SchemaOf::<#ty>::new().schema(generator) };
+    if constraints.is_empty() {
+        return schema;
+    }
     quote::quote! {{
-        #[allow(unused_imports)]
-        use ::brisk::__private::{Described as _, Serializable as _, Undescribed as _, Unserializable as _};
-        let #mutable schema = (&&::brisk::__private::SchemaOf::<#ty>::new()).schema(generator);
+        let mut schema = #schema;
         #(#constraints)*
         schema
     }}

@@ -149,26 +149,7 @@ impl<F: File> Endpoint for Served<F> {
 /// A GET route of the docs, left out of the document; its path is set
 /// when the app is built.
 const fn page_info(name: &'static str) -> RouteInfo {
-    RouteInfo {
-        method: http::Method::GET,
-        path: "/",
-        name,
-        tags: &[],
-        dependencies: &[],
-        body: crate::extract::BodyReader::None,
-        params: &[],
-        request_body: &[],
-        response: |_| None,
-        security: &[],
-        states: &[],
-        responses: &[],
-        summary: None,
-        description: None,
-        deprecated: false,
-        operation_id: None,
-        include_in_schema: false,
-        status_code: None,
-    }
+    RouteInfo { name, include_in_schema: false, ..RouteInfo::DEFAULT }
 }
 
 #[derive(Clone, Copy)]

@@ -143,14 +143,16 @@ impl<H, T: DescribeResponse> DescribeResponse for (http::StatusCode, H, T) {
 }
 
 /// The return type `T`, for picking its description by what it
-/// implements: `(&&ResponseOf::<T>::new()).describe(generator)`.
+/// implements: `ResponseOf::<T>::new().describe(generator)` calls the
+/// inherent method when `T: DescribeResponse`, and [`NoResponseContent`]'s
+/// through `Deref` otherwise (see [`SchemaOf`](crate::schema::SchemaOf)).
 #[doc(hidden)]
-pub struct ResponseOf<T: ?Sized>(PhantomData<fn() -> *const T>);
+pub struct ResponseOf<T: ?Sized>(PhantomData<fn() -> *const T>, NoResponseContent<T>);
 
 impl<T: ?Sized> ResponseOf<T> {
     #[doc(hidden)]
     pub const fn new() -> Self {
-        ResponseOf(PhantomData)
+        ResponseOf(PhantomData, NoResponseContent(PhantomData))
     }
 }
 
@@ -160,24 +162,28 @@ impl<T: ?Sized> Default for ResponseOf<T> {
     }
 }
 
-#[doc(hidden)]
-pub trait DescribedResponse {
-    fn describe(&self, generator: &mut SchemaGenerator) -> Option<ResponseContent>;
-}
-
-impl<T: DescribeResponse> DescribedResponse for &ResponseOf<T> {
-    fn describe(&self, generator: &mut SchemaGenerator) -> Option<ResponseContent> {
+impl<T: DescribeResponse> ResponseOf<T> {
+    /// What the return type says of itself.
+    pub fn describe(&self, generator: &mut SchemaGenerator) -> Option<ResponseContent> {
         T::describe(generator)
     }
 }
 
-#[doc(hidden)]
-pub trait UndescribedResponse {
-    fn describe(&self, generator: &mut SchemaGenerator) -> Option<ResponseContent>;
+impl<T: ?Sized> std::ops::Deref for ResponseOf<T> {
+    type Target = NoResponseContent<T>;
+
+    fn deref(&self) -> &NoResponseContent<T> {
+        &self.1
+    }
 }
 
-impl<T: ?Sized> UndescribedResponse for ResponseOf<T> {
-    fn describe(&self, _generator: &mut SchemaGenerator) -> Option<ResponseContent> {
+/// The fallback of [`ResponseOf`], for a return type that says nothing.
+#[doc(hidden)]
+pub struct NoResponseContent<T: ?Sized>(PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> NoResponseContent<T> {
+    /// No content.
+    pub fn describe(&self, _generator: &mut SchemaGenerator) -> Option<ResponseContent> {
         None
     }
 }

@@ -13,7 +13,7 @@ mod streaming;
 pub use cookie::{Cookie, SameSite};
 pub use describe::{DeclaredResponse, DescribeResponse, ResponseContent, ResponseFn};
 #[doc(hidden)]
-pub use describe::{DescribedResponse, ResponseOf, UndescribedResponse, model};
+pub use describe::{NoResponseContent, ResponseOf, model};
 pub use file::FileResponse;
 pub use headers::ResponseHeaders;
 
