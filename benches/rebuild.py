@@ -2,7 +2,7 @@
 """Compile time: the same 50-route app in brisk and in axum, rebuilt after a
 one-line change.
 
-    python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--units] [--keep]
+    python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--baseline DIR] [--units] [--keep]
 
 Generates two crates under target/rebuild/ (each its own workspace, sharing
 one target directory so their common dependencies build once): N paths,
@@ -22,6 +22,10 @@ paired rounds in alternating order: the incremental rebuild after changing
 one string literal in one handler, and the app crate built from scratch
 after `cargo clean -p` (its dependencies' outputs are kept). Prints medians
 and ranges. Nothing else should run on the machine while it measures.
+
+`--baseline DIR` adds the same brisk app built against another checkout's
+framework (`git worktree add /tmp/base <commit>`), timed in the same paired
+rounds: a before-and-after of a change to brisk, in one sitting.
 
 `--units` then lists, for each app, the codegen units the one-line change
 made the compiler build again, with their object sizes: it rebuilds once
@@ -191,7 +195,7 @@ KINDS = ["brisk", *AXUM_FEATURES]
 
 def source(kind, routes, marker):
     """The app's main.rs; `marker` is the literal the one-line change edits."""
-    if kind == "brisk":
+    if kind.startswith("brisk"):
         parts = [BRISK_HEAD]
         parts += [BRISK_ROUTE.format(i=i, marker=marker if i == 0 else "r") for i in range(routes)]
         names = ", ".join(f"read_{i}, create_{i}" for i in range(routes))
@@ -207,12 +211,15 @@ def source(kind, routes, marker):
     return "".join(parts)
 
 
-def generate(kind, routes):
+def generate(kind, routes, baseline=None):
     crate = os.path.join(WORK, kind)
     os.makedirs(os.path.join(crate, "src"), exist_ok=True)
-    framework = (
-        f'brisk = {{ path = "{os.path.join(ROOT, "framework")}" }}' if kind == "brisk" else AXUM_FEATURES[kind]
-    )
+    if kind == "brisk":
+        framework = f'brisk = {{ path = "{os.path.join(ROOT, "framework")}" }}'
+    elif kind == "brisk-baseline":
+        framework = f'brisk = {{ path = "{os.path.join(os.path.abspath(baseline), "framework")}" }}'
+    else:
+        framework = AXUM_FEATURES[kind]
     with open(os.path.join(crate, "Cargo.toml"), "w") as out:
         out.write(MANIFEST.format(name=f"rebuild-{kind}", framework=framework))
     write_main(kind, routes, "v0")
@@ -297,13 +304,18 @@ def main():
     parser.add_argument(
         "--kinds", default=",".join(KINDS), help=f"comma-separated, brisk first (default {','.join(KINDS)})"
     )
+    parser.add_argument("--baseline", metavar="DIR", help="also time the brisk app against DIR's framework")
     args = parser.parse_args()
 
     kinds = args.kinds.split(",")
     if kinds[0] != "brisk" or any(kind not in KINDS for kind in kinds):
         parser.error(f"--kinds: brisk first, then any of {', '.join(KINDS[1:])}")
+    if args.baseline:
+        if not os.path.isdir(os.path.join(args.baseline, "framework")):
+            parser.error(f"--baseline: {args.baseline} holds no framework/")
+        kinds.insert(1, "brisk-baseline")
     for kind in kinds:
-        generate(kind, args.routes)
+        generate(kind, args.routes, args.baseline)
         # Dependencies, then the app once, so every timed build is the app's.
         cargo(kind, "build")
 

@@ -129,8 +129,8 @@ pub mod __private {
     };
     pub use crate::errors::assert_exception_handler;
     pub use crate::extract::{
-        BodyField, BodyKind, BodyReader, BodySchema, CheckNothing, CheckValid, Errors, FieldForm, FormField,
-        FormModel, FormTarget, FromRequest, ModelForm, Param, ParamInfo, ParamLocation, Rejection, Validated,
+        BodyField, BodyKind, BodyReader, BodySchema, Errors, FieldForm, FormField, FormModel, FormTarget,
+        FromRequest, ModelForm, NoValidation, Param, ParamInfo, ParamLocation, Rejection, Validated,
         WholeForm, extract, json_body, read_form, upload,
     };
     pub use crate::middleware::assert_middleware;
@@ -167,18 +167,6 @@ pub mod __private {
     pub fn regex(pattern: &str) -> Regex {
         Regex::new(pattern).unwrap_or_else(|err| panic!("invalid pattern {pattern:?}: {err}"))
     }
-
-    /// Runs a body's `validator` constraints when its type derives `Validate`.
-    #[macro_export]
-    #[doc(hidden)]
-    macro_rules! __validate_body {
-        ($value:expr, $errors:expr) => {{
-            #[allow(unused_imports)]
-            use $crate::__private::{CheckNothing as _, CheckValid as _};
-            (&&$crate::__private::Validated(&$value)).check($errors)
-        }};
-    }
-    pub use crate::__validate_body as validate_body;
 }
 
 /// Marks the yield point of a `#[depends]` function: the value before it is

@@ -329,7 +329,9 @@ const _: () = {
                 use ::brisk::__private::{FormField as _, FormModel as _};
                 (&&::brisk::__private::FormTarget::<Contact>::new("contact"))
                     .extract_form(request, errors)
-                    .filter(|value| ::brisk::__private::validate_body!(value, errors))
+                    .filter(|value| {
+                        ::brisk::__private::Validated::new(value).check(errors)
+                    })
             };
             state.1 = contact;
             let file = ::brisk::__private::upload::<UploadFile>("file", request, errors);

@@ -320,7 +320,7 @@ const _: () = {
             request: &mut __brisk::Request,
             errors: &mut __brisk::Errors,
         ) {
-            state.0 = out.filter(|body| __brisk::validate_body!(body, errors));
+            state.0 = out.filter(|body| __brisk::Validated::new(body).check(errors));
         }
     }
     impl __brisk::Respond for create_item {

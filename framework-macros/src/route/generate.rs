@@ -172,7 +172,7 @@ fn chain(
                     __brisk::json_body::<#ty, false>(#request, #errors)
                 },
                 keep: vec![quote_spanned! {ty.span()=>
-                    #state.#index = #out.filter(|body| __brisk::validate_body!(body, #errors));
+                    #state.#index = #out.filter(|body| __brisk::Validated::new(body).check(#errors));
                 }],
             }),
             Source::Extractor => Some(Awaited {
@@ -787,7 +787,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
             quote_spanned! {ty.span()=>
                 let #binding = ::brisk::__private::json_body::<#ty, #keep>(#request_mut, #errors_mut)
                     .await
-                    .filter(|body| ::brisk::__private::validate_body!(body, #errors_mut));
+                    .filter(|body| ::brisk::__private::Validated::new(body).check(#errors_mut));
             }
         }
         Source::Extractor => quote_spanned! {ty.span()=>
@@ -860,7 +860,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                         use ::brisk::__private::{FormField as _, FormModel as _};
                         (&&::brisk::__private::FormTarget::<#ty>::new(#wire))
                             .extract_form(#request_ref, #errors_mut)
-                            .filter(|value| ::brisk::__private::validate_body!(value, #errors_mut))
+                            .filter(|value| ::brisk::__private::Validated::new(value).check(#errors_mut))
                     };
                 }
             } else if is_text_like(ty) {

@@ -279,20 +279,24 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
 
 /// Runs `validator` constraints on a body when its type derives `Validate`.
 ///
-/// The generated code calls `(&&Validated(&value)).check(&mut errors)`: the
-/// method is found on `&Validated` when `T: Validate`, and falls back to the
-/// no-op on `Validated` otherwise. This works because the type is concrete at
-/// every call site the macros generate.
+/// The generated code calls `Validated::new(&value).check(&mut errors)`:
+/// the inherent method applies when `T: Validate`; when it does not, its
+/// bound fails and method lookup goes on through `Deref` to
+/// [`NoValidation`]'s no-op. This works because the type is concrete at
+/// every call site the macros generate, and needs no trait in scope there.
 #[doc(hidden)]
-pub struct Validated<'a, T>(pub &'a T);
+pub struct Validated<'a, T>(&'a T, NoValidation<T>);
 
-#[doc(hidden)]
-pub trait CheckValid {
-    fn check(&self, errors: &mut Errors) -> bool;
+impl<'a, T> Validated<'a, T> {
+    #[doc(hidden)]
+    pub const fn new(value: &'a T) -> Self {
+        Validated(value, NoValidation(std::marker::PhantomData))
+    }
 }
 
-impl<T: validator::Validate> CheckValid for &Validated<'_, T> {
-    fn check(&self, errors: &mut Errors) -> bool {
+impl<T: validator::Validate> Validated<'_, T> {
+    /// Whether the value passes its constraints; each failure goes to `errors`.
+    pub fn check(&self, errors: &mut Errors) -> bool {
         match self.0.validate() {
             Ok(()) => true,
             Err(failures) => {
@@ -304,13 +308,21 @@ impl<T: validator::Validate> CheckValid for &Validated<'_, T> {
     }
 }
 
-#[doc(hidden)]
-pub trait CheckNothing {
-    fn check(&self, errors: &mut Errors) -> bool;
+impl<'a, T> std::ops::Deref for Validated<'a, T> {
+    type Target = NoValidation<T>;
+
+    fn deref(&self) -> &NoValidation<T> {
+        &self.1
+    }
 }
 
-impl<T> CheckNothing for Validated<'_, T> {
-    fn check(&self, _errors: &mut Errors) -> bool {
+/// The fallback of [`Validated`], for a type without constraints.
+#[doc(hidden)]
+pub struct NoValidation<T>(std::marker::PhantomData<fn() -> *const T>);
+
+impl<T> NoValidation<T> {
+    /// Nothing to check.
+    pub fn check(&self, _errors: &mut Errors) -> bool {
         true
     }
 }

@@ -26,7 +26,7 @@ pub use upload::upload;
 pub use upload::{FromUploads, UploadFile};
 
 #[doc(hidden)]
-pub use body::{CheckNothing, CheckValid, Validated};
+pub use body::{NoValidation, Validated};
 
 use crate::errors::{ErrorItem, RequestValidationError};
 use crate::response::Response;
