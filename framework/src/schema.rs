@@ -32,12 +32,12 @@ pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 /// not in a generic function, and needs no trait in scope, so the macros
 /// write one short expression per type.
 #[doc(hidden)]
-pub struct SchemaOf<T: ?Sized>(PhantomData<fn() -> *const T>, AnySchema<T>);
+pub struct SchemaOf<T: ?Sized>(AnySchema<T>);
 
 impl<T: ?Sized> SchemaOf<T> {
     #[doc(hidden)]
     pub const fn new() -> Self {
-        SchemaOf(PhantomData, AnySchema(PhantomData))
+        SchemaOf(AnySchema(PhantomData))
     }
 }
 
@@ -58,7 +58,7 @@ impl<T: ?Sized> std::ops::Deref for SchemaOf<T> {
     type Target = AnySchema<T>;
 
     fn deref(&self) -> &AnySchema<T> {
-        &self.1
+        &self.0
     }
 }
 

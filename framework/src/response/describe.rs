@@ -147,12 +147,12 @@ impl<H, T: DescribeResponse> DescribeResponse for (http::StatusCode, H, T) {
 /// inherent method when `T: DescribeResponse`, and [`NoResponseContent`]'s
 /// through `Deref` otherwise (see [`SchemaOf`](crate::schema::SchemaOf)).
 #[doc(hidden)]
-pub struct ResponseOf<T: ?Sized>(PhantomData<fn() -> *const T>, NoResponseContent<T>);
+pub struct ResponseOf<T: ?Sized>(NoResponseContent<T>);
 
 impl<T: ?Sized> ResponseOf<T> {
     #[doc(hidden)]
     pub const fn new() -> Self {
-        ResponseOf(PhantomData, NoResponseContent(PhantomData))
+        ResponseOf(NoResponseContent(PhantomData))
     }
 }
 
@@ -173,7 +173,7 @@ impl<T: ?Sized> std::ops::Deref for ResponseOf<T> {
     type Target = NoResponseContent<T>;
 
     fn deref(&self) -> &NoResponseContent<T> {
-        &self.1
+        &self.0
     }
 }
 
