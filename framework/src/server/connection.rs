@@ -11,7 +11,6 @@ use std::time::Duration;
 use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -26,9 +25,6 @@ const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 pub(crate) struct Protocols {
     http1: http1::Builder,
     http2: http2::Builder<TokioExecutor>,
-    /// For clients whose first bytes leave the protocol open (a split
-    /// HTTP/2 preface): hyper-util reads on until it knows.
-    either: auto::Builder<TokioExecutor>,
     header_read_timeout: Duration,
     /// HTTP/1 request targets longer than this are answered 414.
     max_uri_length: usize,
@@ -46,20 +42,9 @@ impl Protocols {
         let mut http2 = http2::Builder::new(TokioExecutor::new());
         http2.timer(TokioTimer::new());
         limit_http2(&mut http2, config);
-        let mut either = auto::Builder::new(TokioExecutor::new());
-        either
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(config.header_read_timeout)
-            .keep_alive(true)
-            .max_buf_size(config.max_header_size);
-        let mut either_http2 = either.http2();
-        either_http2.timer(TokioTimer::new());
-        limit_http2_auto(&mut either_http2, config);
         Protocols {
             http1,
             http2,
-            either,
             header_read_timeout: config.header_read_timeout,
             max_uri_length: config.max_uri_length,
         }
@@ -83,15 +68,6 @@ fn limit_http2(http2: &mut http2::Builder<TokioExecutor>, config: &Config) {
         .max_local_error_reset_streams(HTTP2_MAX_LOCAL_RESETS);
 }
 
-/// The same limits through hyper-util's auto builder (its own type).
-fn limit_http2_auto(http2: &mut auto::Http2Builder<'_, TokioExecutor>, config: &Config) {
-    http2
-        .max_concurrent_streams(HTTP2_MAX_CONCURRENT_STREAMS)
-        .max_header_list_size(header_list_size(config))
-        .max_pending_accept_reset_streams(HTTP2_MAX_PENDING_RESETS)
-        .max_local_error_reset_streams(HTTP2_MAX_LOCAL_RESETS);
-}
-
 fn header_list_size(config: &Config) -> u32 {
     u32::try_from(config.max_header_size).unwrap_or(u32::MAX)
 }
@@ -99,21 +75,41 @@ fn header_list_size(config: &Config) -> u32 {
 enum Protocol {
     Http1,
     Http2,
-    Undecided,
 }
+
+/// How long a client whose first bytes are a strict prefix of the HTTP/2
+/// preface is left before the next look, at most (the wait doubles from a
+/// millisecond up to this).
+const SNIFF_BACKOFF_CAP: Duration = Duration::from_millis(50);
 
 /// Looks at the first bytes without consuming them, so that the chosen
 /// protocol reads the socket directly: detecting the protocol while
-/// reading would put a rewind buffer in front of every later read.
+/// reading would put a rewind buffer in front of every later read, and a
+/// third instance of both protocols' connection code in the binary.
+///
+/// A client whose bytes so far are a strict prefix of the preface (`P` of a
+/// `POST` sent alone, or a preface split across packets) is looked at again
+/// after a short wait: a peek that found data does not clear the socket's
+/// readiness, so waiting on readiness would spin. The caller's header read
+/// timeout bounds the waiting, and such clients are rare, so the few timer
+/// wakeups cost nothing in practice.
 async fn sniff(stream: &TcpStream) -> std::io::Result<Option<Protocol>> {
     let mut first = [0u8; H2_PREFACE.len()];
-    let read = stream.peek(&mut first).await?;
-    Ok(match read {
-        0 => None,
-        _ if first[..read] != H2_PREFACE[..read] => Some(Protocol::Http1),
-        _ if read == H2_PREFACE.len() => Some(Protocol::Http2),
-        _ => Some(Protocol::Undecided),
-    })
+    let mut wait = Duration::from_millis(1);
+    loop {
+        let read = stream.peek(&mut first).await?;
+        if read == 0 {
+            return Ok(None);
+        }
+        if first[..read] != H2_PREFACE[..read] {
+            return Ok(Some(Protocol::Http1));
+        }
+        if read == H2_PREFACE.len() {
+            return Ok(Some(Protocol::Http2));
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(SNIFF_BACKOFF_CAP);
+    }
 }
 
 /// What one connection is served with: the app, the protocol settings,
@@ -177,20 +173,14 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
             },
         )
     });
-    if let Protocol::Http2 = protocol {
-        let connection = drain.watch(protocols.http2.serve_connection(io, counting_service), registration);
-        guarded(connection, state, timeout, client).await
-    } else {
-        let connection = protocols.either.serve_connection_with_upgrades(io, counting_service).into_owned();
-        let connection = drain.watch(super::drain::ViaHyperUtil(Box::pin(connection)), registration);
-        guarded(connection, state, timeout, client).await
-    }
+    let connection = drain.watch(protocols.http2.serve_connection(io, counting_service), registration);
+    guarded(connection, state, timeout, client).await
 }
 
 /// Runs `connection`, closing it if no request arrived within the header
 /// read timeout, and then whenever a whole timeout passes with no request
 /// in flight and none begun (keep-alive idle): hyper has neither limit for
-/// HTTP/2, nor for HTTP/1 before it knows the protocol. An idle connection
+/// HTTP/2. An idle connection
 /// is asked to close as a shutdown would (GOAWAY), so a request racing
 /// the close is still answered or refused cleanly.
 async fn guarded<E: Display>(

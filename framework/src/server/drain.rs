@@ -50,23 +50,6 @@ where
     }
 }
 
-/// hyper-util's connections, through their own graceful trait.
-pub(crate) struct ViaHyperUtil<C>(pub(crate) Pin<Box<C>>);
-
-impl<C: hyper_util::server::graceful::GracefulConnection> Future for ViaHyperUtil<C> {
-    type Output = C::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.0.as_mut().poll(cx)
-    }
-}
-
-impl<C: hyper_util::server::graceful::GracefulConnection> Graceful for ViaHyperUtil<C> {
-    fn shut_down(mut self: Pin<&mut Self>) {
-        self.0.as_mut().graceful_shutdown();
-    }
-}
-
 /// The server's side: tells connections to drain and waits for them, and
 /// at the connection cap makes room: it closes the oldest connection that
 /// sent no request in its first [`GRACE`], or else asks the oldest one idle
