@@ -33,6 +33,11 @@ with `-Z human-readable-cgu-names` (through RUSTC_BOOTSTRAP, so stable
 toolchains take it) and compares the incremental session's object files
 before and after the edit. An object file the edit left alone keeps its
 inode, since the session links it from the one before.
+
+`--link` then times each app's link alone, the command rustc ran saved
+with its inputs (`-C save-temps`), over 4×R alternating rounds, with the
+debug info and without (`-Wl,--strip-debug`): the part of every rebuild
+that does not depend on the edit, with little of a whole build's noise.
 """
 
 import argparse
@@ -291,6 +296,44 @@ def units(kind, routes):
     ), len(after)
 
 
+def link_command(kind):
+    """The app's link, as the shell command rustc ran, with its inputs kept.
+
+    `-C save-temps` keeps the object files rustc otherwise deletes once the
+    binary is written (and `symbols.o`), so the command can be run again.
+    """
+    env = dict(os.environ, CARGO_TARGET_DIR=TARGET)
+    done = subprocess.run(
+        ["cargo", "rustc", "--quiet", "--", "-C", "save-temps", "--print", "link-args"],
+        cwd=os.path.join(WORK, kind),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def links(kinds, rounds):
+    """Each app's link alone, run `rounds` times in alternating order, with
+    the debug info linked and without (`-Wl,--strip-debug`): the fixed part
+    of every rebuild, measured with far less noise than a whole build."""
+    commands = {}
+    for kind in kinds:
+        command = link_command(kind)
+        commands[kind] = command
+        commands[kind + " (no debug info)"] = command.replace('"cc" ', '"cc" "-Wl,--strip-debug" ', 1)
+    times = {name: [] for name in commands}
+    for round_ in range(rounds):
+        order = list(commands) if round_ % 2 == 0 else list(commands)[::-1]
+        for name in order:
+            started = time.perf_counter()
+            subprocess.run(["sh", "-c", commands[name]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
 def summary(values):
     return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
@@ -305,6 +348,7 @@ def main():
         "--kinds", default=",".join(KINDS), help=f"comma-separated, brisk first (default {','.join(KINDS)})"
     )
     parser.add_argument("--baseline", metavar="DIR", help="also time the brisk app against DIR's framework")
+    parser.add_argument("--link", action="store_true", help="then time each app's link alone, in 4×R rounds")
     args = parser.parse_args()
 
     kinds = args.kinds.split(",")
@@ -345,6 +389,13 @@ def main():
             print(f"{kind}: the change rebuilds {len(rebuilt)} of {total} codegen units, {size / 1e6:.2f} MB of objects")
             for name, bytes_ in rebuilt:
                 print(f"  {bytes_ / 1e6:8.2f} MB  {name}")
+    if args.link:
+        times = links(kinds, 4 * args.rounds)
+        print(f"the link alone, {4 * args.rounds} alternating rounds")
+        print("| link | median | range |")
+        print("|---|---:|---:|")
+        for name, values in times.items():
+            print(f"| {name} | {statistics.median(values):.3f} s | {min(values):.3f}–{max(values):.3f} s |")
     if not args.keep:
         shutil.rmtree(WORK, ignore_errors=True)
 
