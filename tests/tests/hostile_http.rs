@@ -75,6 +75,12 @@ async fn exchange_and_close(addr: SocketAddr, bytes: &[u8]) -> (String, bool) {
     let mut stream = within("connect", TcpStream::connect(addr)).await.expect("connect");
     // The server may close before reading everything: a failed write is an answer too.
     let _ = stream.write_all(bytes).await;
+    read_to_close(&mut stream, &String::from_utf8_lossy(bytes)).await
+}
+
+/// Reads what the server sends on `stream` until it closes it (or stays
+/// quiet for a second after answering); `sent` names the input in a panic.
+async fn read_to_close(stream: &mut TcpStream, sent: &str) -> (String, bool) {
     let mut received = Vec::new();
     let mut chunk = [0u8; 4096];
     let closed = loop {
@@ -84,7 +90,7 @@ async fn exchange_and_close(addr: SocketAddr, bytes: &[u8]) -> (String, bool) {
             Ok(Ok(n)) => received.extend_from_slice(&chunk[..n]),
             // Quiet after an answer: the connection is kept open; done.
             Err(_) if !received.is_empty() => break false,
-            Err(_) => panic!("no answer and no close for {:?}", String::from_utf8_lossy(bytes)),
+            Err(_) => panic!("no answer and no close for {sent:?}"),
         }
     };
     (String::from_utf8_lossy(&received).into_owned(), closed)
@@ -252,6 +258,25 @@ async fn a_target_over_the_uri_limit_is_a_414_and_the_limit_is_a_setting() {
     assert_eq!(statuses(&exchange(server.addr, target_of(1024).as_bytes()).await), [200]);
     assert_eq!(statuses(&exchange(server.addr, target_of(1025).as_bytes()).await), [414]);
     assert_eq!(server.calls.count.load(Ordering::SeqCst), 1);
+}
+
+/// A request whose first byte arrives alone, and so could still begin the
+/// HTTP/2 preface (the `P` of `POST`), is held to the same HTTP/1 limits
+/// as any other once the rest arrives.
+#[tokio::test]
+async fn a_request_whose_first_byte_arrives_alone_meets_the_same_uri_limit() {
+    let server = server().await;
+    let mut stream = within("connect", TcpStream::connect(server.addr)).await.expect("connect");
+    stream.write_all(b"P").await.expect("send the first byte");
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let rest =
+        format!("OST /count?{} HTTP/1.1\r\nHost: t\r\ncontent-length: 0\r\n\r\n", "q".repeat(8 * 1024));
+    let _ = stream.write_all(rest.as_bytes()).await;
+    let (received, closed) =
+        read_to_close(&mut stream, "P, then the rest of a POST over the URI limit").await;
+    assert_eq!(statuses(&received), [414], "{received:?}");
+    assert!(closed, "the connection stayed open after the 414");
+    assert_eq!(server.calls.count.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]

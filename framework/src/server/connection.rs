@@ -85,7 +85,8 @@ const SNIFF_BACKOFF_CAP: Duration = Duration::from_millis(50);
 /// Looks at the first bytes without consuming them, so that the chosen
 /// protocol reads the socket directly: detecting the protocol while
 /// reading would put a rewind buffer in front of every later read, and a
-/// third instance of both protocols' connection code in the binary.
+/// second instance of both protocols' connection code (over that buffer)
+/// in the binary.
 ///
 /// A client whose bytes so far are a strict prefix of the preface (`P` of a
 /// `POST` sent alone, or a preface split across packets) is looked at again
@@ -180,9 +181,9 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
 /// Runs `connection`, closing it if no request arrived within the header
 /// read timeout, and then whenever a whole timeout passes with no request
 /// in flight and none begun (keep-alive idle): hyper has neither limit for
-/// HTTP/2. An idle connection
-/// is asked to close as a shutdown would (GOAWAY), so a request racing
-/// the close is still answered or refused cleanly.
+/// HTTP/2. An idle connection is asked to close as a shutdown would
+/// (GOAWAY), so a request racing the close is still answered or refused
+/// cleanly.
 async fn guarded<E: Display>(
     connection: impl Future<Output = Option<Result<(), E>>>,
     state: Arc<ConnectionState>,
