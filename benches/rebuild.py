@@ -15,13 +15,22 @@ dependency as a `FromRequestParts` extractor. The axum app is built three
 ways, as its own crate each: with the fewest features it compiles with
 (`axum`), with the defaults its documentation's `axum = "0.8"` gives
 (`axum-defaults`), and with the defaults plus what brisk serves out of the
-box (`axum-matched`: HTTP/2, WebSockets, multipart).
+box (`axum-matched`: HTTP/2, WebSockets, multipart). The brisk app is built
+with brisk's default features (`brisk`) and with none (`brisk-lean`, which
+this app, using no WebSockets, uploads, files or gzip, compiles with: the
+counterpart of `axum`). `brisk-git` is the
+brisk app with brisk as a git dependency on this checkout's HEAD (committed
+changes only): built as a crate from a registry is, like axum, without
+incremental compilation and so in rustc's default 16 codegen units, where a
+path dependency gets one or two per module.
 
 It builds them all once (debug, the edit-compile loop), then times, over R
 paired rounds in alternating order: the incremental rebuild after changing
 one string literal in one handler, and the app crate built from scratch
 after `cargo clean -p` (its dependencies' outputs are kept). Prints medians
-and ranges. Nothing else should run on the machine while it measures.
+and ranges, of the wall clock and of the CPU time cargo and its children
+used (which a busy neighbour on a shared machine moves less). Nothing else
+should run on the machine while it measures.
 
 `--baseline DIR` adds the same brisk app built against another checkout's
 framework (`git worktree add /tmp/base <commit>`), timed in the same paired
@@ -42,6 +51,7 @@ that does not depend on the edit, with little of a whole build's noise.
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -195,7 +205,7 @@ AXUM_FEATURES = {
     "axum-defaults": 'axum = "0.8"',
     "axum-matched": 'axum = { version = "0.8", features = ["http2", "ws", "multipart"] }',
 }
-KINDS = ["brisk", *AXUM_FEATURES]
+KINDS = ["brisk", "brisk-lean", "brisk-git", *AXUM_FEATURES]
 
 
 def source(kind, routes, marker):
@@ -221,6 +231,15 @@ def generate(kind, routes, baseline=None):
     os.makedirs(os.path.join(crate, "src"), exist_ok=True)
     if kind == "brisk":
         framework = f'brisk = {{ path = "{os.path.join(ROOT, "framework")}" }}'
+    elif kind == "brisk-lean":
+        # The fewest features the app compiles with, as for `axum`.
+        framework = f'brisk = {{ path = "{os.path.join(ROOT, "framework")}", default-features = false }}'
+    elif kind == "brisk-git":
+        # As a crate from a registry is built: not incremental, so in rustc's
+        # default 16 codegen units rather than one per module (axum comes
+        # that way). Cargo builds a git dependency alike; this one is HEAD's
+        # framework, committed changes only.
+        framework = f'brisk = {{ git = "file://{ROOT}" }}'
     elif kind == "brisk-baseline":
         framework = f'brisk = {{ path = "{os.path.join(os.path.abspath(baseline), "framework")}" }}'
     else:
@@ -236,10 +255,19 @@ def write_main(kind, routes, marker):
         out.write(source(kind, routes, marker))
 
 
+def cpu_seconds():
+    """User and system time of every finished child process so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cargo(kind, *args):
-    """Runs cargo in the app's crate; returns the wall-clock seconds."""
+    """Runs cargo in the app's crate; returns the wall-clock seconds and the
+    CPU seconds of cargo and everything it ran (rustc, the linker), which
+    another tenant of the machine moves less than the wall clock."""
     env = dict(os.environ, CARGO_TARGET_DIR=TARGET)
     started = time.perf_counter()
+    cpu = cpu_seconds()
     done = subprocess.run(
         ["cargo", *args, "--quiet"],
         cwd=os.path.join(WORK, kind),
@@ -248,7 +276,7 @@ def cargo(kind, *args):
         stderr=subprocess.PIPE,
         text=True,
     )
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started, cpu_seconds() - cpu
     if done.returncode != 0:
         sys.exit(f"cargo {' '.join(args)} failed for {kind}:\n{done.stderr}")
     return elapsed
@@ -375,13 +403,23 @@ def main():
             clean[kind].append(cargo(kind, "build"))
 
     print(f"{2 * args.routes} handlers on {args.routes} paths, debug build, {args.rounds} paired rounds")
-    print("| build | " + " | ".join(kinds) + " | " + " | ".join(f"brisk/{kind}" for kind in kinds[1:]) + " |")
-    print("|---|" + "---:|" * (2 * len(kinds) - 1))
-    for label, times in [("one-line change (incremental)", incremental), ("app crate from scratch", clean)]:
-        brisk = statistics.median(times["brisk"])
-        cells = [summary(times[kind]) for kind in kinds]
-        ratios = [f"{brisk / statistics.median(times[kind]):.2f}×" for kind in kinds[1:]]
-        print(f"| {label} | " + " | ".join(cells + ratios) + " |")
+    headers = [*kinds, *(f"brisk/{kind}" for kind in kinds[1:])]
+    for other in ("brisk-lean", "brisk-git"):
+        if other in kinds:
+            headers += [f"{other}/{kind}" for kind in kinds if not kind.startswith("brisk")]
+    for clock, which in [("wall clock", 0), ("CPU time", 1)]:
+        print(f"{clock}:")
+        print("| build | " + " | ".join(headers) + " |")
+        print("|---|" + "---:|" * len(headers))
+        for label, runs in [("one-line change (incremental)", incremental), ("app crate from scratch", clean)]:
+            times = {kind: [run[which] for run in runs[kind]] for kind in kinds}
+            medians = {kind: statistics.median(values) for kind, values in times.items()}
+            cells = [summary(times[kind]) for kind in kinds]
+            cells += [f"{medians['brisk'] / medians[kind]:.2f}×" for kind in kinds[1:]]
+            for other in ("brisk-lean", "brisk-git"):
+                if other in kinds:
+                    cells += [f"{medians[other] / medians[kind]:.2f}×" for kind in kinds if not kind.startswith("brisk")]
+            print(f"| {label} | " + " | ".join(cells) + " |")
     if args.units:
         for kind in kinds:
             rebuilt, total = units(kind, args.routes)

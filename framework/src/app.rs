@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::errors::HttpError;
 use crate::errors::{ExceptionHandler, Handlers};
 use crate::lifespan::{AppState, Lifespan, Running};
+#[cfg(feature = "multipart")]
 use crate::limits::MultipartLimits;
 use crate::middleware::{HttpLayer, Layer, Link, Middleware, Next};
 use crate::pending::Pending;
@@ -28,7 +29,9 @@ use crate::state::StateMap;
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
     pub(crate) body_limit: usize,
+    #[cfg(feature = "multipart")]
     pub(crate) multipart: MultipartLimits,
+    #[cfg(feature = "websockets")]
     pub(crate) websocket: crate::limits::WebSocketLimits,
     pub(crate) header_read_timeout: Duration,
     pub(crate) shutdown_grace: Duration,
@@ -46,7 +49,9 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             body_limit: 2 * 1024 * 1024,
+            #[cfg(feature = "multipart")]
             multipart: MultipartLimits::default(),
+            #[cfg(feature = "websockets")]
             websocket: crate::limits::WebSocketLimits::default(),
             header_read_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(30),
@@ -186,6 +191,9 @@ impl App {
     /// let app = App::new().mount_static("/static", "static");
     /// # let _ = app;
     /// ```
+    ///
+    /// Needs the `fs` feature (on by default).
+    #[cfg(feature = "fs")]
     pub fn mount_static(self, prefix: impl Prefix, files: impl Into<crate::routing::StaticFiles>) -> Self {
         let prefix = prefix.text();
         self.mount(prefix, files.into().service())
@@ -386,6 +394,9 @@ impl App {
     /// let app = App::new().multipart_limits(MultipartLimits::default().max_file_size(10 * 1024 * 1024));
     /// # let _ = app;
     /// ```
+    ///
+    /// Needs the `multipart` feature (on by default).
+    #[cfg(feature = "multipart")]
     pub fn multipart_limits(mut self, limits: MultipartLimits) -> Self {
         self.config.multipart = limits;
         self
@@ -401,6 +412,9 @@ impl App {
     /// let app = App::new().websocket_limits(WebSocketLimits::default().max_message_size(64 * 1024));
     /// # let _ = app;
     /// ```
+    ///
+    /// Needs the `websockets` feature (on by default).
+    #[cfg(feature = "websockets")]
     pub fn websocket_limits(mut self, limits: crate::limits::WebSocketLimits) -> Self {
         self.config.websocket = limits;
         self
@@ -761,7 +775,9 @@ impl App {
             state: self.state,
             body_limit: self.config.body_limit,
             body_read_timeout: self.config.body_read_timeout,
+            #[cfg(feature = "multipart")]
             multipart: self.config.multipart.clone().resolved(),
+            #[cfg(feature = "websockets")]
             websocket: self.config.websocket,
             param_names: table.take_param_names(),
             pending: Pending::default(),

@@ -97,6 +97,7 @@ impl Body {
     /// teardowns, background tasks), so a layer that replaces the bytes, such
     /// as compression, can put it back with [`Body::reattach`] and keep it
     /// after the new body instead of running it as soon as the old one is read.
+    #[cfg(feature = "gzip")]
     pub(crate) fn detach_end(self) -> (Body, BodyEnd) {
         let mut body = self;
         let mut guards = Vec::new();
@@ -110,6 +111,7 @@ impl Body {
     }
 
     /// Puts back what [`Body::detach_end`] took off, innermost first.
+    #[cfg(feature = "gzip")]
     pub(crate) fn reattach(self, end: BodyEnd) -> Body {
         end.0.into_iter().rev().fold(self, |body, guard| Body::new(Inner::Guarded(body, guard)))
     }
@@ -225,6 +227,7 @@ impl std::error::Error for BodyError {}
 
 /// What runs at a body's end, taken off it by [`Body::detach_end`]; dropped
 /// without being reattached, it runs at once.
+#[cfg(feature = "gzip")]
 pub(crate) struct BodyEnd(Vec<OnEnd>);
 
 /// Work that a layer above hangs on a response body with [`Body::on_end`]
@@ -307,12 +310,14 @@ pub(crate) fn read_error(err: BoxError) -> BodyError {
 /// A body that fails with [`Stalled`] when its client sends nothing for
 /// `idle`, for the bodies read as a stream (multipart). The timer is armed
 /// only while a read waits, and restarts with every piece that arrives.
+#[cfg(feature = "multipart")]
 pub(crate) struct ReadTimeout<B> {
     body: B,
     idle: Option<std::time::Duration>,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
+#[cfg(feature = "multipart")]
 impl<B> ReadTimeout<B> {
     pub(crate) fn new(body: B, idle: Option<std::time::Duration>) -> Self {
         ReadTimeout { body, idle, sleep: None }
@@ -331,6 +336,7 @@ impl std::fmt::Display for Stalled {
 
 impl std::error::Error for Stalled {}
 
+#[cfg(feature = "multipart")]
 impl<B> http_body::Body for ReadTimeout<B>
 where
     B: http_body::Body<Data = Bytes> + Unpin,

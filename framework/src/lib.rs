@@ -37,6 +37,7 @@ pub mod errors;
 #[path = "extraction/mod.rs"]
 pub mod extract;
 pub mod lifespan;
+#[cfg(any(feature = "multipart", feature = "websockets"))]
 mod limits;
 pub mod middleware;
 mod openapi;
@@ -51,6 +52,7 @@ pub mod security;
 mod server;
 mod state;
 pub mod testing;
+#[cfg(feature = "websockets")]
 pub mod websocket;
 
 pub use app::{App, Service};
@@ -58,12 +60,20 @@ pub use background::BackgroundTasks;
 pub use body::{Body, BodyError, BoxError};
 pub use error::Error;
 pub use errors::{ErrorItem, HttpError, Loc, RequestValidationError};
+#[cfg(feature = "multipart")]
 pub use extract::{Multipart, UploadFile};
-pub use limits::{MultipartLimits, WebSocketLimits};
-pub use middleware::{Cors, GZip, TrustedHost};
+#[cfg(feature = "multipart")]
+pub use limits::MultipartLimits;
+#[cfg(feature = "websockets")]
+pub use limits::WebSocketLimits;
+#[cfg(feature = "gzip")]
+pub use middleware::GZip;
+pub use middleware::{Cors, TrustedHost};
 pub use request::Request;
+#[cfg(feature = "fs")]
+pub use response::FileResponse;
 pub use response::{
-    Cookie, FileResponse, Html, IntoResponse, Json, Redirect, Response, ResponseHeaders, StreamingResponse,
+    Cookie, Html, IntoResponse, Json, Redirect, Response, ResponseHeaders, StreamingResponse,
 };
 pub use routing::{Route, RouteInfo, Router};
 pub use state::State;
@@ -92,8 +102,10 @@ pub use schemars::JsonSchema;
 /// # let _ = app;
 /// ```
 pub use brisk_macros::routes;
+#[cfg(feature = "websockets")]
+pub use brisk_macros::websocket;
 pub use brisk_macros::{
-    delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put, websocket,
+    delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
 };
 pub use dependencies::Dependency;
 
@@ -101,12 +113,15 @@ pub use http::{self, HeaderMap, HeaderValue, Method, StatusCode};
 
 /// What a typical app needs: `use brisk::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "multipart")]
+    pub use crate::UploadFile;
     pub use crate::lifespan::AppState;
+    #[cfg(feature = "websockets")]
+    pub use crate::websocket;
     pub use crate::{
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
-        RequestValidationError, Response, ResponseHeaders, Route, Router, State, StatusCode, UploadFile,
-        delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
-        routes, websocket, yield_,
+        RequestValidationError, Response, ResponseHeaders, Route, Router, State, StatusCode, delete, depends,
+        exception_handler, get, head, lifespan, middleware, options, patch, post, put, routes, yield_,
     };
     // The derive names `schemars::…`: bringing the crate into scope lets it
     // resolve without a dependency of the app's own.
@@ -128,12 +143,15 @@ pub mod __private {
         assert_acyclic, depend, depend_only, fallible, outlives, yielding,
     };
     pub use crate::errors::assert_exception_handler;
+    #[cfg(feature = "multipart")]
+    pub use crate::extract::upload;
     pub use crate::extract::{
         BodyField, BodyKind, BodyReader, BodySchema, Errors, FieldForm, FormField, FormModel, FormTarget,
         FromRequest, ModelForm, NoValidation, Param, ParamInfo, ParamLocation, Rejection, Validated,
-        WholeForm, extract, json_body, read_form, upload,
+        WholeForm, extract, json_body, read_form,
     };
     pub use crate::middleware::assert_middleware;
+    #[cfg(feature = "fs")]
     pub use crate::response::file::{FileRequest, ResolveFile};
     pub use crate::response::{
         DeclaredResponse, NoResponseContent, ResponseOf, bodiless, model as response_model,
@@ -152,6 +170,7 @@ pub mod __private {
     };
     pub use crate::security::{Secured, SecurityOf, Unsecured};
     pub use crate::state::{NeedsNoState, NeedsState, StateOf};
+    #[cfg(feature = "websockets")]
     pub use crate::websocket::Upgrade;
     pub use crate::{IntoResponse, Json, Request, Response};
     pub use http::{Method, StatusCode};
@@ -196,3 +215,7 @@ macro_rules! yield_ {
         )
     };
 }
+
+// The macros write `::brisk::…` paths; in brisk's own tests that is this crate.
+#[cfg(test)]
+extern crate self as brisk;

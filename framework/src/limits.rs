@@ -2,7 +2,9 @@
 //! memory and disk. The app holds one set; the multipart readers in
 //! `extract` enforce it.
 
+#[cfg(feature = "multipart")]
 use std::path::{Path, PathBuf};
+#[cfg(feature = "multipart")]
 use std::sync::Arc;
 
 const MIB: u64 = 1024 * 1024;
@@ -41,6 +43,7 @@ const MIB: u64 = 1024 * 1024;
 /// # let _ = app;
 /// ```
 #[derive(Clone, Debug)]
+#[cfg(feature = "multipart")]
 pub struct MultipartLimits {
     pub(crate) max_body_size: u64,
     pub(crate) max_file_size: u64,
@@ -51,6 +54,7 @@ pub struct MultipartLimits {
     pub(crate) temp_dir: Option<Arc<Path>>,
 }
 
+#[cfg(feature = "multipart")]
 impl Default for MultipartLimits {
     fn default() -> Self {
         MultipartLimits {
@@ -65,6 +69,7 @@ impl Default for MultipartLimits {
     }
 }
 
+#[cfg(feature = "multipart")]
 impl MultipartLimits {
     /// The largest whole multipart body, in bytes (default 64 MiB).
     pub fn max_body_size(mut self, bytes: u64) -> Self {
@@ -151,18 +156,21 @@ impl MultipartLimits {
 /// # let _ = app;
 /// ```
 #[derive(Clone, Copy, Debug)]
+#[cfg(feature = "websockets")]
 pub struct WebSocketLimits {
     pub(crate) max_message_size: usize,
     pub(crate) max_frame_size: usize,
     pub(crate) idle_timeout: Option<std::time::Duration>,
 }
 
+#[cfg(feature = "websockets")]
 impl Default for WebSocketLimits {
     fn default() -> Self {
         WebSocketLimits { max_message_size: MIB as usize, max_frame_size: MIB as usize, idle_timeout: None }
     }
 }
 
+#[cfg(feature = "websockets")]
 impl WebSocketLimits {
     /// The largest message, in bytes, of all its frames' payloads.
     pub fn max_message_size(mut self, bytes: usize) -> Self {

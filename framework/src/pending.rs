@@ -57,6 +57,7 @@ impl Pending {
     }
 
     /// Resolves once [`close`](Self::close) has been called.
+    #[cfg(feature = "websockets")]
     pub(crate) async fn closing(&self) {
         loop {
             let notified = self.0.close.notified();

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use http::{HeaderMap, Method, Uri, Version};
 
 use crate::body::Body;
+#[cfg(feature = "multipart")]
 use crate::limits::MultipartLimits;
 use crate::pending::Pending;
 use crate::recycle::{AnyValue, Recycled};
@@ -60,8 +61,10 @@ pub(crate) struct AppContext {
     /// How long a client may send nothing while its body is read.
     pub(crate) body_read_timeout: std::time::Duration,
     /// What a multipart body may cost.
+    #[cfg(feature = "multipart")]
     pub(crate) multipart: MultipartLimits,
     /// What a WebSocket may cost.
+    #[cfg(feature = "websockets")]
     pub(crate) websocket: crate::limits::WebSocketLimits,
     /// The names of each route's path parameters, by route index.
     pub(crate) param_names: Vec<Vec<String>>,
@@ -254,6 +257,7 @@ impl Request {
 
     /// The body's length as the client declared it (`Content-Length`),
     /// before any of it is read.
+    #[cfg(feature = "multipart")]
     pub(crate) fn declared_body_len(&self) -> Option<u64> {
         self.0.body.exact_len()
     }
@@ -264,11 +268,13 @@ impl Request {
     }
 
     /// The app's limits on multipart bodies.
+    #[cfg(feature = "multipart")]
     pub(crate) fn multipart_limits(&self) -> &MultipartLimits {
         &self.0.app.multipart
     }
 
     /// The app's limits on WebSockets.
+    #[cfg(feature = "websockets")]
     pub(crate) fn websocket_limits(&self) -> crate::limits::WebSocketLimits {
         self.0.app.websocket
     }
@@ -282,6 +288,7 @@ impl Request {
     }
 
     /// The app's body read timeout.
+    #[cfg(feature = "multipart")]
     pub(crate) fn body_read_timeout(&self) -> std::time::Duration {
         self.0.app.body_read_timeout
     }

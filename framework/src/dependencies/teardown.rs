@@ -98,6 +98,7 @@ pub struct Failure {
 
 impl Failure {
     /// A WebSocket handler that panicked or returned an error.
+    #[cfg(feature = "websockets")]
     pub(crate) fn socket(kind: &'static str, message: String) -> Self {
         Failure { kind: kind.into(), message, status: StatusCode::INTERNAL_SERVER_ERROR }
     }
@@ -456,6 +457,7 @@ impl Teardowns {
 
     /// A WebSocket route's 101: the headers and cookies the dependencies
     /// collected go on it, the only response the route sends.
+    #[cfg(feature = "websockets")]
     pub(crate) fn upgrade_response(&mut self, response: Response) -> Response {
         match self.headers.take() {
             Some(headers) => headers.applied(response),
@@ -467,6 +469,7 @@ impl Teardowns {
     /// (when it ended well), then every teardown, function- and
     /// request-scoped alike, with `outcome`, awaited here, on the socket's
     /// own task.
+    #[cfg(feature = "websockets")]
     pub(crate) async fn after_socket(mut self, outcome: Outcome) {
         let list = std::mem::take(&mut self.list);
         match self.tasks.take() {

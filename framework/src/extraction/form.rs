@@ -7,14 +7,24 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+#[cfg(feature = "multipart")]
 use super::multipart::{Multipart, is_multipart};
 use super::params::{Param, ParamValue};
+#[cfg(feature = "multipart")]
 use super::upload::{UploadFile, UploadFiles};
 use super::{Errors, Rejection};
 use crate::errors::{ErrorItem, HttpError, Loc};
 use crate::request::Request;
 
 const URLENCODED: &[u8] = b"application/x-www-form-urlencoded";
+
+/// The 415's detail: the types a form is read from.
+#[cfg(feature = "multipart")]
+const UNSUPPORTED: &str =
+    "Unsupported Media Type: expected `application/x-www-form-urlencoded` or `multipart/form-data`";
+/// Without the `multipart` feature a multipart body cannot be read either.
+#[cfg(not(feature = "multipart"))]
+const UNSUPPORTED: &str = "Unsupported Media Type: expected `application/x-www-form-urlencoded`";
 
 /// The fields of the request's form body, kept in its extensions once read.
 #[derive(Clone, Debug, Default)]
@@ -49,6 +59,7 @@ pub async fn read_form(request: &mut Request, errors: &mut Errors) {
         request.headers().get(http::header::CONTENT_TYPE).map(|value| value.as_bytes().to_vec());
     match content_type {
         Some(content_type) if is_urlencoded(&content_type) => {}
+        #[cfg(feature = "multipart")]
         Some(content_type) if is_multipart(&content_type) => {
             let (fields, files) = match read_multipart(request).await {
                 Ok(read) => read,
@@ -66,10 +77,7 @@ pub async fn read_form(request: &mut Request, errors: &mut Errors) {
             return;
         }
         _ => {
-            errors.reject_error(HttpError::new(
-                http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Unsupported Media Type: expected `application/x-www-form-urlencoded` or `multipart/form-data`",
-            ));
+            errors.reject_error(HttpError::new(http::StatusCode::UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED));
             request.extensions_mut().insert(FormFields::default());
             return;
         }
@@ -87,11 +95,13 @@ pub async fn read_form(request: &mut Request, errors: &mut Errors) {
     request.extensions_mut().insert(FormFields(fields));
 }
 
+#[cfg(feature = "multipart")]
 type Parts = (Vec<(String, String)>, Vec<(String, UploadFile)>);
 
 /// Every part of a multipart body: the text fields, and the files (empty
 /// file inputs left out). The first failure ends the read; what was read
 /// so far is dropped with its temporary files.
+#[cfg(feature = "multipart")]
 async fn read_multipart(request: &mut Request) -> Result<Parts, HttpError> {
     let limits = request.multipart_limits().clone();
     let mut multipart = Multipart::open(request)?;

@@ -8,9 +8,11 @@
 mod body;
 mod form;
 mod from_request;
+#[cfg(feature = "multipart")]
 mod multipart;
 mod params;
 mod text;
+#[cfg(feature = "multipart")]
 mod upload;
 
 pub use body::json_body;
@@ -18,11 +20,14 @@ pub(crate) use form::FormFields;
 #[doc(hidden)]
 pub use form::{FieldForm, FormField, FormModel, FormTarget, ModelForm, WholeForm, read_form};
 pub use from_request::{FromRequest, Rejection, extract};
+#[cfg(feature = "multipart")]
 pub use multipart::{Field, Multipart, MultipartError};
 pub use params::{Param, ParamValue};
 pub use text::{FromText, TextError};
+#[cfg(feature = "multipart")]
 #[doc(hidden)]
 pub use upload::upload;
+#[cfg(feature = "multipart")]
 pub use upload::{FromUploads, UploadFile};
 
 #[doc(hidden)]

@@ -6,11 +6,13 @@
 //! `Response` back from [`Next::run`], never a raw error.
 
 mod cors;
+#[cfg(feature = "gzip")]
 mod gzip;
 mod tower;
 mod trusted_host;
 
 pub use cors::Cors;
+#[cfg(feature = "gzip")]
 pub use gzip::GZip;
 pub use tower::{HttpLayer, NextService};
 pub use trusted_host::TrustedHost;

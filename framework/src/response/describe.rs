@@ -6,7 +6,9 @@ use std::marker::PhantomData;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use super::{EventStream, FileResponse, Html, Json};
+#[cfg(feature = "fs")]
+use super::FileResponse;
+use super::{EventStream, Html, Json};
 
 /// A success response's body as the OpenAPI document shows it.
 #[derive(Debug)]
@@ -115,6 +117,7 @@ impl DescribeResponse for EventStream {
     }
 }
 
+#[cfg(feature = "fs")]
 impl DescribeResponse for FileResponse {
     fn describe(_generator: &mut SchemaGenerator) -> Option<ResponseContent> {
         Some(ResponseContent {

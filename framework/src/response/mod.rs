@@ -2,6 +2,7 @@
 
 mod cookie;
 mod describe;
+#[cfg(feature = "fs")]
 pub(crate) mod file;
 mod headers;
 mod into_response;
@@ -14,6 +15,7 @@ pub use cookie::{Cookie, SameSite};
 pub use describe::{DeclaredResponse, DescribeResponse, ResponseContent, ResponseFn};
 #[doc(hidden)]
 pub use describe::{NoResponseContent, ResponseOf, model};
+#[cfg(feature = "fs")]
 pub use file::FileResponse;
 pub use headers::ResponseHeaders;
 

@@ -6,6 +6,7 @@ mod dispatch;
 mod handler;
 mod mount;
 mod router;
+#[cfg(feature = "fs")]
 mod static_files;
 pub(crate) mod table;
 
@@ -17,6 +18,7 @@ pub use mount::{HttpService, RootPath};
 pub(crate) use router::Group;
 pub(crate) use router::check_prefix;
 pub use router::{Prefix, Router};
+#[cfg(feature = "fs")]
 pub use static_files::StaticFiles;
 pub(crate) use table::RouteTable;
 

@@ -15,8 +15,12 @@ use crate::body::Body;
 use crate::lifespan::Running;
 
 mod multipart;
+#[cfg(feature = "websockets")]
 mod websocket;
+#[cfg(all(test, not(any(feature = "websockets", feature = "multipart", feature = "fs", feature = "gzip"))))]
+mod without_optional_parts;
 pub use multipart::MultipartForm;
+#[cfg(feature = "websockets")]
 pub use websocket::{TestWebSocket, TestWebSocketRequest};
 
 /// An in-process client for an [`App`]: requests go through the same
@@ -164,7 +168,9 @@ impl TestClient {
     /// Starts a WebSocket handshake with a `#[websocket]` route; finish it
     /// with [`connect`](TestWebSocketRequest::connect). The cookies the
     /// client holds go along, and dependency overrides and the lifespan
-    /// apply as for any request.
+    /// apply as for any request. Needs the `websockets` feature (on by
+    /// default).
+    #[cfg(feature = "websockets")]
     pub fn websocket(&self, path: &str) -> TestWebSocketRequest<'_> {
         TestWebSocketRequest {
             client: self,
