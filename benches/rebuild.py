@@ -2,7 +2,8 @@
 """Compile time: the same 50-route app in brisk and in axum, rebuilt after a
 one-line change.
 
-    python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--baseline DIR] [--units] [--keep]
+    python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--baseline DIR]
+                                [--rebuild-only] [--units] [--link] [--keep]
 
 Generates two crates under target/rebuild/ (each its own workspace, sharing
 one target directory so their common dependencies build once): N paths,
@@ -35,6 +36,10 @@ should run on the machine while it measures.
 `--baseline DIR` adds the same brisk app built against another checkout's
 framework (`git worktree add /tmp/base <commit>`), timed in the same paired
 rounds: a before-and-after of a change to brisk, in one sitting.
+
+`--rebuild-only` skips the builds from scratch: a round is then a few
+seconds per app, and 30 rounds resolve differences of a few percent that
+this machine's noise hides in five.
 
 `--units` then lists, for each app, the codegen units the one-line change
 made the compiler build again, with their object sizes: it rebuilds once
@@ -376,6 +381,11 @@ def main():
         "--kinds", default=",".join(KINDS), help=f"comma-separated, brisk first (default {','.join(KINDS)})"
     )
     parser.add_argument("--baseline", metavar="DIR", help="also time the brisk app against DIR's framework")
+    parser.add_argument(
+        "--rebuild-only",
+        action="store_true",
+        help="time only the one-line rebuild, so that many rounds fit in a few minutes",
+    )
     parser.add_argument("--link", action="store_true", help="then time each app's link alone, in 4×R rounds")
     args = parser.parse_args()
 
@@ -398,6 +408,8 @@ def main():
         for kind in order:
             write_main(kind, args.routes, f"v{round_ + 1}")
             incremental[kind].append(cargo(kind, "build"))
+        if args.rebuild_only:
+            continue
         for kind in order:
             cargo(kind, "clean", "-p", f"rebuild-{kind}")
             clean[kind].append(cargo(kind, "build"))
@@ -411,7 +423,8 @@ def main():
         print(f"{clock}:")
         print("| build | " + " | ".join(headers) + " |")
         print("|---|" + "---:|" * len(headers))
-        for label, runs in [("one-line change (incremental)", incremental), ("app crate from scratch", clean)]:
+        rows = [("one-line change (incremental)", incremental), ("app crate from scratch", clean)]
+        for label, runs in rows[: 1 if args.rebuild_only else 2]:
             times = {kind: [run[which] for run in runs[kind]] for kind in kinds}
             medians = {kind: statistics.median(values) for kind, values in times.items()}
             cells = [summary(times[kind]) for kind in kinds]
