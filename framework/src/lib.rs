@@ -102,10 +102,10 @@ pub use schemars::JsonSchema;
 /// # let _ = app;
 /// ```
 pub use brisk_macros::routes;
-#[cfg(feature = "websockets")]
-pub use brisk_macros::websocket;
+// Exported without the `websockets` feature too: a `#[websocket]` route
+// then fails on the items it needs, and the compiler names the feature.
 pub use brisk_macros::{
-    delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put,
+    delete, depends, exception_handler, get, head, lifespan, middleware, options, patch, post, put, websocket,
 };
 pub use dependencies::Dependency;
 
@@ -116,7 +116,7 @@ pub mod prelude {
     #[cfg(feature = "multipart")]
     pub use crate::UploadFile;
     pub use crate::lifespan::AppState;
-    #[cfg(feature = "websockets")]
+    // The attribute, and with the `websockets` feature the module too.
     pub use crate::websocket;
     pub use crate::{
         App, BackgroundTasks, HeaderMap, HeaderValue, Html, HttpError, IntoResponse, Json, Method, Request,
