@@ -199,6 +199,13 @@ impl App {
         self.mount(prefix, files.into().service())
     }
 
+    /// Without the `fs` feature: a call fails to compile, naming the feature.
+    #[cfg(not(feature = "fs"))]
+    #[doc(hidden)]
+    pub fn mount_static<P, F: off::NeedsFs>(self, _prefix: P, _files: F) -> Self {
+        self
+    }
+
     /// Registers a state value that handlers reach with [`State<T>`](crate::State).
     /// Registering a second value of the same type replaces the first.
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
@@ -402,6 +409,13 @@ impl App {
         self
     }
 
+    /// Without the `multipart` feature: a call fails to compile, naming the feature.
+    #[cfg(not(feature = "multipart"))]
+    #[doc(hidden)]
+    pub fn multipart_limits<L: off::NeedsMultipart>(self, _limits: L) -> Self {
+        self
+    }
+
     /// The limits on WebSocket connections: message and frame sizes, and
     /// the idle timeout (see [`WebSocketLimits`](crate::WebSocketLimits)).
     ///
@@ -417,6 +431,13 @@ impl App {
     #[cfg(feature = "websockets")]
     pub fn websocket_limits(mut self, limits: crate::limits::WebSocketLimits) -> Self {
         self.config.websocket = limits;
+        self
+    }
+
+    /// Without the `websockets` feature: a call fails to compile, naming the feature.
+    #[cfg(not(feature = "websockets"))]
+    #[doc(hidden)]
+    pub fn websocket_limits<L: off::NeedsWebSockets>(self, _limits: L) -> Self {
         self
     }
 
@@ -1231,4 +1252,34 @@ mod future_sizes {
         let finish = crate::dependencies::Teardowns::default().finish("ok", None);
         assert!(size_of_val(&finish) <= 256, "Teardowns::finish: {} bytes", size_of_val(&finish));
     }
+}
+
+/// Stand-ins for the methods of an optional part that is turned off. A
+/// missing method would be reported as "no method named …", which says
+/// nothing of the feature; these take an argument no type satisfies, and
+/// the failed bound's message names it.
+pub(crate) mod off {
+    #[cfg(not(feature = "fs"))]
+    #[diagnostic::on_unimplemented(
+        message = "`App::mount_static` needs brisk's `fs` feature",
+        label = "this app is built without the `fs` feature",
+        note = "add \"fs\" to brisk's `features` in Cargo.toml (it is on by default)"
+    )]
+    pub trait NeedsFs {}
+
+    #[cfg(not(feature = "multipart"))]
+    #[diagnostic::on_unimplemented(
+        message = "`App::multipart_limits` needs brisk's `multipart` feature",
+        label = "this app is built without the `multipart` feature",
+        note = "add \"multipart\" to brisk's `features` in Cargo.toml (it is on by default)"
+    )]
+    pub trait NeedsMultipart {}
+
+    #[cfg(not(feature = "websockets"))]
+    #[diagnostic::on_unimplemented(
+        message = "WebSockets need brisk's `websockets` feature",
+        label = "this app is built without the `websockets` feature",
+        note = "add \"websockets\" to brisk's `features` in Cargo.toml (it is on by default)"
+    )]
+    pub trait NeedsWebSockets {}
 }

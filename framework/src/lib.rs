@@ -17,6 +17,21 @@
 //!     App::new().routes(routes![read_item]).serve("127.0.0.1:8000").await
 //! }
 //! ```
+//!
+//! # Optional parts
+//!
+//! Four Cargo features, all on by default; `default-features = false`
+//! leaves them out, with the crates behind them:
+//!
+//! - `websockets`: `#[websocket]` routes, [`websocket::WebSocket`],
+//!   `App::websocket_limits`, `TestClient::websocket`;
+//! - `multipart`: `#[file]` parameters, `UploadFile`, `Multipart`,
+//!   `App::multipart_limits`, and `#[form]` bodies sent as
+//!   `multipart/form-data` (without it they are answered 415);
+//! - `fs`: `FileResponse` and `App::mount_static`;
+//! - `gzip`: the `GZip` middleware.
+//!
+//! Both `multipart` and `fs` turn on tokio's `fs` feature.
 
 // `unsafe` lives in `recycle` and `dependencies::cycles` (a pointer followed
 // only at compile time), where it is argued line by line.

@@ -42,6 +42,8 @@ const MIB: u64 = 1024 * 1024;
 /// );
 /// # let _ = app;
 /// ```
+///
+/// Needs the `multipart` feature (on by default).
 #[derive(Clone, Debug)]
 #[cfg(feature = "multipart")]
 pub struct MultipartLimits {
@@ -155,6 +157,8 @@ impl MultipartLimits {
 /// );
 /// # let _ = app;
 /// ```
+///
+/// Needs the `websockets` feature (on by default).
 #[derive(Clone, Copy, Debug)]
 #[cfg(feature = "websockets")]
 pub struct WebSocketLimits {

@@ -1,7 +1,8 @@
 //! WebSockets (RFC 6455): the handshake a `#[websocket]` route checks
 //! before anything else, the 101 it answers once its parameters and
 //! dependencies have resolved, and the [`WebSocket`] its handler then talks
-//! through, on a task of its own.
+//! through, on a task of its own. Needs the `websockets` feature (on by
+//! default).
 //!
 //! The framing (masking, fragmentation, control frames, the closing
 //! handshake) is tokio-tungstenite's, over the connection hyper hands over
@@ -198,6 +199,8 @@ impl Receiving {
 /// When the handler returns, brisk closes the socket with 1000 (1011 if it
 /// panicked or returned an `Err`), unless the handler or the client closed
 /// it first. Ping frames are answered with pongs as they are read.
+///
+/// Needs the `websockets` feature (on by default).
 pub struct WebSocket {
     stream: Option<Stream>,
     closed: bool,

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 #[cfg(feature = "multipart")]
-use super::multipart::{Multipart, is_multipart};
+use super::multipart::Multipart;
 use super::params::{Param, ParamValue};
 #[cfg(feature = "multipart")]
 use super::upload::{UploadFile, UploadFiles};
@@ -29,6 +29,13 @@ const UNSUPPORTED: &str = "Unsupported Media Type: expected `application/x-www-f
 /// The fields of the request's form body, kept in its extensions once read.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FormFields(pub(crate) Vec<(String, String)>);
+
+/// Whether a `Content-Type` is `multipart/form-data` (any parameters).
+/// Also known without the `multipart` feature, to refuse such a body by name.
+pub(crate) fn is_multipart(content_type: &[u8]) -> bool {
+    let essence = content_type.split(|&b| b == b';').next().unwrap_or_default().trim_ascii();
+    essence.eq_ignore_ascii_case(b"multipart/form-data")
+}
 
 fn is_urlencoded(content_type: &[u8]) -> bool {
     let essence = content_type.split(|&b| b == b';').next().unwrap_or_default().trim_ascii();
@@ -73,6 +80,20 @@ pub async fn read_form(request: &mut Request, errors: &mut Errors) {
             return;
         }
         None if request.body_is_empty() => {
+            request.extensions_mut().insert(FormFields::default());
+            return;
+        }
+        #[cfg(not(feature = "multipart"))]
+        Some(content_type) if is_multipart(&content_type) => {
+            // The client is told only what is read; the developer, once, why.
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                tracing::warn!(
+                    target: "brisk::extract",
+                    "a multipart/form-data body was answered 415: brisk is built without its `multipart` feature"
+                );
+            });
+            errors.reject_error(HttpError::new(http::StatusCode::UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED));
             request.extensions_mut().insert(FormFields::default());
             return;
         }

@@ -7,16 +7,11 @@ use futures_util::TryStreamExt;
 use http::{HeaderMap, StatusCode};
 use http_body_util::BodyDataStream;
 
+use super::form::is_multipart;
 use super::from_request::{FromRequest, Rejection};
 use crate::errors::HttpError;
 use crate::limits::MultipartLimits;
 use crate::request::Request;
-
-/// Whether a `Content-Type` is `multipart/form-data` (any parameters).
-pub(crate) fn is_multipart(content_type: &[u8]) -> bool {
-    let essence = content_type.split(|&b| b == b';').next().unwrap_or_default().trim_ascii();
-    essence.eq_ignore_ascii_case(b"multipart/form-data")
-}
 
 /// Starts parsing the request's body as multipart, within `limits`.
 ///
@@ -118,6 +113,8 @@ pub(crate) fn part_limit(limits: &MultipartLimits, is_file: bool) -> (u64, &'sta
 ///     Ok(Json(sizes.into()))
 /// }
 /// ```
+///
+/// Needs the `multipart` feature (on by default).
 pub struct Multipart {
     inner: multer::Multipart<'static>,
     limits: MultipartLimits,

@@ -61,6 +61,8 @@ const CHUNK: usize = 64 * 1024;
 ///     })))
 /// }
 /// ```
+///
+/// Needs the `multipart` feature (on by default).
 #[derive(Clone)]
 pub struct UploadFile {
     filename: Option<String>,

@@ -49,6 +49,8 @@ const EVENT_STREAM: &[u8] = b"text/event-stream";
 /// let app = App::new().middleware(GZip::new().min_size(1024));
 /// # let _ = app;
 /// ```
+///
+/// Needs the `gzip` feature (on by default).
 #[derive(Clone, Debug)]
 pub struct GZip {
     min_size: u64,

@@ -57,6 +57,8 @@ use crate::body::Body;
 ///     Ok(file.filename(format!("report-{year}.pdf")))
 /// }
 /// ```
+///
+/// Needs the `fs` feature (on by default).
 pub struct FileResponse {
     file: tokio::fs::File,
     size: u64,

@@ -117,7 +117,7 @@ impl std::fmt::Display for Event {
 /// [`keep_alive`](Self::keep_alive)), so proxies do not close an idle
 /// connection. The response has `Cache-Control: no-cache` and
 /// `X-Accel-Buffering: no` (nginx would buffer it otherwise), and brisk's
-/// [`GZip`](crate::GZip) never compresses it. An error from the stream ends
+/// `GZip` middleware never compresses it. An error from the stream ends
 /// it, logged, like a [`StreamingResponse`]'s.
 ///
 /// ```

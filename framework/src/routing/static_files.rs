@@ -47,6 +47,8 @@ use crate::response::{IntoResponse, Response};
 ///     .mount_static("/site", StaticFiles::new("public").html(true));
 /// # let _ = app;
 /// ```
+///
+/// Needs the `fs` feature (on by default).
 #[derive(Clone, Debug)]
 pub struct StaticFiles {
     root: PathBuf,

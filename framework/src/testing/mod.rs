@@ -165,6 +165,13 @@ impl TestClient {
         self.jar().get(name).cloned()
     }
 
+    /// Without the `websockets` feature: a call fails to compile, naming the feature.
+    #[cfg(not(feature = "websockets"))]
+    #[doc(hidden)]
+    pub fn websocket<P: crate::app::off::NeedsWebSockets>(&self, _path: P) -> std::convert::Infallible {
+        unreachable!("no type implements `NeedsWebSockets`")
+    }
+
     /// Starts a WebSocket handshake with a `#[websocket]` route; finish it
     /// with [`connect`](TestWebSocketRequest::connect). The cookies the
     /// client holds go along, and dependency overrides and the lifespan

@@ -177,6 +177,8 @@ impl TestWebSocketRequest<'_> {
 /// socket.close(1000, "done").await;
 /// # }
 /// ```
+///
+/// Needs the `websockets` feature (on by default).
 pub struct TestWebSocket {
     stream: WebSocketStream<tokio::io::DuplexStream>,
     headers: HeaderMap,
