@@ -1259,27 +1259,35 @@ mod future_sizes {
 /// nothing of the feature; these take an argument no type satisfies, and
 /// the failed bound's message names it.
 pub(crate) mod off {
-    #[cfg(not(feature = "fs"))]
-    #[diagnostic::on_unimplemented(
-        message = "`App::mount_static` needs brisk's `fs` feature",
-        label = "this app is built without the `fs` feature",
-        note = "add \"fs\" to brisk's `features` in Cargo.toml (it is on by default)"
-    )]
-    pub trait NeedsFs {}
+    /// A trait no type implements, whose unmet bound reads `$message`.
+    macro_rules! needs {
+        ($feature:literal, $name:ident, $message:literal, $note:literal) => {
+            #[cfg(not(feature = $feature))]
+            #[diagnostic::on_unimplemented(
+                            message = $message,
+                            label = "this app is built without that feature",
+                            note = $note
+                        )]
+            pub trait $name {}
+        };
+    }
 
-    #[cfg(not(feature = "multipart"))]
-    #[diagnostic::on_unimplemented(
-        message = "`App::multipart_limits` needs brisk's `multipart` feature",
-        label = "this app is built without the `multipart` feature",
-        note = "add \"multipart\" to brisk's `features` in Cargo.toml (it is on by default)"
-    )]
-    pub trait NeedsMultipart {}
-
-    #[cfg(not(feature = "websockets"))]
-    #[diagnostic::on_unimplemented(
-        message = "WebSockets need brisk's `websockets` feature",
-        label = "this app is built without the `websockets` feature",
-        note = "add \"websockets\" to brisk's `features` in Cargo.toml (it is on by default)"
-    )]
-    pub trait NeedsWebSockets {}
+    needs!(
+        "fs",
+        NeedsFs,
+        "`App::mount_static` needs brisk's `fs` feature",
+        "add \"fs\" to brisk's `features` in Cargo.toml (it is on by default)"
+    );
+    needs!(
+        "multipart",
+        NeedsMultipart,
+        "`App::multipart_limits` needs brisk's `multipart` feature",
+        "add \"multipart\" to brisk's `features` in Cargo.toml (it is on by default)"
+    );
+    needs!(
+        "websockets",
+        NeedsWebSockets,
+        "WebSockets need brisk's `websockets` feature",
+        "add \"websockets\" to brisk's `features` in Cargo.toml (it is on by default)"
+    );
 }
