@@ -1260,14 +1260,16 @@ mod future_sizes {
 /// the failed bound's message names it.
 pub(crate) mod off {
     /// A trait no type implements, whose unmet bound reads `$message`.
+    // rustfmt re-indents attributes inside a macro body on every run.
+    #[rustfmt::skip]
     macro_rules! needs {
         ($feature:literal, $name:ident, $message:literal, $note:literal) => {
             #[cfg(not(feature = $feature))]
             #[diagnostic::on_unimplemented(
-                            message = $message,
-                            label = "this app is built without that feature",
-                            note = $note
-                        )]
+                message = $message,
+                label = "this app is built without that feature",
+                note = $note
+            )]
             pub trait $name {}
         };
     }
