@@ -30,16 +30,21 @@ const UNSUPPORTED: &str = "Unsupported Media Type: expected `application/x-www-f
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FormFields(pub(crate) Vec<(String, String)>);
 
+/// Whether a `Content-Type`'s media type, its parameters aside, is `media_type`
+/// (compared ignoring ASCII case, as RFC 9110 says).
+fn media_type_is(content_type: &[u8], media_type: &[u8]) -> bool {
+    let essence = content_type.split(|&b| b == b';').next().unwrap_or_default().trim_ascii();
+    essence.eq_ignore_ascii_case(media_type)
+}
+
 /// Whether a `Content-Type` is `multipart/form-data` (any parameters).
 /// Also known without the `multipart` feature, to refuse such a body by name.
 pub(crate) fn is_multipart(content_type: &[u8]) -> bool {
-    let essence = content_type.split(|&b| b == b';').next().unwrap_or_default().trim_ascii();
-    essence.eq_ignore_ascii_case(b"multipart/form-data")
+    media_type_is(content_type, b"multipart/form-data")
 }
 
 fn is_urlencoded(content_type: &[u8]) -> bool {
-    let essence = content_type.split(|&b| b == b';').next().unwrap_or_default().trim_ascii();
-    essence.eq_ignore_ascii_case(URLENCODED)
+    media_type_is(content_type, URLENCODED)
 }
 
 /// Reads the form body into the request, for the `#[form]` parameters that
@@ -64,10 +69,10 @@ pub async fn read_form(request: &mut Request, errors: &mut Errors) {
     }
     let content_type =
         request.headers().get(http::header::CONTENT_TYPE).map(|value| value.as_bytes().to_vec());
-    match content_type {
-        Some(content_type) if is_urlencoded(&content_type) => {}
+    match content_type.as_deref() {
+        Some(content_type) if is_urlencoded(content_type) => {}
         #[cfg(feature = "multipart")]
-        Some(content_type) if is_multipart(&content_type) => {
+        Some(content_type) if is_multipart(content_type) => {
             let (fields, files) = match read_multipart(request).await {
                 Ok(read) => read,
                 Err(err) => {
@@ -83,21 +88,21 @@ pub async fn read_form(request: &mut Request, errors: &mut Errors) {
             request.extensions_mut().insert(FormFields::default());
             return;
         }
-        #[cfg(not(feature = "multipart"))]
-        Some(content_type) if is_multipart(&content_type) => {
-            // The client is told only what is read; the developer, once, why.
-            static WARNED: std::sync::Once = std::sync::Once::new();
-            WARNED.call_once(|| {
-                tracing::warn!(
-                    target: "brisk::extract",
-                    "a multipart/form-data body was answered 415: brisk is built without its `multipart` feature"
-                );
-            });
-            errors.reject_error(HttpError::new(http::StatusCode::UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED));
-            request.extensions_mut().insert(FormFields::default());
-            return;
-        }
-        _ => {
+        other => {
+            #[cfg(not(feature = "multipart"))]
+            if other.is_some_and(is_multipart) {
+                // The client is told only what is read; the developer, once, why.
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| {
+                    tracing::warn!(
+                        target: "brisk::extract",
+                        "a multipart/form-data body was answered 415: brisk is built without its `multipart` feature"
+                    );
+                });
+            }
+            // Only a build without `multipart` looks at the type here.
+            #[cfg(feature = "multipart")]
+            let _ = other;
             errors.reject_error(HttpError::new(http::StatusCode::UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED));
             request.extensions_mut().insert(FormFields::default());
             return;
