@@ -172,8 +172,8 @@ pub mod __private {
         DeclaredResponse, NoResponseContent, ResponseOf, bodiless, model as response_model,
     };
     pub use crate::routing::chain::{
-        Chain, Finish, MAX_STEPS, Respond, Responded, Step, bodiless_after, drive_bare, drive0,
-        drive0_scoped, drive1, drive1_scoped, drive2, drive2_scoped, drive3, drive3_scoped, drive4,
+        Chain, Finish, MAX_PARAMS, MAX_STEPS, Respond, Responded, Slots, Step, bodiless_after, drive_bare,
+        drive0, drive0_scoped, drive1, drive1_scoped, drive2, drive2_scoped, drive3, drive3_scoped, drive4,
         drive4_scoped, drive5, drive5_scoped, drive6, drive6_scoped, drive7, drive7_scoped, drive8,
         drive8_scoped, drive9, drive9_scoped, drive10, drive10_scoped, drive11, drive11_scoped, drive12,
         drive12_scoped, drive13, drive13_scoped, drive14, drive14_scoped, drive15, drive15_scoped, drive16,

@@ -78,39 +78,41 @@ impl ::brisk::__private::Dependency for get_lock {
         };
         ::brisk::__private::DependencyRef::new(&NODE)
     };
-    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
-        name: "get_lock",
-        dependencies: &[],
-        blocking: false,
-        teardown: ::core::option::Option::Some(::brisk::__private::Scope::Function),
-        body: ::brisk::__private::BodyReader::None,
-        params: &[],
-        request_body: &[],
-        security: &[
-            || {
-                #[allow(unused_imports)]
-                use ::brisk::__private::{Secured as _, Unsecured as _};
-                (&&::brisk::__private::SecurityOf::<State<Locks>>::new()).requirement()
-            },
-        ],
-        states: &[
-            || {
-                #[allow(unused_imports)]
-                use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
-                (&&::brisk::__private::StateOf::<State<Locks>>::new()).need()
-            },
-        ],
+    const INFO: ::brisk::__private::DependencyInfo = {
+        use ::brisk::__private as __brisk;
+        __brisk::DependencyInfo {
+            name: "get_lock",
+            dependencies: &[],
+            blocking: false,
+            teardown: ::core::option::Option::Some(::brisk::__private::Scope::Function),
+            body: ::brisk::__private::BodyReader::None,
+            params: &[],
+            request_body: &[],
+            security: &[
+                || {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{Secured as _, Unsecured as _};
+                    (&&__brisk::SecurityOf::<State<Locks>>::new()).requirement()
+                },
+            ],
+            states: &[
+                || {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
+                    (&&__brisk::StateOf::<State<Locks>>::new()).need()
+                },
+            ],
+        }
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
         errors: &mut ::brisk::__private::Errors,
     ) -> ::core::option::Option<Self::Output> {
+        #[allow(unused_imports)]
+        use ::brisk::__private as __brisk;
         let handler = get_lock;
         let locks = errors
-            .absorb(
-                <State<Locks> as ::brisk::__private::FromRequest>::from_request(request)
-                    .await,
-            );
+            .absorb(<State<Locks> as __brisk::FromRequest>::from_request(request).await);
         let (::core::option::Option::Some(locks),) = (locks,) else {
             return ::core::option::Option::None;
         };

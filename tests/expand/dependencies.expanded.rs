@@ -42,39 +42,41 @@ impl ::brisk::__private::Dependency for get_db {
         };
         ::brisk::__private::DependencyRef::new(&NODE)
     };
-    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
-        name: "get_db",
-        dependencies: &[],
-        blocking: false,
-        teardown: ::core::option::Option::Some(::brisk::__private::Scope::Request),
-        body: ::brisk::__private::BodyReader::None,
-        params: &[],
-        request_body: &[],
-        security: &[
-            || {
-                #[allow(unused_imports)]
-                use ::brisk::__private::{Secured as _, Unsecured as _};
-                (&&::brisk::__private::SecurityOf::<State<Pool>>::new()).requirement()
-            },
-        ],
-        states: &[
-            || {
-                #[allow(unused_imports)]
-                use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
-                (&&::brisk::__private::StateOf::<State<Pool>>::new()).need()
-            },
-        ],
+    const INFO: ::brisk::__private::DependencyInfo = {
+        use ::brisk::__private as __brisk;
+        __brisk::DependencyInfo {
+            name: "get_db",
+            dependencies: &[],
+            blocking: false,
+            teardown: ::core::option::Option::Some(::brisk::__private::Scope::Request),
+            body: ::brisk::__private::BodyReader::None,
+            params: &[],
+            request_body: &[],
+            security: &[
+                || {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{Secured as _, Unsecured as _};
+                    (&&__brisk::SecurityOf::<State<Pool>>::new()).requirement()
+                },
+            ],
+            states: &[
+                || {
+                    #[allow(unused_imports)]
+                    use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
+                    (&&__brisk::StateOf::<State<Pool>>::new()).need()
+                },
+            ],
+        }
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
         errors: &mut ::brisk::__private::Errors,
     ) -> ::core::option::Option<Self::Output> {
+        #[allow(unused_imports)]
+        use ::brisk::__private as __brisk;
         let handler = get_db;
         let pool = errors
-            .absorb(
-                <State<Pool> as ::brisk::__private::FromRequest>::from_request(request)
-                    .await,
-            );
+            .absorb(<State<Pool> as __brisk::FromRequest>::from_request(request).await);
         let (::core::option::Option::Some(pool),) = (pool,) else {
             return ::core::option::Option::None;
         };
@@ -130,40 +132,44 @@ impl ::brisk::__private::Dependency for get_current_user {
         };
         ::brisk::__private::DependencyRef::new(&NODE)
     };
-    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
-        name: "get_current_user",
-        dependencies: &[&<get_db as ::brisk::__private::Dependency>::INFO],
-        blocking: false,
-        teardown: ::core::option::Option::None,
-        body: ::brisk::__private::BodyReader::None,
-        params: &[
-            ::brisk::__private::ParamInfo {
-                name: "authorization",
-                location: ::brisk::__private::ParamLocation::Header,
-                required: true,
-                schema: |generator| {
-                    ::brisk::__private::SchemaOf::<String>::new().schema(generator)
+    const INFO: ::brisk::__private::DependencyInfo = {
+        use ::brisk::__private as __brisk;
+        __brisk::DependencyInfo {
+            name: "get_current_user",
+            dependencies: &[&<get_db as __brisk::Dependency>::INFO],
+            blocking: false,
+            teardown: ::core::option::Option::None,
+            body: ::brisk::__private::BodyReader::None,
+            params: &[
+                __brisk::ParamInfo {
+                    name: "authorization",
+                    location: __brisk::ParamLocation::Header,
+                    required: true,
+                    schema: |generator| {
+                        __brisk::SchemaOf::<String>::new().schema(generator)
+                    },
                 },
-            },
-        ],
-        request_body: &[],
-        security: &[],
-        states: &[],
+            ],
+            request_body: &[],
+            security: &[],
+            states: &[],
+        }
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
         errors: &mut ::brisk::__private::Errors,
     ) -> ::core::option::Option<Self::Output> {
+        #[allow(unused_imports)]
+        use ::brisk::__private as __brisk;
         let handler = get_current_user;
-        let authorization = ::brisk::__private::Param::<
+        let authorization = __brisk::Param::<
             String,
         >::header_named(
                 "authorization",
                 const { ::brisk::http::HeaderName::from_static("authorization") },
             )
             .extract(request, errors);
-        let db = ::brisk::__private::depend::<get_db, Session>(request, errors, true)
-            .await;
+        let db = __brisk::depend::<get_db, Session>(request, errors, true).await;
         let (
             ::core::option::Option::Some(authorization),
             ::core::option::Option::Some(db),
@@ -200,32 +206,35 @@ impl ::brisk::__private::Dependency for audit_log {
         };
         ::brisk::__private::DependencyRef::new(&NODE)
     };
-    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
-        name: "audit_log",
-        dependencies: &[],
-        blocking: true,
-        teardown: ::core::option::Option::None,
-        body: ::brisk::__private::BodyReader::None,
-        params: &[
-            ::brisk::__private::ParamInfo {
-                name: "user_id",
-                location: ::brisk::__private::ParamLocation::Path,
-                required: true,
-                schema: |generator| {
-                    ::brisk::__private::SchemaOf::<i64>::new().schema(generator)
+    const INFO: ::brisk::__private::DependencyInfo = {
+        use ::brisk::__private as __brisk;
+        __brisk::DependencyInfo {
+            name: "audit_log",
+            dependencies: &[],
+            blocking: true,
+            teardown: ::core::option::Option::None,
+            body: ::brisk::__private::BodyReader::None,
+            params: &[
+                __brisk::ParamInfo {
+                    name: "user_id",
+                    location: __brisk::ParamLocation::Path,
+                    required: true,
+                    schema: |generator| __brisk::SchemaOf::<i64>::new().schema(generator),
                 },
-            },
-        ],
-        request_body: &[],
-        security: &[],
-        states: &[],
+            ],
+            request_body: &[],
+            security: &[],
+            states: &[],
+        }
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
         errors: &mut ::brisk::__private::Errors,
     ) -> ::core::option::Option<Self::Output> {
+        #[allow(unused_imports)]
+        use ::brisk::__private as __brisk;
         let handler = audit_log;
-        let user_id = ::brisk::__private::Param::<i64>::path_named("user_id")
+        let user_id = __brisk::Param::<i64>::path_named("user_id")
             .extract(request, errors);
         let (::core::option::Option::Some(user_id),) = (user_id,) else {
             return ::core::option::Option::None;
@@ -270,31 +279,29 @@ struct create_order {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for create_order {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::POST,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::POST,
             path: "/users/{user_id}/orders",
             name: "create_order",
             dependencies: &[
-                &<audit_log as ::brisk::__private::Dependency>::INFO,
-                &<get_current_user as ::brisk::__private::Dependency>::INFO,
-                &<get_db as ::brisk::__private::Dependency>::INFO,
+                &<audit_log as __brisk::Dependency>::INFO,
+                &<get_current_user as __brisk::Dependency>::INFO,
+                &<get_db as __brisk::Dependency>::INFO,
             ],
             params: &[
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "user_id",
-                    location: ::brisk::__private::ParamLocation::Path,
+                    location: __brisk::ParamLocation::Path,
                     required: true,
-                    schema: |generator| {
-                        ::brisk::__private::SchemaOf::<i64>::new().schema(generator)
-                    },
+                    schema: |generator| __brisk::SchemaOf::<i64>::new().schema(generator),
                 },
             ],
             response: |generator| {
-                ::brisk::__private::ResponseOf::<Result<Json<Order>, HttpError>>::new()
+                __brisk::ResponseOf::<Result<Json<Order>, HttpError>>::new()
                     .describe(generator)
             },
             status_code: ::core::option::Option::Some(201u16),
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -312,41 +319,12 @@ const _: () = {
         type Args = (i64, User, Session);
         type Output = Result<Json<Order>, HttpError>;
         type Carry = ();
-        fn begin(
-            request: &mut __brisk::Request,
-            errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = (
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-            );
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let (
-                __brisk::Option::Some(user_id),
-                __brisk::Option::Some(user),
-                __brisk::Option::Some(db),
-            ) = state else {
-                return __brisk::Option::None;
-            };
-            if !errors.is_empty() {
-                return __brisk::Option::None;
-            }
-            __brisk::Option::Some((user_id, user, db))
-        }
+        const CHECK_ERRORS: bool = true;
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = create_order;
-            let file_request = ();
-            let (user_id, user, db) = args;
-            (handler(user_id, user, db), file_request)
+            (create_order(args.0, args.1, args.2), ())
         }
     }
     impl __brisk::Step<0> for create_order {
@@ -363,7 +341,7 @@ const _: () = {
             request: &mut __brisk::Request,
             errors: &mut __brisk::Errors,
         ) {
-            let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
+            let user_id = __brisk::Param::<i64>::path("user_id", 0)
                 .extract(request, errors);
             state.0 = user_id;
         }

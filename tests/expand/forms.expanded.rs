@@ -20,57 +20,54 @@ struct login {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for login {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::POST,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::POST,
             path: "/login",
             name: "login",
-            body: ::brisk::__private::BodyReader::Form,
+            body: __brisk::BodyReader::Form,
             request_body: &[
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "username",
-                    kind: ::brisk::__private::BodyKind::Form,
+                    kind: __brisk::BodyKind::Form,
                     required: true,
-                    schema: |generator| ::brisk::__private::BodySchema {
-                        schema: ::brisk::__private::SchemaOf::<String>::new()
-                            .schema(generator),
+                    schema: |generator| __brisk::BodySchema {
+                        schema: __brisk::SchemaOf::<String>::new().schema(generator),
                         whole: false,
                     },
                 },
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "password",
-                    kind: ::brisk::__private::BodyKind::Form,
+                    kind: __brisk::BodyKind::Form,
                     required: true,
-                    schema: |generator| ::brisk::__private::BodySchema {
+                    schema: |generator| __brisk::BodySchema {
                         schema: {
-                            let mut schema = ::brisk::__private::SchemaOf::<
-                                String,
-                            >::new()
+                            let mut schema = __brisk::SchemaOf::<String>::new()
                                 .schema(generator);
-                            ::brisk::__private::constrain(
+                            __brisk::constrain(
                                 &mut schema,
                                 "minLength",
-                                ::brisk::__private::bound(8),
+                                __brisk::bound(8),
                             );
                             schema
                         },
                         whole: false,
                     },
                 },
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "remember",
-                    kind: ::brisk::__private::BodyKind::Form,
+                    kind: __brisk::BodyKind::Form,
                     required: false,
-                    schema: |generator| ::brisk::__private::BodySchema {
-                        schema: ::brisk::__private::SchemaOf::<Option<bool>>::new()
+                    schema: |generator| __brisk::BodySchema {
+                        schema: __brisk::SchemaOf::<Option<bool>>::new()
                             .schema(generator),
                         whole: false,
                     },
                 },
             ],
             response: |generator| {
-                ::brisk::__private::ResponseOf::<String>::new().describe(generator)
+                __brisk::ResponseOf::<String>::new().describe(generator)
             },
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -88,41 +85,12 @@ const _: () = {
         type Args = (String, String, Option<bool>);
         type Output = String;
         type Carry = ();
-        fn begin(
-            request: &mut __brisk::Request,
-            errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = (
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-            );
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let (
-                __brisk::Option::Some(username),
-                __brisk::Option::Some(password),
-                __brisk::Option::Some(remember),
-            ) = state else {
-                return __brisk::Option::None;
-            };
-            if !errors.is_empty() {
-                return __brisk::Option::None;
-            }
-            __brisk::Option::Some((username, password, remember))
-        }
+        const CHECK_ERRORS: bool = true;
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = login;
-            let file_request = ();
-            let (username, password, remember) = args;
-            (handler(username, password, remember), file_request)
+            (login(args.0, args.1, args.2), ())
         }
     }
     impl __brisk::Step<0> for login {
@@ -139,14 +107,14 @@ const _: () = {
             request: &mut __brisk::Request,
             errors: &mut __brisk::Errors,
         ) {
-            let username = ::brisk::__private::Param::<String>::form("username")
+            let username = __brisk::Param::<String>::form("username")
                 .extract(request, errors);
             state.0 = username;
-            let password = ::brisk::__private::Param::<String>::form("password")
+            let password = __brisk::Param::<String>::form("password")
                 .min_length(8)
                 .extract(request, errors);
             state.1 = password;
-            let remember = ::brisk::__private::Param::<Option<bool>>::form("remember")
+            let remember = __brisk::Param::<Option<bool>>::form("remember")
                 .extract(request, errors);
             state.2 = remember;
         }
@@ -195,61 +163,58 @@ struct upload {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for upload {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::POST,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::POST,
             path: "/upload",
             name: "upload",
-            body: ::brisk::__private::BodyReader::Form,
+            body: __brisk::BodyReader::Form,
             request_body: &[
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "description",
-                    kind: ::brisk::__private::BodyKind::Form,
+                    kind: __brisk::BodyKind::Form,
                     required: true,
-                    schema: |generator| ::brisk::__private::BodySchema {
-                        schema: ::brisk::__private::SchemaOf::<String>::new()
-                            .schema(generator),
+                    schema: |generator| __brisk::BodySchema {
+                        schema: __brisk::SchemaOf::<String>::new().schema(generator),
                         whole: false,
                     },
                 },
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "contact",
-                    kind: ::brisk::__private::BodyKind::Form,
+                    kind: __brisk::BodyKind::Form,
                     required: true,
-                    schema: |generator| ::brisk::__private::BodySchema {
-                        schema: ::brisk::__private::SchemaOf::<Contact>::new()
-                            .schema(generator),
+                    schema: |generator| __brisk::BodySchema {
+                        schema: __brisk::SchemaOf::<Contact>::new().schema(generator),
                         whole: {
                             #[allow(unused_imports)]
                             use ::brisk::__private::{FieldForm as _, ModelForm as _};
-                            (&&::brisk::__private::WholeForm::<Contact>::new()).whole()
+                            (&&__brisk::WholeForm::<Contact>::new()).whole()
                         },
                     },
                 },
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "file",
-                    kind: ::brisk::__private::BodyKind::File,
+                    kind: __brisk::BodyKind::File,
                     required: true,
-                    schema: |generator| ::brisk::__private::BodySchema {
-                        schema: ::brisk::__private::SchemaOf::<UploadFile>::new()
-                            .schema(generator),
+                    schema: |generator| __brisk::BodySchema {
+                        schema: __brisk::SchemaOf::<UploadFile>::new().schema(generator),
                         whole: false,
                     },
                 },
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "extra",
-                    kind: ::brisk::__private::BodyKind::File,
+                    kind: __brisk::BodyKind::File,
                     required: false,
-                    schema: |generator| ::brisk::__private::BodySchema {
-                        schema: ::brisk::__private::SchemaOf::<Vec<UploadFile>>::new()
+                    schema: |generator| __brisk::BodySchema {
+                        schema: __brisk::SchemaOf::<Vec<UploadFile>>::new()
                             .schema(generator),
                         whole: false,
                     },
                 },
             ],
             response: |generator| {
-                ::brisk::__private::ResponseOf::<String>::new().describe(generator)
+                __brisk::ResponseOf::<String>::new().describe(generator)
             },
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -268,43 +233,12 @@ const _: () = {
         type Args = (String, Contact, UploadFile, Vec<UploadFile>);
         type Output = String;
         type Carry = ();
-        fn begin(
-            request: &mut __brisk::Request,
-            errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = (
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-            );
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let (
-                __brisk::Option::Some(description),
-                __brisk::Option::Some(contact),
-                __brisk::Option::Some(file),
-                __brisk::Option::Some(extras),
-            ) = state else {
-                return __brisk::Option::None;
-            };
-            if !errors.is_empty() {
-                return __brisk::Option::None;
-            }
-            __brisk::Option::Some((description, contact, file, extras))
-        }
+        const CHECK_ERRORS: bool = true;
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = upload;
-            let file_request = ();
-            let (description, contact, file, extras) = args;
-            (handler(description, contact, file, extras), file_request)
+            (upload(args.0, args.1, args.2, args.3), ())
         }
     }
     impl __brisk::Step<0> for upload {
@@ -321,24 +255,20 @@ const _: () = {
             request: &mut __brisk::Request,
             errors: &mut __brisk::Errors,
         ) {
-            let description = ::brisk::__private::Param::<String>::form("description")
+            let description = __brisk::Param::<String>::form("description")
                 .extract(request, errors);
             state.0 = description;
             let contact: ::core::option::Option<Contact> = {
                 #[allow(unused_imports)]
                 use ::brisk::__private::{FormField as _, FormModel as _};
-                (&&::brisk::__private::FormTarget::<Contact>::new("contact"))
+                (&&__brisk::FormTarget::<Contact>::new("contact"))
                     .extract_form(request, errors)
-                    .filter(|value| {
-                        ::brisk::__private::Validated::new(value).check(errors)
-                    })
+                    .filter(|value| __brisk::Validated::new(value).check(errors))
             };
             state.1 = contact;
-            let file = ::brisk::__private::upload::<UploadFile>("file", request, errors);
+            let file = __brisk::upload::<UploadFile>("file", request, errors);
             state.2 = file;
-            let extras = ::brisk::__private::upload::<
-                Vec<UploadFile>,
-            >("extra", request, errors);
+            let extras = __brisk::upload::<Vec<UploadFile>>("extra", request, errors);
             state.3 = extras;
         }
     }
@@ -372,17 +302,17 @@ struct report {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for report {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::GET,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::GET,
             path: "/report",
             name: "report",
             response: |generator| {
-                ::brisk::__private::ResponseOf::<
+                __brisk::ResponseOf::<
                     Result<brisk::response::FileResponse, HttpError>,
                 >::new()
                     .describe(generator)
             },
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -396,31 +326,15 @@ const _: () = {
         type Args = ();
         type Output = Result<brisk::response::FileResponse, HttpError>;
         type Carry = __brisk::FileRequest;
-        fn begin(
-            request: &mut __brisk::Request,
-            errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = ();
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let () = state;
-            __brisk::Option::Some(())
-        }
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = report;
             let file_request = __brisk::FileRequest::capture(
                 request.method(),
                 request.headers(),
             );
-            let () = args;
-            (handler(), file_request)
+            (report(), file_request)
         }
     }
     impl __brisk::Respond for report {

@@ -18,14 +18,14 @@ struct plaintext {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for plaintext {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::GET,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::GET,
             path: "/plaintext",
             name: "plaintext",
             response: |generator| {
-                ::brisk::__private::ResponseOf::<&'static str>::new().describe(generator)
+                __brisk::ResponseOf::<&'static str>::new().describe(generator)
             },
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -39,28 +39,11 @@ const _: () = {
         type Args = ();
         type Output = &'static str;
         type Carry = ();
-        fn begin(
-            request: &mut __brisk::Request,
-            errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = ();
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let () = state;
-            __brisk::Option::Some(())
-        }
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = plaintext;
-            let file_request = ();
-            let () = args;
-            (handler(), file_request)
+            (plaintext(), ())
         }
     }
     impl __brisk::Respond for plaintext {
@@ -93,51 +76,40 @@ struct read_item {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for read_item {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::GET,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::GET,
             path: "/items/{item_id}",
             name: "read_item",
             params: &[
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "item_id",
-                    location: ::brisk::__private::ParamLocation::Path,
+                    location: __brisk::ParamLocation::Path,
                     required: true,
-                    schema: |generator| {
-                        ::brisk::__private::SchemaOf::<i64>::new().schema(generator)
-                    },
+                    schema: |generator| __brisk::SchemaOf::<i64>::new().schema(generator),
                 },
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "q",
-                    location: ::brisk::__private::ParamLocation::Query,
+                    location: __brisk::ParamLocation::Query,
                     required: false,
                     schema: |generator| {
-                        ::brisk::__private::SchemaOf::<Option<String>>::new()
-                            .schema(generator)
+                        __brisk::SchemaOf::<Option<String>>::new().schema(generator)
                     },
                 },
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "limit",
-                    location: ::brisk::__private::ParamLocation::Query,
+                    location: __brisk::ParamLocation::Query,
                     required: false,
                     schema: |generator| {
-                        let mut schema = ::brisk::__private::SchemaOf::<u32>::new()
+                        let mut schema = __brisk::SchemaOf::<u32>::new()
                             .schema(generator);
-                        ::brisk::__private::constrain(
-                            &mut schema,
-                            "minimum",
-                            ::brisk::__private::bound(1),
-                        );
-                        ::brisk::__private::constrain(
-                            &mut schema,
-                            "maximum",
-                            ::brisk::__private::bound(100),
-                        );
-                        ::brisk::__private::constrain(
+                        __brisk::constrain(&mut schema, "minimum", __brisk::bound(1));
+                        __brisk::constrain(&mut schema, "maximum", __brisk::bound(100));
+                        __brisk::constrain(
                             &mut schema,
                             "default",
                             {
                                 let value = 10;
-                                ::brisk::__private::Example::new(&value).to_json()
+                                __brisk::Example::new(&value).to_json()
                             },
                         );
                         schema
@@ -145,9 +117,9 @@ const _: () = {
                 },
             ],
             response: |generator| {
-                ::brisk::__private::ResponseOf::<Json<Item>>::new().describe(generator)
+                __brisk::ResponseOf::<Json<Item>>::new().describe(generator)
             },
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -166,49 +138,28 @@ const _: () = {
         type Output = Json<Item>;
         type Carry = ();
         fn begin(
+            state: &mut Self::State,
             request: &mut __brisk::Request,
             errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = (
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-            );
-            let item_id = ::brisk::__private::Param::<i64>::path("item_id", 0)
+        ) {
+            let item_id = __brisk::Param::<i64>::path("item_id", 0)
                 .extract(request, errors);
             state.0 = item_id;
-            let q = ::brisk::__private::Param::<Option<String>>::query("q")
+            let q = __brisk::Param::<Option<String>>::query("q")
                 .extract(request, errors);
             state.1 = q;
-            let limit = ::brisk::__private::Param::<u32>::query("limit")
+            let limit = __brisk::Param::<u32>::query("limit")
                 .default(|| 10)
                 .ge(1)
                 .le(100)
                 .extract(request, errors);
             state.2 = limit;
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let (
-                __brisk::Option::Some(item_id),
-                __brisk::Option::Some(q),
-                __brisk::Option::Some(limit),
-            ) = state else {
-                return __brisk::Option::None;
-            };
-            __brisk::Option::Some((item_id, q, limit))
         }
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = read_item;
-            let file_request = ();
-            let (item_id, q, limit) = args;
-            (handler(item_id, q, limit), file_request)
+            (read_item(args.0, args.1, args.2), ())
         }
     }
     impl __brisk::Respond for read_item {
@@ -244,29 +195,28 @@ struct create_item {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for create_item {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::POST,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::POST,
             path: "/items",
             name: "create_item",
-            body: ::brisk::__private::BodyReader::Json,
+            body: __brisk::BodyReader::Json,
             request_body: &[
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: "item",
-                    kind: ::brisk::__private::BodyKind::Json,
+                    kind: __brisk::BodyKind::Json,
                     required: true,
-                    schema: |generator| ::brisk::__private::BodySchema {
-                        schema: ::brisk::__private::SchemaOf::<ItemCreate>::new()
-                            .schema(generator),
+                    schema: |generator| __brisk::BodySchema {
+                        schema: __brisk::SchemaOf::<ItemCreate>::new().schema(generator),
                         whole: true,
                     },
                 },
             ],
             response: |generator| {
-                ::brisk::__private::ResponseOf::<Result<Json<Item>, HttpError>>::new()
+                __brisk::ResponseOf::<Result<Json<Item>, HttpError>>::new()
                     .describe(generator)
             },
             status_code: ::core::option::Option::Some(201u16),
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -280,30 +230,11 @@ const _: () = {
         type Args = (ItemCreate,);
         type Output = Result<Json<Item>, HttpError>;
         type Carry = ();
-        fn begin(
-            request: &mut __brisk::Request,
-            errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = (__brisk::Option::None,);
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let (__brisk::Option::Some(item),) = state else {
-                return __brisk::Option::None;
-            };
-            __brisk::Option::Some((item,))
-        }
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = create_item;
-            let file_request = ();
-            let (item,) = args;
-            (handler(item, request), file_request)
+            (create_item(args.0, request), ())
         }
     }
     impl __brisk::Step<0> for create_item {
@@ -351,85 +282,77 @@ struct search {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for search {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::GET,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::GET,
             path: "/search",
             name: "search",
             params: &[
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "user-agent",
-                    location: ::brisk::__private::ParamLocation::Header,
+                    location: __brisk::ParamLocation::Header,
                     required: false,
                     schema: |generator| {
-                        ::brisk::__private::SchemaOf::<Option<String>>::new()
-                            .schema(generator)
+                        __brisk::SchemaOf::<Option<String>>::new().schema(generator)
                     },
                 },
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "session-id",
-                    location: ::brisk::__private::ParamLocation::Cookie,
+                    location: __brisk::ParamLocation::Cookie,
                     required: true,
                     schema: |generator| {
-                        ::brisk::__private::SchemaOf::<String>::new().schema(generator)
+                        __brisk::SchemaOf::<String>::new().schema(generator)
                     },
                 },
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "tags",
-                    location: ::brisk::__private::ParamLocation::Query,
+                    location: __brisk::ParamLocation::Query,
                     required: false,
                     schema: |generator| {
-                        let mut schema = ::brisk::__private::SchemaOf::<
-                            Vec<String>,
-                        >::new()
+                        let mut schema = __brisk::SchemaOf::<Vec<String>>::new()
                             .schema(generator);
-                        ::brisk::__private::constrain(
-                            &mut schema,
-                            "minLength",
-                            ::brisk::__private::bound(3),
-                        );
-                        ::brisk::__private::constrain(
+                        __brisk::constrain(&mut schema, "minLength", __brisk::bound(3));
+                        __brisk::constrain(
                             &mut schema,
                             "pattern",
-                            ::brisk::__private::bound("^[a-z]+$"),
+                            __brisk::bound("^[a-z]+$"),
                         );
                         schema
                     },
                 },
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "ratio",
-                    location: ::brisk::__private::ParamLocation::Query,
+                    location: __brisk::ParamLocation::Query,
                     required: true,
                     schema: |generator| {
-                        let mut schema = ::brisk::__private::SchemaOf::<f64>::new()
+                        let mut schema = __brisk::SchemaOf::<f64>::new()
                             .schema(generator);
-                        ::brisk::__private::constrain(
+                        __brisk::constrain(
                             &mut schema,
                             "exclusiveMinimum",
-                            ::brisk::__private::bound(0),
+                            __brisk::bound(0),
                         );
                         schema
                     },
                 },
             ],
             response: |generator| {
-                ::brisk::__private::ResponseOf::<Json<Vec<Hit>>>::new()
-                    .describe(generator)
+                __brisk::ResponseOf::<Json<Vec<Hit>>>::new().describe(generator)
             },
             security: &[
                 || {
                     #[allow(unused_imports)]
                     use ::brisk::__private::{Secured as _, Unsecured as _};
-                    (&&::brisk::__private::SecurityOf::<State<Db>>::new()).requirement()
+                    (&&__brisk::SecurityOf::<State<Db>>::new()).requirement()
                 },
             ],
             states: &[
                 || {
                     #[allow(unused_imports)]
                     use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
-                    (&&::brisk::__private::StateOf::<State<Db>>::new()).need()
+                    (&&__brisk::StateOf::<State<Db>>::new()).need()
                 },
             ],
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -450,17 +373,11 @@ const _: () = {
         type Output = __brisk::Result<Json<Vec<Hit>>, __brisk::Response>;
         type Carry = ();
         fn begin(
+            state: &mut Self::State,
             request: &mut __brisk::Request,
             errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = (
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-            );
-            let user_agent = ::brisk::__private::Param::<
+        ) {
+            let user_agent = __brisk::Param::<
                 Option<String>,
             >::header_named(
                     "user-agent",
@@ -468,53 +385,31 @@ const _: () = {
                 )
                 .extract(request, errors);
             state.0 = user_agent;
-            let session = ::brisk::__private::Param::<String>::cookie("session-id")
+            let session = __brisk::Param::<String>::cookie("session-id")
                 .extract(request, errors);
             state.1 = session;
-            static TAGS_PATTERN: ::brisk::__private::LazyLock<
-                ::brisk::__private::Regex,
-            > = ::brisk::__private::LazyLock::new(|| ::brisk::__private::regex(
-                "^[a-z]+$",
-            ));
-            let tags = ::brisk::__private::Param::<Vec<String>>::query("tags")
+            static TAGS_PATTERN: __brisk::LazyLock<__brisk::Regex> = __brisk::LazyLock::new(||
+            __brisk::regex("^[a-z]+$"));
+            let tags = __brisk::Param::<Vec<String>>::query("tags")
                 .min_length(3)
                 .pattern(&TAGS_PATTERN, "^[a-z]+$")
                 .extract(request, errors);
             state.2 = tags;
-            let ratio = ::brisk::__private::Param::<f64>::query("ratio")
+            let ratio = __brisk::Param::<f64>::query("ratio")
                 .gt(0.0)
                 .extract(request, errors);
             state.3 = ratio;
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let (
-                __brisk::Option::Some(user_agent),
-                __brisk::Option::Some(session),
-                __brisk::Option::Some(tags),
-                __brisk::Option::Some(ratio),
-                __brisk::Option::Some(db),
-            ) = state else {
-                return __brisk::Option::None;
-            };
-            __brisk::Option::Some((user_agent, session, tags, ratio, db))
         }
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = search;
-            let file_request = ();
-            let (user_agent, session, tags, ratio, db) = args;
             (
                 __brisk::run_blocking(
                     "search",
-                    move || handler(user_agent, session, tags, ratio, db),
+                    move || search(args.0, args.1, args.2, args.3, args.4),
                 ),
-                file_request,
+                (),
             )
         }
     }

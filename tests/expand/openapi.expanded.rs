@@ -31,59 +31,49 @@ struct read_user {}
 const _: () = {
     use ::brisk::__private as __brisk;
     impl __brisk::Endpoint for read_user {
-        const INFO: __brisk::RouteInfo = ::brisk::__private::RouteInfo {
-            method: ::brisk::__private::Method::GET,
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::GET,
             path: "/users/{user_id}",
             name: "read_user",
             tags: &["users"],
             params: &[
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "user_id",
-                    location: ::brisk::__private::ParamLocation::Path,
+                    location: __brisk::ParamLocation::Path,
                     required: true,
                     schema: |generator| {
-                        let mut schema = ::brisk::__private::SchemaOf::<i64>::new()
+                        let mut schema = __brisk::SchemaOf::<i64>::new()
                             .schema(generator);
-                        ::brisk::__private::constrain(
-                            &mut schema,
-                            "minimum",
-                            ::brisk::__private::bound(1),
-                        );
+                        __brisk::constrain(&mut schema, "minimum", __brisk::bound(1));
                         schema
                     },
                 },
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: "limit",
-                    location: ::brisk::__private::ParamLocation::Query,
+                    location: __brisk::ParamLocation::Query,
                     required: false,
                     schema: |generator| {
-                        let mut schema = ::brisk::__private::SchemaOf::<u32>::new()
+                        let mut schema = __brisk::SchemaOf::<u32>::new()
                             .schema(generator);
-                        ::brisk::__private::constrain(
-                            &mut schema,
-                            "maximum",
-                            ::brisk::__private::bound(100),
-                        );
-                        ::brisk::__private::constrain(
+                        __brisk::constrain(&mut schema, "maximum", __brisk::bound(100));
+                        __brisk::constrain(
                             &mut schema,
                             "default",
                             {
                                 let value = 10;
-                                ::brisk::__private::Example::new(&value).to_json()
+                                __brisk::Example::new(&value).to_json()
                             },
                         );
                         schema
                     },
                 },
             ],
-            response: ::brisk::__private::response_model::<UserOut>,
+            response: __brisk::response_model::<UserOut>,
             security: &[
                 || {
                     #[allow(unused_imports)]
                     use ::brisk::__private::{Secured as _, Unsecured as _};
-                    (&&::brisk::__private::SecurityOf::<
-                        brisk::security::HttpBearer,
-                    >::new())
+                    (&&__brisk::SecurityOf::<brisk::security::HttpBearer>::new())
                         .requirement()
                 },
             ],
@@ -91,14 +81,13 @@ const _: () = {
                 || {
                     #[allow(unused_imports)]
                     use ::brisk::__private::{NeedsState as _, NeedsNoState as _};
-                    (&&::brisk::__private::StateOf::<brisk::security::HttpBearer>::new())
-                        .need()
+                    (&&__brisk::StateOf::<brisk::security::HttpBearer>::new()).need()
                 },
             ],
             responses: &[
-                ::brisk::__private::DeclaredResponse {
+                __brisk::DeclaredResponse {
                     status: 404u16,
-                    schema: ::brisk::__private::schema_for::<HttpError>,
+                    schema: __brisk::schema_for::<HttpError>,
                 },
             ],
             summary: ::core::option::Option::Some("Read a user"),
@@ -107,7 +96,7 @@ const _: () = {
             ),
             deprecated: true,
             operation_id: ::core::option::Option::Some("readUser"),
-            ..::brisk::__private::RouteInfo::DEFAULT
+            ..__brisk::RouteInfo::DEFAULT
         };
         fn call(
             &self,
@@ -126,46 +115,25 @@ const _: () = {
         type Output = Result<UserRecord, HttpError>;
         type Carry = ();
         fn begin(
+            state: &mut Self::State,
             request: &mut __brisk::Request,
             errors: &mut __brisk::Errors,
-        ) -> Self::State {
-            let mut state: Self::State = (
-                __brisk::Option::None,
-                __brisk::Option::None,
-                __brisk::Option::None,
-            );
-            let user_id = ::brisk::__private::Param::<i64>::path("user_id", 0)
+        ) {
+            let user_id = __brisk::Param::<i64>::path("user_id", 0)
                 .ge(1)
                 .extract(request, errors);
             state.0 = user_id;
-            let limit = ::brisk::__private::Param::<u32>::query("limit")
+            let limit = __brisk::Param::<u32>::query("limit")
                 .default(|| 10)
                 .le(100)
                 .extract(request, errors);
             state.1 = limit;
-            state
-        }
-        fn args(
-            state: Self::State,
-            errors: &mut __brisk::Errors,
-        ) -> __brisk::Option<Self::Args> {
-            let (
-                __brisk::Option::Some(user_id),
-                __brisk::Option::Some(limit),
-                __brisk::Option::Some(credentials),
-            ) = state else {
-                return __brisk::Option::None;
-            };
-            __brisk::Option::Some((user_id, limit, credentials))
         }
         fn handle(
             args: Self::Args,
             request: __brisk::Request,
         ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-            let handler = read_user;
-            let file_request = ();
-            let (user_id, limit, credentials) = args;
-            (handler(user_id, limit, credentials), file_request)
+            (read_user(args.0, args.1, args.2), ())
         }
     }
     impl __brisk::Step<0> for read_user {
@@ -192,9 +160,7 @@ const _: () = {
         ) -> __brisk::Response {
             let output = ::core::result::Result::map(
                 output,
-                |value| ::brisk::__private::Json(
-                    ::core::convert::Into::<UserOut>::into(value),
-                ),
+                |value| __brisk::Json(::core::convert::Into::<UserOut>::into(value)),
             );
             __brisk::IntoResponse::into_response(output)
         }

@@ -37,33 +37,37 @@ impl ::brisk::__private::Dependency for get_user {
         };
         ::brisk::__private::DependencyRef::new(&NODE)
     };
-    const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
-        name: "get_user",
-        dependencies: &[],
-        blocking: false,
-        teardown: ::core::option::Option::None,
-        body: ::brisk::__private::BodyReader::None,
-        params: &[
-            ::brisk::__private::ParamInfo {
-                name: "token",
-                location: ::brisk::__private::ParamLocation::Query,
-                required: true,
-                schema: |generator| {
-                    ::brisk::__private::SchemaOf::<String>::new().schema(generator)
+    const INFO: ::brisk::__private::DependencyInfo = {
+        use ::brisk::__private as __brisk;
+        __brisk::DependencyInfo {
+            name: "get_user",
+            dependencies: &[],
+            blocking: false,
+            teardown: ::core::option::Option::None,
+            body: ::brisk::__private::BodyReader::None,
+            params: &[
+                __brisk::ParamInfo {
+                    name: "token",
+                    location: __brisk::ParamLocation::Query,
+                    required: true,
+                    schema: |generator| {
+                        __brisk::SchemaOf::<String>::new().schema(generator)
+                    },
                 },
-            },
-        ],
-        request_body: &[],
-        security: &[],
-        states: &[],
+            ],
+            request_body: &[],
+            security: &[],
+            states: &[],
+        }
     };
     async fn resolve(
         request: &mut ::brisk::__private::Request,
         errors: &mut ::brisk::__private::Errors,
     ) -> ::core::option::Option<Self::Output> {
+        #[allow(unused_imports)]
+        use ::brisk::__private as __brisk;
         let handler = get_user;
-        let token = ::brisk::__private::Param::<String>::query("token")
-            .extract(request, errors);
+        let token = __brisk::Param::<String>::query("token").extract(request, errors);
         let (::core::option::Option::Some(token),) = (token,) else {
             return ::core::option::Option::None;
         };
@@ -91,55 +95,52 @@ const _: () = {
 /// The WebSocket route `/ws/{room}` of [`chat()`]; register it with `routes![chat]`.
 #[allow(non_camel_case_types)]
 struct chat {}
-impl ::brisk::__private::Endpoint for chat {
-    const INFO: ::brisk::__private::RouteInfo = ::brisk::__private::RouteInfo {
-        method: ::brisk::__private::Method::GET,
-        path: "/ws/{room}",
-        name: "chat",
-        dependencies: &[&<get_user as ::brisk::__private::Dependency>::INFO],
-        params: &[
-            ::brisk::__private::ParamInfo {
-                name: "room",
-                location: ::brisk::__private::ParamLocation::Path,
-                required: true,
-                schema: |generator| {
-                    ::brisk::__private::SchemaOf::<String>::new().schema(generator)
+const _: () = {
+    use ::brisk::__private as __brisk;
+    impl __brisk::Endpoint for chat {
+        const INFO: __brisk::RouteInfo = __brisk::RouteInfo {
+            method: __brisk::Method::GET,
+            path: "/ws/{room}",
+            name: "chat",
+            dependencies: &[&<get_user as __brisk::Dependency>::INFO],
+            params: &[
+                __brisk::ParamInfo {
+                    name: "room",
+                    location: __brisk::ParamLocation::Path,
+                    required: true,
+                    schema: |generator| {
+                        __brisk::SchemaOf::<String>::new().schema(generator)
+                    },
                 },
-            },
-        ],
-        description: ::core::option::Option::Some(
-            "Echoes every text message into the room.",
-        ),
-        include_in_schema: false,
-        ..::brisk::__private::RouteInfo::DEFAULT
-    };
-    async fn call(
-        &self,
-        mut request: ::brisk::__private::Request,
-    ) -> ::brisk::__private::Response {
-        let handler = chat;
-        let upgrade = match ::brisk::__private::Upgrade::check(
-            &mut request,
-            &["v2.chat"],
-        ) {
-            ::core::result::Result::Ok(upgrade) => upgrade,
-            ::core::result::Result::Err(response) => return response,
+            ],
+            description: ::core::option::Option::Some(
+                "Echoes every text message into the room.",
+            ),
+            include_in_schema: false,
+            ..__brisk::RouteInfo::DEFAULT
         };
-        let mut errors = ::brisk::__private::Errors::new();
-        let room = ::brisk::__private::Param::<String>::path("room", 0)
-            .extract(&request, &mut errors);
-        let user = ::brisk::__private::depend::<
-            get_user,
-            String,
-        >(&mut request, &mut errors, true)
-            .await;
-        let teardowns = ::brisk::__private::Teardowns::take(&mut request);
-        let (::core::option::Option::Some(room), ::core::option::Option::Some(user)) = (
-            room,
-            user,
-        ) else {
-            return teardowns.fail(errors.into_response()).await;
-        };
-        upgrade.accept(teardowns, "chat", move |socket| handler(socket, room, user))
+        async fn call(&self, mut request: __brisk::Request) -> __brisk::Response {
+            let handler = chat;
+            let upgrade = match __brisk::Upgrade::check(&mut request, &["v2.chat"]) {
+                ::core::result::Result::Ok(upgrade) => upgrade,
+                ::core::result::Result::Err(response) => return response,
+            };
+            let mut errors = __brisk::Errors::new();
+            let room = __brisk::Param::<String>::path("room", 0)
+                .extract(&request, &mut errors);
+            let user = __brisk::depend::<
+                get_user,
+                String,
+            >(&mut request, &mut errors, true)
+                .await;
+            let teardowns = __brisk::Teardowns::take(&mut request);
+            let (
+                ::core::option::Option::Some(room),
+                ::core::option::Option::Some(user),
+            ) = (room, user) else {
+                return teardowns.fail(errors.into_response()).await;
+            };
+            upgrade.accept(teardowns, "chat", move |socket| handler(socket, room, user))
+        }
     }
-}
+};

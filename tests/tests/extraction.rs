@@ -409,3 +409,61 @@ async fn custom_extractors_join_the_422_or_answer_themselves() {
     assert_eq!(response.status(), 403);
     assert_eq!(response.json::<Value>(), json!({"detail": "version 0 is retired"}));
 }
+
+/// The most parameters a route may take (32, the request aside); one more
+/// is a compile error (`ui/too_many_parameters.rs`).
+#[get("/widest")]
+#[allow(clippy::too_many_arguments)]
+async fn widest(
+    q0: u8,
+    q1: u8,
+    q2: u8,
+    q3: u8,
+    q4: u8,
+    q5: u8,
+    q6: u8,
+    q7: u8,
+    q8: u8,
+    q9: u8,
+    q10: u8,
+    q11: u8,
+    q12: u8,
+    q13: u8,
+    q14: u8,
+    q15: u8,
+    q16: u8,
+    q17: u8,
+    q18: u8,
+    q19: u8,
+    q20: u8,
+    q21: u8,
+    q22: u8,
+    q23: u8,
+    q24: u8,
+    q25: u8,
+    q26: u8,
+    q27: u8,
+    q28: u8,
+    q29: u8,
+    q30: u8,
+    q31: u8,
+    request: Request,
+) -> String {
+    let values = [
+        q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16, q17, q18, q19, q20, q21,
+        q22, q23, q24, q25, q26, q27, q28, q29, q30, q31,
+    ];
+    format!("{} {}", values.iter().map(|&q| u32::from(q)).sum::<u32>(), request.uri().path())
+}
+
+#[tokio::test]
+async fn a_route_takes_up_to_thirty_two_parameters_and_reports_each_missing_one() {
+    let client = TestClient::new(App::new().routes(routes![widest]));
+    let query: Vec<String> = (0..32).map(|i| format!("q{i}={i}")).collect();
+    let response = client.get(&format!("/widest?{}", query.join("&"))).send().await;
+    assert_eq!(response.text(), "496 /widest");
+
+    let errors = detail(&client.get(&format!("/widest?{}", query[1..31].join("&"))).send().await);
+    let locs: Vec<&Value> = errors.iter().map(|error| &error["loc"]).collect();
+    assert_eq!(locs, [&json!(["query", "q0"]), &json!(["query", "q31"])]);
+}

@@ -301,22 +301,28 @@ fn emit(handler: &Handler, function: &ItemFn, locals: &Locals, shape: Shape) -> 
                 ::brisk::__private::DependencyRef::new(&NODE)
             };
 
-            const INFO: ::brisk::__private::DependencyInfo = ::brisk::__private::DependencyInfo {
-                name: #name_text,
-                dependencies: &[#(#infos),*],
-                blocking: #blocking,
-                teardown: #teardown,
-                body: #body,
-                params: &[#(#params),*],
-                request_body: &[#(#request_body),*],
-                security: &[#(#security),*],
-                states: &[#(#states),*],
+            // The helpers shared with routes write `__brisk::` paths.
+            const INFO: ::brisk::__private::DependencyInfo = {
+                use ::brisk::__private as __brisk;
+                __brisk::DependencyInfo {
+                    name: #name_text,
+                    dependencies: &[#(#infos),*],
+                    blocking: #blocking,
+                    teardown: #teardown,
+                    body: #body,
+                    params: &[#(#params),*],
+                    request_body: &[#(#request_body),*],
+                    security: &[#(#security),*],
+                    states: &[#(#states),*],
+                }
             };
 
             async fn resolve(
                 #request_pattern: &mut ::brisk::__private::Request,
                 #errors_pattern: &mut ::brisk::__private::Errors,
             ) -> ::core::option::Option<Self::Output> {
+                #[allow(unused_imports)]
+                use ::brisk::__private as __brisk;
                 #checks
                 #statics
                 let #handler_fn = #name;

@@ -16,6 +16,9 @@ use crate::template::Variable;
 
 /// The most parameters a route may await: `brisk::__private::MAX_STEPS`.
 const MAX_STEPS: usize = 16;
+/// The most parameters a route may take, the request aside:
+/// `brisk::__private::MAX_PARAMS`.
+const MAX_PARAMS: usize = 32;
 
 pub(crate) fn generate(
     method: &str,
@@ -36,7 +39,7 @@ pub(crate) fn generate(
             return quote! { #function #error };
         }
     };
-    let mut info = InfoFields::new(quote! { ::brisk::__private::Method::#method }, path, &name_text);
+    let mut info = InfoFields::new(quote! { __brisk::Method::#method }, path, &name_text);
     info.list("tags", args.tags.iter().map(|tag| quote! { #tag }).collect());
     info.list("dependencies", dependency_infos(&args.dependencies, handler).collect());
     if let Some(body) = body_reader(handler) {
@@ -55,9 +58,9 @@ pub(crate) fn generate(
             .iter()
             .map(|(status, ty)| {
                 quote_spanned! {ty.span()=>
-                    ::brisk::__private::DeclaredResponse {
+                    __brisk::DeclaredResponse {
                         status: #status,
-                        schema: ::brisk::__private::schema_for::<#ty>,
+                        schema: __brisk::schema_for::<#ty>,
                     }
                 }
             })
@@ -139,8 +142,6 @@ fn chain(
     let out = Ident::new("out", Span::mixed_site());
     let teardowns = Ident::new("teardowns", Span::mixed_site());
     let file_request = Ident::new("file_request", Span::mixed_site());
-    // Bound before the parameters' locals, which may share the handler's name.
-    let handler_fn = Ident::new("handler", Span::mixed_site());
 
     let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
     let slot = |param: &Param| {
@@ -248,36 +249,40 @@ fn chain(
         ));
     }
 
+    if let Some(extra) = checked.get(MAX_PARAMS) {
+        return Err(syn::Error::new(
+            extra.ty.span(),
+            format!(
+                "a route takes at most {MAX_PARAMS} parameters besides the request, and this one takes {}: \
+                 gather some into a `#[depends]` function, or a query model (`#[query] filters: Filters`)",
+                checked.len()
+            ),
+        ));
+    }
+
     let types: Vec<syn::Type> = checked.iter().map(|p| owned(&p.ty)).collect();
-    let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
-    let nones = checked.iter().map(|_| quote! { __brisk::Option::None });
     // A form that could not be read (413, 415) leaves optional and
     // repeated fields at their defaults: only `errors` shows it. So does a
     // side-effect dependency, which binds nothing.
     let reads_form = handler.params.iter().any(|p| matches!(p.source, Source::Form | Source::File));
     let check_errors = (!args.dependencies.is_empty() || reads_form).then(|| {
-        quote! {
-            if !#errors.is_empty() {
-                return __brisk::Option::None;
+        quote! { const CHECK_ERRORS: bool = true; }
+    });
+    // The handler is called with `args`' fields, not with locals of the
+    // parameters' names: one of those may be the handler's own name.
+    let mut position = 0;
+    let arguments: Vec<TokenStream> = handler
+        .params
+        .iter()
+        .map(|param| match param.source {
+            Source::Request => quote! { #request },
+            _ => {
+                let index = syn::Index::from(position);
+                position += 1;
+                quote! { args.#index }
             }
-        }
-    });
-    let unpack = if checked.is_empty() {
-        quote! { let () = #state; }
-    } else {
-        quote! {
-            let (#(__brisk::Option::Some(#bindings),)*) = #state else {
-                return __brisk::Option::None;
-            };
-        }
-    };
-    let arguments = handler.params.iter().map(|param| match param.source {
-        Source::Request => quote! { #request },
-        _ => {
-            let binding = local(param);
-            quote! { #binding }
-        }
-    });
+        })
+        .collect();
     let output_span = match &function.sig.output {
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => function.sig.ident.span(),
@@ -294,11 +299,11 @@ fn chain(
         ReturnType::Default => quote! { () },
     };
     let (call, output) = match (handler.is_async, opaque) {
-        (true, false) => (quote! { #handler_fn(#(#arguments),*) }, returned),
-        (true, true) => (quote! { __brisk::responded(#handler_fn(#(#arguments),*)) }, returned),
+        (true, false) => (quote! { #name(#(#arguments),*) }, returned),
+        (true, true) => (quote! { __brisk::responded(#name(#(#arguments),*)) }, returned),
         (false, opaque) => {
             let call = quote! {
-                __brisk::run_blocking(#name_text, move || #handler_fn(#(#arguments),*))
+                __brisk::run_blocking(#name_text, move || #name(#(#arguments),*))
             };
             let call = if opaque {
                 quote! { __brisk::responded_blocking(#call) }
@@ -321,7 +326,12 @@ fn chain(
             },
         )
     } else {
-        (quote! { () }, quote! { let #file_request = (); }, quote! {})
+        (quote! { () }, quote! {}, quote! {})
+    };
+    let carried = if capture.is_empty() {
+        quote! { () }
+    } else {
+        quote! { #file_request }
     };
     let convert = convert(args, function, output_span);
     let status = args.status_code.map(|code| {
@@ -431,6 +441,18 @@ fn chain(
     } else {
         format_ident!("drive{}{}", awaited.len(), if has_teardowns { "_scoped" } else { "" })
     };
+    // Left to the trait's default when nothing is read before the first await.
+    let begin_fn = (!begin.is_empty()).then(|| {
+        quote! {
+            fn begin(
+                #state: &mut Self::State,
+                #request: &mut __brisk::Request,
+                #errors: &mut __brisk::Errors,
+            ) {
+                #(#begin)*
+            }
+        }
+    });
     // Inside `generate`'s block, which imports `__brisk`.
     let impls = quote! {
         impl __brisk::Chain for #name {
@@ -439,32 +461,15 @@ fn chain(
             type Output = #output;
             type Carry = #carry;
 
-            fn begin(
-                #request: &mut __brisk::Request,
-                #errors: &mut __brisk::Errors,
-            ) -> Self::State {
-                let mut #state: Self::State = (#(#nones,)*);
-                #(#begin)*
-                #state
-            }
-
-            fn args(
-                #state: Self::State,
-                #errors: &mut __brisk::Errors,
-            ) -> __brisk::Option<Self::Args> {
-                #unpack
-                #check_errors
-                __brisk::Option::Some((#(#bindings,)*))
-            }
+            #check_errors
+            #begin_fn
 
             fn handle(
                 args: Self::Args,
                 #request: __brisk::Request,
             ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
-                let #handler_fn = #name;
                 #capture
-                let (#(#bindings,)*) = args;
-                (#call, #file_request)
+                (#call, #carried)
             }
         }
 
@@ -498,7 +503,7 @@ fn owned(ty: &syn::Type) -> syn::Type {
 fn convert(args: &RouteArgs, function: &ItemFn, output_span: Span) -> TokenStream {
     match (&args.response_model, model_shape(function)) {
         (Some(model), Ok(shape)) => {
-            let json = quote_spanned! {output_span=> ::brisk::__private::Json };
+            let json = quote_spanned! {output_span=> __brisk::Json };
             let into = quote_spanned! {output_span=> ::core::convert::Into::<#model>::into };
             match shape {
                 ModelShape::Value => quote_spanned! {output_span=> let output = #json(#into(output)); },
@@ -562,13 +567,13 @@ pub(crate) fn model_shape(function: &ItemFn) -> Result<ModelShape, syn::Error> {
 /// `None` leaves `RouteInfo::DEFAULT`'s, which has no content.
 fn response_description(args: &RouteArgs, function: &ItemFn) -> Option<TokenStream> {
     if let Some(model) = &args.response_model {
-        return Some(quote_spanned! {model.span()=> ::brisk::__private::response_model::<#model> });
+        return Some(quote_spanned! {model.span()=> __brisk::response_model::<#model> });
     }
     let ReturnType::Type(_, ty) = &function.sig.output else { return None };
     if names_impl(quote! { #ty }) {
         return None;
     }
-    Some(quote! { |generator| ::brisk::__private::ResponseOf::<#ty>::new().describe(generator) })
+    Some(quote! { |generator| __brisk::ResponseOf::<#ty>::new().describe(generator) })
 }
 
 /// A route's `RouteInfo`, written as the fields that differ from
@@ -607,7 +612,7 @@ impl quote::ToTokens for InfoFields {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let fields = &self.fields;
         tokens.extend(quote! {
-            ::brisk::__private::RouteInfo { #(#fields,)* ..::brisk::__private::RouteInfo::DEFAULT }
+            __brisk::RouteInfo { #(#fields,)* ..__brisk::RouteInfo::DEFAULT }
         });
     }
 }
@@ -728,7 +733,7 @@ pub(crate) fn dependency_infos<'a>(
 ) -> impl Iterator<Item = TokenStream> + 'a {
     let params = handler.params.iter().filter_map(|p| p.options.dependency.as_ref());
     side_effects.iter().chain(params).map(|path| {
-        quote_spanned! {path.span()=> &<#path as ::brisk::__private::Dependency>::INFO }
+        quote_spanned! {path.span()=> &<#path as __brisk::Dependency>::INFO }
     })
 }
 
@@ -765,7 +770,7 @@ pub(crate) fn side_effects(paths: &[syn::Path], locals: &Locals) -> TokenStream 
     let (request, errors) = (locals.request_mut(), locals.errors_mut());
     let calls = paths.iter().map(|path| {
         quote_spanned! {path.span()=>
-            ::brisk::__private::depend::<#path, _>(#request, #errors, true).await;
+            __brisk::depend::<#path, _>(#request, #errors, true).await;
         }
     });
     quote! { #(#calls)* }
@@ -785,14 +790,14 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
             // A dependency leaves the body readable for the handler's own `#[body]`.
             let keep = locals.borrowed;
             quote_spanned! {ty.span()=>
-                let #binding = ::brisk::__private::json_body::<#ty, #keep>(#request_mut, #errors_mut)
+                let #binding = __brisk::json_body::<#ty, #keep>(#request_mut, #errors_mut)
                     .await
-                    .filter(|body| ::brisk::__private::Validated::new(body).check(#errors_mut));
+                    .filter(|body| __brisk::Validated::new(body).check(#errors_mut));
             }
         }
         Source::Extractor => quote_spanned! {ty.span()=>
             let #binding = #errors.absorb(
-                <#ty as ::brisk::__private::FromRequest>::from_request(#request_mut).await,
+                <#ty as __brisk::FromRequest>::from_request(#request_mut).await,
             );
         },
         Source::File => {
@@ -801,11 +806,11 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
             wire.set_span(span);
             // Files come from the body, read (once) before the first form part.
             let read = locals.reads_form.then(|| {
-                quote_spanned! {span=> ::brisk::__private::read_form(#request_mut, #errors_mut).await; }
+                quote_spanned! {span=> __brisk::read_form(#request_mut, #errors_mut).await; }
             });
             quote_spanned! {span=>
                 #read
-                let #binding = ::brisk::__private::upload::<#ty>(#wire, #request_ref, #errors_mut);
+                let #binding = __brisk::upload::<#ty>(#wire, #request_ref, #errors_mut);
             }
         }
         Source::Depends => {
@@ -813,7 +818,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
             let use_cache = !param.options.no_cache;
             // Spanned on the dependency's name, where a mismatched output is reported.
             quote_spanned! {path.span()=>
-                let #binding = ::brisk::__private::depend::<#path, #ty>(#request_mut, #errors_mut, #use_cache).await;
+                let #binding = __brisk::depend::<#path, #ty>(#request_mut, #errors_mut, #use_cache).await;
             }
         }
         Source::Path | Source::Query | Source::Header | Source::Cookie | Source::Form | Source::Implicit => {
@@ -846,7 +851,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
             // Form fields come from the body, read (once) before the first of them.
             let read = match param.source {
                 Source::Form if locals.reads_form => quote_spanned! {span=>
-                    ::brisk::__private::read_form(#request_mut, #errors_mut).await;
+                    __brisk::read_form(#request_mut, #errors_mut).await;
                 },
                 _ => quote! {},
             };
@@ -858,16 +863,16 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                     let #binding: ::core::option::Option<#ty> = {
                         #[allow(unused_imports)]
                         use ::brisk::__private::{FormField as _, FormModel as _};
-                        (&&::brisk::__private::FormTarget::<#ty>::new(#wire))
+                        (&&__brisk::FormTarget::<#ty>::new(#wire))
                             .extract_form(#request_ref, #errors_mut)
-                            .filter(|value| ::brisk::__private::Validated::new(value).check(#errors_mut))
+                            .filter(|value| __brisk::Validated::new(value).check(#errors_mut))
                     };
                 }
             } else if is_text_like(ty) {
                 let options = options(param, false);
                 quote_spanned! {span=>
                     #read
-                    let #binding = ::brisk::__private::Param::<#ty>::#constructor
+                    let #binding = __brisk::Param::<#ty>::#constructor
                         #(#options)*
                         .extract(#request_ref, #errors_mut);
                 }
@@ -878,7 +883,7 @@ pub(crate) fn extraction(param: &Param, variables: &[Variable], locals: &Locals)
                 let options = options(param, true);
                 quote_spanned! {span=>
                     #read
-                    let #binding: ::core::option::Option<#ty> = ::brisk::__private::Param::#constructor
+                    let #binding: ::core::option::Option<#ty> = __brisk::Param::#constructor
                         #(#options)*
                         .extract(#request_ref, #errors_mut);
                 }
@@ -966,8 +971,8 @@ fn pattern_static_item(param: &Param) -> TokenStream {
     let Some(pattern) = &param.options.pattern else { return quote! {} };
     let name = pattern_static(param);
     quote! {
-        static #name: ::brisk::__private::LazyLock<::brisk::__private::Regex> =
-            ::brisk::__private::LazyLock::new(|| ::brisk::__private::regex(#pattern));
+        static #name: __brisk::LazyLock<__brisk::Regex> =
+            __brisk::LazyLock::new(|| __brisk::regex(#pattern));
     }
 }
 
@@ -977,8 +982,8 @@ pub(crate) fn pattern_statics(handler: &Handler) -> TokenStream {
         let pattern = param.options.pattern.as_ref()?;
         let name = pattern_static(param);
         Some(quote! {
-            static #name: ::brisk::__private::LazyLock<::brisk::__private::Regex> =
-                ::brisk::__private::LazyLock::new(|| ::brisk::__private::regex(#pattern));
+            static #name: __brisk::LazyLock<__brisk::Regex> =
+                __brisk::LazyLock::new(|| __brisk::regex(#pattern));
         })
     });
     quote! { #(#statics)* }
@@ -1031,9 +1036,9 @@ pub(crate) fn generate_websocket(
     let bindings: Vec<Ident> = checked.iter().map(|p| local(p)).collect();
     let has_dependencies = needs_teardowns(args, handler);
     let take_teardowns = if has_dependencies {
-        quote! { let #teardowns = ::brisk::__private::Teardowns::take(&mut #request); }
+        quote! { let #teardowns = __brisk::Teardowns::take(&mut #request); }
     } else {
-        quote! { let #teardowns = ::brisk::__private::Teardowns::default(); }
+        quote! { let #teardowns = __brisk::Teardowns::default(); }
     };
     let reject = if has_dependencies {
         quote! { return #teardowns.fail(#errors.into_response()).await }
@@ -1044,7 +1049,7 @@ pub(crate) fn generate_websocket(
     let errors_decl = if checked.is_empty() && args.dependencies.is_empty() {
         quote! {}
     } else {
-        quote! { let mut #errors = ::brisk::__private::Errors::new(); }
+        quote! { let mut #errors = __brisk::Errors::new(); }
     };
     let socket = handler.params.iter().find(|p| p.source == Source::Socket).map(local);
     let arguments = handler.params.iter().map(|param| match param.source {
@@ -1065,7 +1070,7 @@ pub(crate) fn generate_websocket(
         #upgrade.accept(#teardowns, #name_text, move |#socket| #handler_fn(#(#arguments),*))
     };
     let statics = pattern_statics(handler);
-    let mut info = InfoFields::new(quote! { ::brisk::__private::Method::GET }, path, &name_text);
+    let mut info = InfoFields::new(quote! { __brisk::Method::GET }, path, &name_text);
     info.list("dependencies", dependency_infos(&args.dependencies, handler).collect());
     info.list("params", param_infos(handler));
     info.list("security", security_infos(handler));
@@ -1087,23 +1092,28 @@ pub(crate) fn generate_websocket(
         #[allow(non_camel_case_types)]
         #vis struct #name {}
 
-        impl ::brisk::__private::Endpoint for #name {
-            const INFO: ::brisk::__private::RouteInfo = #info;
+        // One short import serves every path into brisk, as in a route's block.
+        const _: () = {
+            use ::brisk::__private as __brisk;
 
-            async fn call(&self, mut #request: ::brisk::__private::Request) -> ::brisk::__private::Response {
-                #statics
-                let #handler_fn = #name;
-                let #upgrade = match ::brisk::__private::Upgrade::check(&mut #request, &[#(#protocols),*]) {
-                    ::core::result::Result::Ok(upgrade) => upgrade,
-                    ::core::result::Result::Err(response) => return response,
-                };
-                #errors_decl
-                #side_effects
-                #(#extractions)*
-                #take_teardowns
-                #guard
-                #accept
+            impl __brisk::Endpoint for #name {
+                const INFO: __brisk::RouteInfo = #info;
+
+                async fn call(&self, mut #request: __brisk::Request) -> __brisk::Response {
+                    #statics
+                    let #handler_fn = #name;
+                    let #upgrade = match __brisk::Upgrade::check(&mut #request, &[#(#protocols),*]) {
+                        ::core::result::Result::Ok(upgrade) => upgrade,
+                        ::core::result::Result::Err(response) => return response,
+                    };
+                    #errors_decl
+                    #side_effects
+                    #(#extractions)*
+                    #take_teardowns
+                    #guard
+                    #accept
+                }
             }
-        }
+        };
     }
 }

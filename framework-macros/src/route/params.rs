@@ -374,7 +374,7 @@ pub(crate) fn body_reader(handler: &Handler) -> Option<proc_macro2::TokenStream>
         return None;
     };
     let reader = Ident::new(reader, Span::call_site());
-    Some(quote::quote! { ::brisk::__private::BodyReader::#reader })
+    Some(quote::quote! { __brisk::BodyReader::#reader })
 }
 
 /// The function's path, query, header and cookie parameters as
@@ -401,9 +401,9 @@ pub(crate) fn param_infos(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
             let location = Ident::new(location, Span::call_site());
             let schema = schema_expr(param);
             Some(quote::quote! {
-                ::brisk::__private::ParamInfo {
+                __brisk::ParamInfo {
                     name: #name,
-                    location: ::brisk::__private::ParamLocation::#location,
+                    location: __brisk::ParamLocation::#location,
                     required: #required,
                     schema: |generator| #schema,
                 }
@@ -438,17 +438,17 @@ pub(crate) fn body_fields(handler: &Handler) -> Vec<proc_macro2::TokenStream> {
                 Source::Form if !is_text_like(ty) => quote::quote! {{
                     #[allow(unused_imports)]
                     use ::brisk::__private::{FieldForm as _, ModelForm as _};
-                    (&&::brisk::__private::WholeForm::<#ty>::new()).whole()
+                    (&&__brisk::WholeForm::<#ty>::new()).whole()
                 }},
                 _ => quote::quote! { false },
             };
             let kind = Ident::new(kind, Span::call_site());
             Some(quote::quote! {
-                ::brisk::__private::BodyField {
+                __brisk::BodyField {
                     name: #name,
-                    kind: ::brisk::__private::BodyKind::#kind,
+                    kind: __brisk::BodyKind::#kind,
                     required: #required,
-                    schema: |generator| ::brisk::__private::BodySchema { schema: #schema, whole: #whole },
+                    schema: |generator| __brisk::BodySchema { schema: #schema, whole: #whole },
                 }
             })
         })
@@ -488,7 +488,7 @@ fn ask_extractors(
                 || {
                     #[allow(unused_imports)]
                     use ::brisk::__private::{#(#traits as _),*};
-                    (&&::brisk::__private::#of::<#ty>::new()).#method()
+                    (&&__brisk::#of::<#ty>::new()).#method()
                 }
             }
         })
@@ -515,7 +515,7 @@ fn schema_expr(param: &Param) -> proc_macro2::TokenStream {
     let mut constraints = Vec::new();
     let mut set = |key: &str, value: proc_macro2::TokenStream| {
         constraints.push(quote::quote! {
-            ::brisk::__private::constrain(&mut schema, #key, #value);
+            __brisk::constrain(&mut schema, #key, #value);
         });
     };
     for (key, bound) in &options.bounds {
@@ -525,16 +525,16 @@ fn schema_expr(param: &Param) -> proc_macro2::TokenStream {
             "le" => "maximum",
             _ => "exclusiveMaximum",
         };
-        set(keyword, quote::quote! { ::brisk::__private::bound(#bound) });
+        set(keyword, quote::quote! { __brisk::bound(#bound) });
     }
     if let Some(min) = &options.min_length {
-        set("minLength", quote::quote! { ::brisk::__private::bound(#min) });
+        set("minLength", quote::quote! { __brisk::bound(#min) });
     }
     if let Some(max) = &options.max_length {
-        set("maxLength", quote::quote! { ::brisk::__private::bound(#max) });
+        set("maxLength", quote::quote! { __brisk::bound(#max) });
     }
     if let Some(pattern) = &options.pattern {
-        set("pattern", quote::quote! { ::brisk::__private::bound(#pattern) });
+        set("pattern", quote::quote! { __brisk::bound(#pattern) });
     }
     // A literal default is shown as written. Another expression is left
     // out: checking it a second time here would repeat its errors.
@@ -543,11 +543,11 @@ fn schema_expr(param: &Param) -> proc_macro2::TokenStream {
             "default",
             quote::quote! {{
                 let value = #default;
-                ::brisk::__private::Example::new(&value).to_json()
+                __brisk::Example::new(&value).to_json()
             }},
         );
     }
-    let schema = quote::quote! { ::brisk::__private::SchemaOf::<#ty>::new().schema(generator) };
+    let schema = quote::quote! { __brisk::SchemaOf::<#ty>::new().schema(generator) };
     if constraints.is_empty() {
         return schema;
     }

@@ -28,7 +28,7 @@ use futures_util::FutureExt;
 #[doc(hidden)]
 pub trait Chain: Send + Sync + 'static {
     /// Each parameter's value so far, `Option`s in the handler's order.
-    type State;
+    type State: Slots<Args = Self::Args>;
     /// The handler's arguments, once every parameter was read.
     type Args;
     /// What the handler's future yields.
@@ -37,15 +37,68 @@ pub trait Chain: Send + Sync + 'static {
     /// (the conditional headers a `FileResponse` answers), or `()`.
     type Carry;
 
-    /// The parameters read before the first await.
-    fn begin(request: &mut Request, errors: &mut Errors) -> Self::State;
+    /// Whether a failure can show in `errors` alone, every parameter
+    /// read: a side-effect dependency binds nothing, and a form that
+    /// could not be read leaves optional fields at their defaults.
+    const CHECK_ERRORS: bool = false;
 
-    /// The handler's arguments, or `None` when a parameter failed (the
-    /// failure is in `errors`).
-    fn args(state: Self::State, errors: &mut Errors) -> Option<Self::Args>;
+    /// Reads the parameters that come before the first await (none
+    /// unless the macro writes this).
+    fn begin(state: &mut Self::State, request: &mut Request, errors: &mut Errors) {
+        let _ = (state, request, errors);
+    }
 
     /// Calls the handler.
     fn handle(args: Self::Args, request: Request) -> (impl Future<Output = Self::Output>, Self::Carry);
+}
+
+/// A chain's state: a tuple of `Option`s, one per parameter, each `None`
+/// until the parameter is read. Written here once for every length up to
+/// [`MAX_PARAMS`], so that no route repeats it.
+#[doc(hidden)]
+pub trait Slots: Sized {
+    /// The values, once each was read.
+    type Args;
+    /// No parameter read yet.
+    const EMPTY: Self;
+    /// The values, or `None` when a parameter failed (the failure is in
+    /// the request's `Errors`).
+    fn fill(self) -> Option<Self::Args>;
+}
+
+impl Slots for () {
+    type Args = ();
+    const EMPTY: Self = ();
+    fn fill(self) -> Option<()> {
+        Some(())
+    }
+}
+
+/// The most parameters a route may take, the request aside; the route
+/// macro reports a route with more.
+#[doc(hidden)]
+pub const MAX_PARAMS: usize = 32;
+
+macro_rules! slots {
+    () => {};
+    ($first:ident $($rest:ident)*) => {
+        impl<$first, $($rest),*> Slots for (Option<$first>, $(Option<$rest>,)*) {
+            type Args = ($first, $($rest,)*);
+            const EMPTY: Self = (None, $(slots!(@none $rest),)*);
+            #[allow(non_snake_case)]
+            fn fill(self) -> Option<Self::Args> {
+                let (Some($first), $(Some($rest),)*) = self else { return None };
+                Some(($first, $($rest,)*))
+            }
+        }
+        slots!($($rest)*);
+    };
+    (@none $rest:ident) => { None };
+}
+
+slots! {
+    P0 P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 P13 P14 P15
+    P16 P17 P18 P19 P20 P21 P22 P23 P24 P25 P26 P27 P28 P29 P30 P31
 }
 
 /// The `K`-th parameter that is awaited (a dependency, a body, a
@@ -131,6 +184,16 @@ pub fn bodiless_after(response: impl Future<Output = Response>) -> impl Future<O
     response.map(bodiless)
 }
 
+/// The handler's arguments, or `None` when a parameter failed.
+#[inline(always)]
+fn filled<R: Chain>(state: R::State, errors: &Errors) -> Option<R::Args> {
+    // A constant: routes that need no check compile none.
+    if R::CHECK_ERRORS && !errors.is_empty() {
+        return None;
+    }
+    state.fill()
+}
+
 /// One driver per number of awaited parameters, with teardowns and without.
 ///
 /// `errors` lives in an inner block: dropped in place there, it is not held
@@ -143,12 +206,13 @@ macro_rules! drivers {
         pub async fn $plain<R: Respond $(+ Step<$k>)*>(mut request: Request) -> Response {
             let (handler, carry) = {
                 let mut errors = Errors::new();
-                let mut state = R::begin(&mut request, &mut errors);
+                let mut state = <R::State as Slots>::EMPTY;
+                R::begin(&mut state, &mut request, &mut errors);
                 $(
                     let out = <R as Step<$k>>::start(&mut request, &mut errors).await;
                     <R as Step<$k>>::keep(&mut state, out, &mut request, &mut errors);
                 )*
-                let Some(args) = R::args(state, &mut errors) else {
+                let Some(args) = filled::<R>(state, &errors) else {
                     return errors.into_response();
                 };
                 R::handle(args, request)
@@ -161,14 +225,15 @@ macro_rules! drivers {
         pub async fn $scoped<R: Finish $(+ Step<$k>)*>(mut request: Request) -> Response {
             let (teardowns, (handler, carry)) = {
                 let mut errors = Errors::new();
-                let mut state = R::begin(&mut request, &mut errors);
+                let mut state = <R::State as Slots>::EMPTY;
+                R::begin(&mut state, &mut request, &mut errors);
                 $(
                     let out = <R as Step<$k>>::start(&mut request, &mut errors).await;
                     <R as Step<$k>>::keep(&mut state, out, &mut request, &mut errors);
                 )*
                 // Taken before the handler, which may own the request.
                 let teardowns = Teardowns::take(&mut request);
-                let Some(args) = R::args(state, &mut errors) else {
+                let Some(args) = filled::<R>(state, &errors) else {
                     return teardowns.fail(errors.into_response()).await;
                 };
                 (teardowns, R::handle(args, request))
