@@ -3,7 +3,7 @@
 one-line change.
 
     python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--baseline DIR]
-                                [--rebuild-only] [--units] [--link] [--keep]
+                                [--rebuild-only] [--units] [--link] [--optimized-macros] [--keep]
 
 Generates two crates under target/rebuild/ (each its own workspace, sharing
 one target directory so their common dependencies build once): N paths,
@@ -19,11 +19,12 @@ ways, as its own crate each: with the fewest features it compiles with
 box (`axum-matched`: HTTP/2, WebSockets, multipart). The brisk app is built
 with brisk's default features (`brisk`) and with none (`brisk-lean`, which
 this app, using no WebSockets, uploads, files or gzip, compiles with: the
-counterpart of `axum`). `brisk-git` is the
-brisk app with brisk as a git dependency on this checkout's HEAD (committed
-changes only): built as a crate from a registry is, like axum, without
+counterpart of `axum`). `brisk-git` and `brisk-lean-git` are those two
+with brisk as a git dependency on this checkout's HEAD (committed changes
+only): built as a crate from a registry is, and as axum is, without
 incremental compilation and so in rustc's default 16 codegen units, where a
-path dependency gets one or two per module.
+path dependency gets one or two per module. They are how an app that takes
+brisk from crates.io builds it.
 
 It builds them all once (debug, the edit-compile loop), then times, over R
 paired rounds in alternating order: the incremental rebuild after changing
@@ -47,6 +48,11 @@ with `-Z human-readable-cgu-names` (through RUSTC_BOOTSTRAP, so stable
 toolchains take it) and compares the incremental session's object files
 before and after the edit. An object file the edit left alone keeps its
 inode, since the session links it from the one before.
+
+`--optimized-macros` adds `[profile.dev.build-override] opt-level = 3` to
+every app's manifest: the proc macros (and syn, quote, proc-macro2 under
+them) optimized, which costs the first build and speeds up every
+expansion after it. Without it, Cargo builds them at opt-level 0.
 
 `--link` then times each app's link alone, the command rustc ran saved
 with its inputs (`-C save-temps`), over 4×R alternating rounds, with the
@@ -210,7 +216,7 @@ AXUM_FEATURES = {
     "axum-defaults": 'axum = "0.8"',
     "axum-matched": 'axum = { version = "0.8", features = ["http2", "ws", "multipart"] }',
 }
-KINDS = ["brisk", "brisk-lean", "brisk-git", *AXUM_FEATURES]
+KINDS = ["brisk", "brisk-lean", "brisk-git", "brisk-lean-git", *AXUM_FEATURES]
 
 
 def source(kind, routes, marker):
@@ -231,7 +237,16 @@ def source(kind, routes, marker):
     return "".join(parts)
 
 
-def generate(kind, routes, baseline=None):
+# `--optimized-macros`: what `cargo` builds for the host (proc macros and
+# their syn, quote and proc-macro2; build scripts) optimized, in every app
+# alike. Cargo builds them at opt-level 0 in the dev profile.
+OPTIMIZED_MACROS = """
+[profile.dev.build-override]
+opt-level = 3
+"""
+
+
+def generate(kind, routes, baseline=None, optimized_macros=False):
     crate = os.path.join(WORK, kind)
     os.makedirs(os.path.join(crate, "src"), exist_ok=True)
     if kind == "brisk":
@@ -239,18 +254,21 @@ def generate(kind, routes, baseline=None):
     elif kind == "brisk-lean":
         # The fewest features the app compiles with, as for `axum`.
         framework = f'brisk = {{ path = "{os.path.join(ROOT, "framework")}", default-features = false }}'
-    elif kind == "brisk-git":
+    elif kind in ("brisk-git", "brisk-lean-git"):
         # As a crate from a registry is built: not incremental, so in rustc's
         # default 16 codegen units rather than one per module (axum comes
         # that way). Cargo builds a git dependency alike; this one is HEAD's
         # framework, committed changes only.
-        framework = f'brisk = {{ git = "file://{ROOT}" }}'
+        lean = ", default-features = false" if kind == "brisk-lean-git" else ""
+        framework = f'brisk = {{ git = "file://{ROOT}"{lean} }}'
     elif kind == "brisk-baseline":
         framework = f'brisk = {{ path = "{os.path.join(os.path.abspath(baseline), "framework")}" }}'
     else:
         framework = AXUM_FEATURES[kind]
     with open(os.path.join(crate, "Cargo.toml"), "w") as out:
         out.write(MANIFEST.format(name=f"rebuild-{kind}", framework=framework))
+        if optimized_macros:
+            out.write(OPTIMIZED_MACROS)
     write_main(kind, routes, "v0")
     return crate
 
@@ -387,6 +405,11 @@ def main():
         help="time only the one-line rebuild, so that many rounds fit in a few minutes",
     )
     parser.add_argument("--link", action="store_true", help="then time each app's link alone, in 4×R rounds")
+    parser.add_argument(
+        "--optimized-macros",
+        action="store_true",
+        help="build every app's proc macros and build scripts at opt-level 3 ([profile.dev.build-override])",
+    )
     args = parser.parse_args()
 
     kinds = args.kinds.split(",")
@@ -397,7 +420,7 @@ def main():
             parser.error(f"--baseline: {args.baseline} holds no framework/")
         kinds.insert(1, "brisk-baseline")
     for kind in kinds:
-        generate(kind, args.routes, args.baseline)
+        generate(kind, args.routes, args.baseline, args.optimized_macros)
         # Dependencies, then the app once, so every timed build is the app's.
         cargo(kind, "build")
 
@@ -414,9 +437,10 @@ def main():
             cargo(kind, "clean", "-p", f"rebuild-{kind}")
             clean[kind].append(cargo(kind, "build"))
 
-    print(f"{2 * args.routes} handlers on {args.routes} paths, debug build, {args.rounds} paired rounds")
+    macros = ", proc macros at opt-level 3" if args.optimized_macros else ""
+    print(f"{2 * args.routes} handlers on {args.routes} paths, debug build{macros}, {args.rounds} paired rounds")
     headers = [*kinds, *(f"brisk/{kind}" for kind in kinds[1:])]
-    for other in ("brisk-lean", "brisk-git"):
+    for other in ("brisk-lean", "brisk-git", "brisk-lean-git"):
         if other in kinds:
             headers += [f"{other}/{kind}" for kind in kinds if not kind.startswith("brisk")]
     for clock, which in [("wall clock", 0), ("CPU time", 1)]:
@@ -429,7 +453,7 @@ def main():
             medians = {kind: statistics.median(values) for kind, values in times.items()}
             cells = [summary(times[kind]) for kind in kinds]
             cells += [f"{medians['brisk'] / medians[kind]:.2f}×" for kind in kinds[1:]]
-            for other in ("brisk-lean", "brisk-git"):
+            for other in ("brisk-lean", "brisk-git", "brisk-lean-git"):
                 if other in kinds:
                     cells += [f"{medians[other] / medians[kind]:.2f}×" for kind in kinds if not kind.startswith("brisk")]
             print(f"| {label} | " + " | ".join(cells) + " |")
