@@ -3,7 +3,8 @@
 one-line change.
 
     python3 benches/rebuild.py [--routes N] [--rounds R] [--kinds brisk,axum,...] [--baseline DIR]
-                                [--rebuild-only] [--units] [--link] [--optimized-macros] [--keep]
+                                [--rebuild-only] [--units] [--link] [--phases]
+                                [--optimized-macros] [--keep]
 
 Generates two crates under target/rebuild/ (each its own workspace, sharing
 one target directory so their common dependencies build once): N paths,
@@ -53,6 +54,11 @@ inode, since the session links it from the one before.
 every app's manifest: the proc macros (and syn, quote, proc-macro2 under
 them) optimized, which costs the first build and speeds up every
 expansion after it. Without it, Cargo builds them at opt-level 0.
+
+`--phases` then times rustc's passes (`-Z time-passes`, through
+RUSTC_BOOTSTRAP) over 2×R more alternating one-line rebuilds, and prints
+each pass's median per app: which part of the compiler a difference is
+in (the passes nest and overlap, so they do not add up to the total).
 
 `--link` then times each app's link alone, the command rustc ran saved
 with its inputs (`-C save-temps`), over 4×R alternating rounds, with the
@@ -366,6 +372,57 @@ def link_command(kind):
     return done.stdout.strip().splitlines()[-1]
 
 
+# `--phases`: the passes of `-Z time-passes` worth comparing, as rustc
+# names them, and what each is.
+PHASES = [
+    ("parse_crate", "parsing"),
+    ("expand_crate", "expansion, the macros' runs included"),
+    ("resolve_crate", "name resolution"),
+    ("misc_checking_1", "early checks"),
+    ("coherence_checking", "coherence"),
+    ("type_check_crate", "type checking"),
+    ("MIR_borrow_checking", "borrow checking"),
+    ("misc_checking_3", "module lints, privacy and later checks"),
+    ("serialize_dep_graph", "saving the incremental state"),
+    ("codegen_crate", "codegen to LLVM IR"),
+    ("LLVM_passes", "LLVM on the rebuilt units"),
+    ("link", "the link"),
+    ("total", "rustc in all"),
+]
+
+
+def phases(kinds, routes, rounds):
+    """rustc's passes (`-Z time-passes`, through RUSTC_BOOTSTRAP so stable
+    toolchains take it) over `rounds` alternating one-line rebuilds: which
+    part of the compiler a difference between the apps is in."""
+    env = dict(os.environ, CARGO_TARGET_DIR=TARGET, RUSTC_BOOTSTRAP="1")
+    seconds = {kind: {name: [] for name, _ in PHASES} for kind in kinds}
+    # The first round builds with the new flag, and is not counted.
+    for round_ in range(rounds + 1):
+        order = kinds if round_ % 2 == 0 else kinds[::-1]
+        for kind in order:
+            write_main(kind, routes, f"p{round_}")
+            done = subprocess.run(
+                ["cargo", "rustc", "--quiet", "--", "-Z", "time-passes"],
+                cwd=os.path.join(WORK, kind),
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=True,
+            )
+            passes = {}
+            for line in done.stderr.splitlines():
+                # time:   0.046; rss:   37MB ->   63MB (  +26MB)\tparse_crate
+                if line.startswith("time:") and "\t" in line:
+                    name = line.rsplit("\t", 1)[1].strip()
+                    passes[name] = passes.get(name, 0.0) + float(line.split()[1].rstrip(";"))
+            if round_ > 0:
+                for name, _ in PHASES:
+                    seconds[kind][name].append(passes.get(name, 0.0))
+    return seconds
+
+
 def links(kinds, rounds):
     """Each app's link alone, run `rounds` times in alternating order, with
     the debug info linked and without (`-Wl,--strip-debug`): the fixed part
@@ -405,6 +462,9 @@ def main():
         help="time only the one-line rebuild, so that many rounds fit in a few minutes",
     )
     parser.add_argument("--link", action="store_true", help="then time each app's link alone, in 4×R rounds")
+    parser.add_argument(
+        "--phases", action="store_true", help="then time rustc's passes over 2×R more one-line rebuilds"
+    )
     parser.add_argument(
         "--optimized-macros",
         action="store_true",
@@ -471,6 +531,14 @@ def main():
         print("|---|---:|---:|")
         for name, values in times.items():
             print(f"| {name} | {statistics.median(values):.3f} s | {min(values):.3f}–{max(values):.3f} s |")
+    if args.phases:
+        seconds = phases(kinds, args.routes, 2 * args.rounds)
+        print(f"rustc's passes (-Z time-passes), medians of {2 * args.rounds} alternating one-line rebuilds")
+        print("| pass | " + " | ".join(kinds) + " |")
+        print("|---|" + "---:|" * len(kinds))
+        for name, meaning in PHASES:
+            cells = [f"{statistics.median(seconds[kind][name]):.3f} s" for kind in kinds]
+            print(f"| {meaning} (`{name}`) | " + " | ".join(cells) + " |")
     if not args.keep:
         shutil.rmtree(WORK, ignore_errors=True)
 
