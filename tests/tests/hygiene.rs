@@ -33,12 +33,19 @@ mod no_imports {
     pub fn same(same: u32) -> StdString {
         std::format!("{same}")
     }
+
+    /// Nor may a handler named like the generated code's own locals.
+    #[brisk::get("/args/{args}")]
+    pub async fn args(args: u32, state: core::option::Option<u32>) -> StdString {
+        std::format!("{args} {state:?}")
+    }
 }
 
 #[tokio::test]
 async fn handlers_compile_without_imports_and_despite_shadowing() {
     use brisk::testing::TestClient;
-    let app = brisk::App::new().routes(brisk::routes![no_imports::shadowed, no_imports::same]);
+    let app =
+        brisk::App::new().routes(brisk::routes![no_imports::shadowed, no_imports::same, no_imports::args]);
     let client = TestClient::new(app);
     let response = client.get("/shadowed/3?q=x").header("errors", "e").send().await;
     assert_eq!(
@@ -46,6 +53,7 @@ async fn handlers_compile_without_imports_and_despite_shadowing() {
         serde_json::json!({"id": 3, "q": "x", "errors": "e", "method": "GET"})
     );
     assert_eq!(client.get("/same/9").send().await.text(), "9");
+    assert_eq!(client.get("/args/4?state=2").send().await.text(), "4 Some(2)");
 }
 
 #[tokio::test]

@@ -142,6 +142,8 @@ fn chain(
     let out = Ident::new("out", Span::mixed_site());
     let teardowns = Ident::new("teardowns", Span::mixed_site());
     let file_request = Ident::new("file_request", Span::mixed_site());
+    // Mixed-site, like the other locals: a handler may be called `args`.
+    let args_local = Ident::new("args", Span::mixed_site());
 
     let checked: Vec<&Param> = handler.params.iter().filter(|p| p.source != Source::Request).collect();
     let slot = |param: &Param| {
@@ -279,7 +281,7 @@ fn chain(
             _ => {
                 let index = syn::Index::from(position);
                 position += 1;
-                quote! { args.#index }
+                quote! { #args_local.#index }
             }
         })
         .collect();
@@ -465,7 +467,7 @@ fn chain(
             #begin_fn
 
             fn handle(
-                args: Self::Args,
+                #args_local: Self::Args,
                 #request: __brisk::Request,
             ) -> (impl __brisk::Future<Output = Self::Output>, Self::Carry) {
                 #capture
