@@ -311,14 +311,26 @@ def cargo(kind, *args):
     return elapsed
 
 
+def rustc(kind, *flags):
+    """Builds the app with `flags` given to rustc for its crate alone
+    (`cargo rustc`); RUSTC_BOOTSTRAP lets a stable toolchain take `-Z`
+    flags. Returns rustc's (stdout, stderr)."""
+    done = subprocess.run(
+        ["cargo", "rustc", "--quiet", "--", *flags],
+        cwd=os.path.join(WORK, kind),
+        env=dict(os.environ, CARGO_TARGET_DIR=TARGET, RUSTC_BOOTSTRAP="1"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout, done.stderr
+
+
 def units(kind, routes):
     """The codegen units the one-line change rebuilds: [(name, bytes)]."""
-    crate = os.path.join(WORK, kind)
-    env = dict(os.environ, CARGO_TARGET_DIR=TARGET, RUSTC_BOOTSTRAP="1")
-    command = ["cargo", "rustc", "--quiet", "--", "-Zhuman-readable-cgu-names"]
 
     def build():
-        subprocess.run(command, cwd=crate, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        rustc(kind, "-Zhuman-readable-cgu-names")
 
     def objects():
         prefix = "rebuild_" + kind.replace("-", "_") + "-"
@@ -359,17 +371,8 @@ def link_command(kind):
     `-C save-temps` keeps the object files rustc otherwise deletes once the
     binary is written (and `symbols.o`), so the command can be run again.
     """
-    env = dict(os.environ, CARGO_TARGET_DIR=TARGET)
-    done = subprocess.run(
-        ["cargo", "rustc", "--quiet", "--", "-C", "save-temps", "--print", "link-args"],
-        cwd=os.path.join(WORK, kind),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    stdout, _ = rustc(kind, "-C", "save-temps", "--print", "link-args")
+    return stdout.strip().splitlines()[-1]
 
 
 # `--phases`: the passes of `-Z time-passes` worth comparing, as rustc
@@ -395,24 +398,15 @@ def phases(kinds, routes, rounds):
     """rustc's passes (`-Z time-passes`, through RUSTC_BOOTSTRAP so stable
     toolchains take it) over `rounds` alternating one-line rebuilds: which
     part of the compiler a difference between the apps is in."""
-    env = dict(os.environ, CARGO_TARGET_DIR=TARGET, RUSTC_BOOTSTRAP="1")
     seconds = {kind: {name: [] for name, _ in PHASES} for kind in kinds}
     # The first round builds with the new flag, and is not counted.
     for round_ in range(rounds + 1):
         order = kinds if round_ % 2 == 0 else kinds[::-1]
         for kind in order:
             write_main(kind, routes, f"p{round_}")
-            done = subprocess.run(
-                ["cargo", "rustc", "--quiet", "--", "-Z", "time-passes"],
-                cwd=os.path.join(WORK, kind),
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                check=True,
-            )
+            _, stderr = rustc(kind, "-Z", "time-passes")
             passes = {}
-            for line in done.stderr.splitlines():
+            for line in stderr.splitlines():
                 # time:   0.046; rss:   37MB ->   63MB (  +26MB)\tparse_crate
                 if line.startswith("time:") and "\t" in line:
                     name = line.rsplit("\t", 1)[1].strip()
