@@ -317,23 +317,20 @@ fn chain(
     };
     // A `FileResponse` answers the request's conditional headers: they
     // are copied before the handler (which may own the request) runs.
-    let (carry, capture, resolve) = if returns_file(function) {
+    // `carried` is what `handle` hands on: the captured headers, or `()`.
+    let (carry, capture, carried, resolve) = if returns_file(function) {
         (
             quote! { __brisk::FileRequest },
             quote! {
                 let #file_request = __brisk::FileRequest::capture(#request.method(), #request.headers());
             },
+            quote! { #file_request },
             quote_spanned! {output_span=>
                 let output = __brisk::ResolveFile::resolve(output, &#file_request);
             },
         )
     } else {
-        (quote! { () }, quote! {}, quote! {})
-    };
-    let carried = if capture.is_empty() {
-        quote! { () }
-    } else {
-        quote! { #file_request }
+        (quote! { () }, quote! {}, quote! { () }, quote! {})
     };
     let convert = convert(args, function, output_span);
     let status = args.status_code.map(|code| {
