@@ -37,7 +37,9 @@ should run on the machine while it measures.
 
 `--baseline DIR` adds the same brisk app built against another checkout's
 framework (`git worktree add /tmp/base <commit>`), timed in the same paired
-rounds: a before-and-after of a change to brisk, in one sitting.
+rounds: a before-and-after of a change to brisk, in one sitting. With
+`brisk-lean` among the kinds, the lean app is built against DIR too
+(`brisk-lean-baseline`).
 
 `--rebuild-only` skips the builds from scratch: a round is then a few
 seconds per app, and 30 rounds resolve differences of a few percent that
@@ -267,8 +269,9 @@ def generate(kind, routes, baseline=None, optimized_macros=False):
         # framework, committed changes only.
         lean = ", default-features = false" if kind == "brisk-lean-git" else ""
         framework = f'brisk = {{ git = "file://{ROOT}"{lean} }}'
-    elif kind == "brisk-baseline":
-        framework = f'brisk = {{ path = "{os.path.join(os.path.abspath(baseline), "framework")}" }}'
+    elif kind in ("brisk-baseline", "brisk-lean-baseline"):
+        lean = ", default-features = false" if kind == "brisk-lean-baseline" else ""
+        framework = f'brisk = {{ path = "{os.path.join(os.path.abspath(baseline), "framework")}"{lean} }}'
     else:
         framework = AXUM_FEATURES[kind]
     with open(os.path.join(crate, "Cargo.toml"), "w") as out:
@@ -473,6 +476,8 @@ def main():
         if not os.path.isdir(os.path.join(args.baseline, "framework")):
             parser.error(f"--baseline: {args.baseline} holds no framework/")
         kinds.insert(1, "brisk-baseline")
+        if "brisk-lean" in kinds:
+            kinds.insert(kinds.index("brisk-lean") + 1, "brisk-lean-baseline")
     for kind in kinds:
         generate(kind, args.routes, args.baseline, args.optimized_macros)
         # Dependencies, then the app once, so every timed build is the app's.
@@ -494,7 +499,7 @@ def main():
     macros = ", proc macros at opt-level 3" if args.optimized_macros else ""
     print(f"{2 * args.routes} handlers on {args.routes} paths, debug build{macros}, {args.rounds} paired rounds")
     headers = [*kinds, *(f"brisk/{kind}" for kind in kinds[1:])]
-    for other in ("brisk-lean", "brisk-git", "brisk-lean-git"):
+    for other in ("brisk-lean", "brisk-lean-baseline", "brisk-git", "brisk-lean-git"):
         if other in kinds:
             headers += [f"{other}/{kind}" for kind in kinds if not kind.startswith("brisk")]
     for clock, which in [("wall clock", 0), ("CPU time", 1)]:
@@ -507,7 +512,7 @@ def main():
             medians = {kind: statistics.median(values) for kind, values in times.items()}
             cells = [summary(times[kind]) for kind in kinds]
             cells += [f"{medians['brisk'] / medians[kind]:.2f}×" for kind in kinds[1:]]
-            for other in ("brisk-lean", "brisk-git", "brisk-lean-git"):
+            for other in ("brisk-lean", "brisk-lean-baseline", "brisk-git", "brisk-lean-git"):
                 if other in kinds:
                     cells += [f"{medians[other] / medians[kind]:.2f}×" for kind in kinds if not kind.startswith("brisk")]
             print(f"| {label} | " + " | ".join(cells) + " |")

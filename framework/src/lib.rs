@@ -20,9 +20,12 @@
 //!
 //! # Optional parts
 //!
-//! Four Cargo features, all on by default; `default-features = false`
+//! Five Cargo features, all on by default; `default-features = false`
 //! leaves them out, with the crates behind them:
 //!
+//! - `http2`: HTTP/2 with prior knowledge on the same port as HTTP/1.1
+//!   (without it, a connection that opens with the HTTP/2 preface is
+//!   closed unanswered);
 //! - `websockets`: `#[websocket]` routes, [`websocket::WebSocket`],
 //!   `App::websocket_limits`, `TestClient::websocket`;
 //! - `multipart`: `#[file]` parameters, `UploadFile`, `Multipart`,

@@ -3,20 +3,29 @@
 
 use std::convert::Infallible;
 use std::fmt::Display;
+#[cfg(feature = "http2")]
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::Incoming;
-use hyper::server::conn::{http1, http2};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper::server::conn::http1;
+#[cfg(feature = "http2")]
+use hyper::server::conn::http2;
+#[cfg(feature = "http2")]
+use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::drain::{ConnectionState, Drain, Registration};
+#[cfg(feature = "http2")]
+use super::drain::ConnectionState;
+use super::drain::{Drain, Registration};
 use crate::app::{Config, Service};
-use crate::body::{Body, OnEnd};
+use crate::body::Body;
+#[cfg(feature = "http2")]
+use crate::body::OnEnd;
 
 /// What an HTTP/2 client with prior knowledge sends first.
 const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -24,6 +33,7 @@ const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 /// The protocol settings every connection shares, built once per server.
 pub(crate) struct Protocols {
     http1: http1::Builder,
+    #[cfg(feature = "http2")]
     http2: http2::Builder<TokioExecutor>,
     header_read_timeout: Duration,
     /// HTTP/1 request targets longer than this are answered 414.
@@ -39,12 +49,15 @@ impl Protocols {
             .keep_alive(true)
             // Also the head's limit: a longer head is a 431.
             .max_buf_size(config.max_header_size);
-        let mut http2 = http2::Builder::new(TokioExecutor::new());
-        http2.timer(TokioTimer::new());
-        limit_http2(&mut http2, config);
         Protocols {
             http1,
-            http2,
+            #[cfg(feature = "http2")]
+            http2: {
+                let mut http2 = http2::Builder::new(TokioExecutor::new());
+                http2.timer(TokioTimer::new());
+                limit_http2(&mut http2, config);
+                http2
+            },
             header_read_timeout: config.header_read_timeout,
             max_uri_length: config.max_uri_length,
         }
@@ -56,10 +69,14 @@ impl Protocols {
 /// list's size, and how many streams a client may open and reset before the
 /// server answers them (the "rapid reset" flood, CVE-2023-44487) or make
 /// the server reset, before the connection is closed with an error.
+#[cfg(feature = "http2")]
 const HTTP2_MAX_CONCURRENT_STREAMS: u32 = 200;
+#[cfg(feature = "http2")]
 const HTTP2_MAX_PENDING_RESETS: usize = 20;
+#[cfg(feature = "http2")]
 const HTTP2_MAX_LOCAL_RESETS: usize = 1024;
 
+#[cfg(feature = "http2")]
 fn limit_http2(http2: &mut http2::Builder<TokioExecutor>, config: &Config) {
     http2
         .max_concurrent_streams(HTTP2_MAX_CONCURRENT_STREAMS)
@@ -68,6 +85,7 @@ fn limit_http2(http2: &mut http2::Builder<TokioExecutor>, config: &Config) {
         .max_local_error_reset_streams(HTTP2_MAX_LOCAL_RESETS);
 }
 
+#[cfg(feature = "http2")]
 fn header_list_size(config: &Config) -> u32 {
     u32::try_from(config.max_header_size).unwrap_or(u32::MAX)
 }
@@ -136,6 +154,10 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
         Ok(Err(err)) => return ended(client, Err(err)),
         Err(_) => return no_request(client),
     };
+    #[cfg(not(feature = "http2"))]
+    if let Protocol::Http2 = protocol {
+        return without_http2(client);
+    }
     // HTTP/1 connections can be upgraded (WebSockets): hyper prepares the
     // upgrade only for requests that ask for one.
     let io = TokioIo::new(super::capacity::Counted::new(stream, room));
@@ -160,6 +182,22 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
             None => shed(client),
         };
     }
+    #[cfg(feature = "http2")]
+    serve_http2(io, client, service, protocols, drain, registration).await;
+}
+
+/// Serves an HTTP/2 connection (prior knowledge: the preface was sniffed).
+#[cfg(feature = "http2")]
+async fn serve_http2(
+    io: TokioIo<super::capacity::Counted<TcpStream>>,
+    client: SocketAddr,
+    service: Service,
+    protocols: Arc<Protocols>,
+    drain: Drain,
+    registration: Registration,
+) {
+    let state = registration.state.clone();
+    let timeout = protocols.header_read_timeout;
     // HTTP/2 has no idle timeout of its own: this service counts the
     // requests in flight, so that `guarded` can tell an idle connection.
     let counted = state.clone();
@@ -184,6 +222,7 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
 /// HTTP/2. An idle connection is asked to close as a shutdown would
 /// (GOAWAY), so a request racing the close is still answered or refused
 /// cleanly.
+#[cfg(feature = "http2")]
 async fn guarded<E: Display>(
     connection: impl Future<Output = Option<Result<(), E>>>,
     state: Arc<ConnectionState>,
@@ -223,6 +262,12 @@ fn shed(client: SocketAddr) {
     tracing::debug!(target: "brisk::server", %client, "at the connection cap: closing this connection, which sent no request");
 }
 
+#[cfg(not(feature = "http2"))]
+fn without_http2(client: SocketAddr) {
+    tracing::debug!(target: "brisk::server", %client, "an HTTP/2 preface, and this server is built without brisk's `http2` feature; closing");
+}
+
+#[cfg(feature = "http2")]
 fn idle(client: SocketAddr) {
     tracing::debug!(target: "brisk::server", %client, "idle for the keep-alive timeout, and not closing when asked; dropping it");
 }

@@ -8,7 +8,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+#[cfg(feature = "http2")]
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -36,6 +38,7 @@ where
     }
 }
 
+#[cfg(feature = "http2")]
 impl<I, B, S, E> Graceful for hyper::server::conn::http2::Connection<I, S, E>
 where
     S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B>,
@@ -102,9 +105,11 @@ pub(crate) struct ConnectionState {
     /// second sweep finds no request since the first: a whole sweep
     /// interval, at least, without a new request.
     requests: AtomicU8,
-    /// HTTP/2 (and undecided) connections only: requests whose response
-    /// has not been sent yet, and whether one began since the last idle check.
+    /// HTTP/2 connections only: requests whose response has not been
+    /// sent yet, and whether one began since the last idle check.
+    #[cfg(feature = "http2")]
     active: AtomicUsize,
+    #[cfg(feature = "http2")]
     recent: AtomicBool,
     /// Wakes the connection while it is still deciding its protocol.
     shed: Notify,
@@ -125,6 +130,7 @@ impl ConnectionState {
         self.requests.store(RECENT, Ordering::Relaxed);
     }
 
+    #[cfg(feature = "http2")]
     pub(crate) fn has_had_request(&self) -> bool {
         self.requests.load(Ordering::Relaxed) != NEVER
     }
@@ -132,6 +138,7 @@ impl ConnectionState {
     /// Records a request on a connection that tracks its streams; the
     /// returned guard ends it, when its response body has been sent (or
     /// dropped), through [`crate::body::Body::on_end`].
+    #[cfg(feature = "http2")]
     pub(crate) fn stream_started(self: &Arc<Self>) -> StreamEnd {
         self.requests.store(RECENT, Ordering::Relaxed);
         self.recent.store(true, Ordering::Relaxed);
@@ -140,12 +147,14 @@ impl ConnectionState {
     }
 
     /// Whether no request is in flight and none began since the last call.
+    #[cfg(feature = "http2")]
     pub(crate) fn idle_since_last_check(&self) -> bool {
         !self.recent.swap(false, Ordering::Relaxed) && self.active.load(Ordering::Relaxed) == 0
     }
 
     /// Asks the connection to finish what it is serving and close, as a
     /// shutdown does (an HTTP/2 GOAWAY).
+    #[cfg(feature = "http2")]
     pub(crate) fn ask_to_close(&self) {
         let _ = self.asked.compare_exchange(NONE, DRAIN, Ordering::SeqCst, Ordering::SeqCst);
     }
@@ -163,14 +172,17 @@ impl ConnectionState {
 }
 
 /// One request in flight on a connection that counts them; ends it when dropped.
+#[cfg(feature = "http2")]
 pub(crate) struct StreamEnd(Arc<ConnectionState>);
 
+#[cfg(feature = "http2")]
 impl Drop for StreamEnd {
     fn drop(&mut self) {
         self.0.active.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
+#[cfg(feature = "http2")]
 impl crate::body::EndWork for StreamEnd {
     fn run(self) {}
 }

@@ -23,7 +23,8 @@ impl App {
     /// Builds the app and serves it on `addr` until SIGINT or SIGTERM.
     ///
     /// Speaks HTTP/1.1 (keep-alive) and HTTP/2 (prior knowledge) on the same
-    /// port. On a signal it stops accepting (new connections are refused),
+    /// port; without brisk's `http2` feature, HTTP/1.1 alone (a connection
+    /// that opens with the HTTP/2 preface is closed unanswered). On a signal it stops accepting (new connections are refused),
     /// lets in-flight requests, background tasks and teardowns finish within
     /// the grace period ([`App::shutdown_grace`]), runs the lifespan's
     /// shutdown, and returns `Ok(())`.

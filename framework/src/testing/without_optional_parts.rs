@@ -76,3 +76,49 @@ async fn a_urlencoded_form_is_read_and_a_multipart_one_is_refused_by_name() {
         json!({ "detail": "Unsupported Media Type: expected `application/x-www-form-urlencoded`" })
     );
 }
+
+/// Without the `http2` feature the server speaks HTTP/1.1 alone: a client
+/// that opens with the HTTP/2 preface has its connection closed, unanswered
+/// (it expects HTTP/2 frames, which an HTTP/1.1 status line is not), and
+/// the server goes on serving HTTP/1.1.
+#[cfg(not(feature = "http2"))]
+#[tokio::test]
+async fn without_http2_a_preface_is_closed_unanswered_and_http1_is_served() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("the listener's address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = App::new().routes(routes![read_item, create_item, login]);
+    let server = tokio::spawn(app.serve_with(listener, async move {
+        let _ = stopped.await;
+    }));
+    let wait = Duration::from_secs(10);
+
+    let mut h2 = TcpStream::connect(addr).await.expect("connect");
+    h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0").await.expect("write the preface");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(wait, h2.read_to_end(&mut answer)).await.expect("closed in time");
+    assert!(read.is_err() || answer.is_empty(), "an HTTP/2 preface was answered: {answer:?}");
+
+    let mut h1 = TcpStream::connect(addr).await.expect("connect");
+    h1.write_all(b"GET /items/7?limit=3 HTTP/1.1\r\nhost: test\r\nconnection: close\r\n\r\n")
+        .await
+        .expect("write the request");
+    let mut answer = String::new();
+    tokio::time::timeout(wait, h1.read_to_string(&mut answer))
+        .await
+        .expect("answered in time")
+        .expect("read the answer");
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.ends_with(r#"{"caller":"anonymous","item_id":7,"limit":3}"#), "{answer}");
+
+    let _ = stop.send(());
+    tokio::time::timeout(wait, server)
+        .await
+        .expect("stopped in time")
+        .expect("the server task")
+        .expect("served without error");
+}
