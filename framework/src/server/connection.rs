@@ -183,7 +183,7 @@ pub(crate) async fn serve(stream: TcpStream, client: SocketAddr, shared: Shared)
         };
     }
     #[cfg(feature = "http2")]
-    serve_http2(io, client, service, protocols, drain, registration).await;
+    serve_http2(io, client, service, &protocols, drain, registration, state).await;
 }
 
 /// Serves an HTTP/2 connection (prior knowledge: the preface was sniffed).
@@ -192,12 +192,11 @@ async fn serve_http2(
     io: TokioIo<super::capacity::Counted<TcpStream>>,
     client: SocketAddr,
     service: Service,
-    protocols: Arc<Protocols>,
+    protocols: &Protocols,
     drain: Drain,
     registration: Registration,
+    state: Arc<ConnectionState>,
 ) {
-    let state = registration.state.clone();
-    let timeout = protocols.header_read_timeout;
     // HTTP/2 has no idle timeout of its own: this service counts the
     // requests in flight, so that `guarded` can tell an idle connection.
     let counted = state.clone();
@@ -213,7 +212,7 @@ async fn serve_http2(
         )
     });
     let connection = drain.watch(protocols.http2.serve_connection(io, counting_service), registration);
-    guarded(connection, state, timeout, client).await
+    guarded(connection, state, protocols.header_read_timeout, client).await
 }
 
 /// Runs `connection`, closing it if no request arrived within the header
